@@ -1,0 +1,54 @@
+"""Throughput of the whole `extract` over the Pháp điển corpus text, single process.
+
+    python -m benchmarks.bench_extract [--corpus PATH] [--limit N]
+
+Prints characters, megabytes (UTF-8) and MB/s. Goal (issue: ingestion): ≥ 3 MB/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.pipeline import extract_text
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "phapdien_articles.jsonl.gz"
+
+
+def corpus_records(path: Path, limit: int | None = None) -> Iterator[dict[str, str]]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for n, line in enumerate(lines):
+            if limit is not None and n >= limit:
+                return
+            yield json.loads(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N records")
+    args = parser.parse_args()
+
+    texts = [r["text"] for r in corpus_records(args.corpus, args.limit) if r.get("text")]
+    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    n_chars = sum(len(t) for t in texts)
+    counts = {"citations": 0, "tasks": 0, "targets": 0, "units": 0}
+    began = time.perf_counter()
+    for i, text in enumerate(texts):
+        e = extract_text(text, source=f"record-{i}")
+        counts["citations"] += len(e.citations)
+        counts["tasks"] += len(e.tasks)
+        counts["targets"] += len(e.targets)
+        counts["units"] += len(e.units)
+    seconds = time.perf_counter() - began
+    print(f"records={len(texts)} chars={n_chars:,} bytes={n_bytes:,}")
+    print(f"extract: {seconds:.1f} s, {n_bytes / 1e6 / seconds:.2f} MB/s, {n_chars / 1e6 / seconds:.2f} Mchar/s")
+    print("found: " + ", ".join(f"{k}={v:,}" for k, v in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

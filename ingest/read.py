@@ -1,0 +1,250 @@
+"""Files → decoded source text: the text every offset of `ingest/` refers to.
+
+Plain text, Markdown and HTML are decoded as they are (markup is left for `ingest.normalize`, so
+offsets point into the real file text); .docx and .pdf are reduced to text (paragraphs on lines,
+table cells separated by tabs). Every failure is a `ReadError` with a one-line reason for the user.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
+
+_MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".md": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SAMPLE = 8192
+# C0 controls other than tab, line feed, form feed and carriage return: never in a real text file.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# What only Vietnamese decoded as cp1258 shows (letters and combining tone marks where cp1258 and
+# cp1252 differ; â, ê, ô are the same byte in both, so they prove nothing).
+_VIETNAMESE = re.compile(r"[ăđơưĂĐƠƯ\u0300\u0301\u0303\u0309\u0323]")
+_LEGACY = ("cp1258", "cp1252")
+
+
+class ReadError(Exception):
+    """A file that cannot be turned into text; `reason` is one line for the user."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+class _DecodeError(ValueError):
+    """`decode_bytes` failure; `read_file` adds the path."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A file's decoded text (offsets of every record refer to it) and how it was obtained."""
+
+    path: Path
+    text: str
+    encoding: str  # the byte encoding, or "docx"/"pdf" for text extracted from those formats
+    media_type: str
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Bytes of a text file → (text, encoding); raises ValueError with a one-line reason."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding.removesuffix("-sig"))
+            except UnicodeDecodeError as err:
+                raise _DecodeError(
+                    f"cannot decode: invalid {encoding} after its byte-order mark ({err.reason})"
+                ) from None
+            return _checked(text), encoding
+    utf16 = _utf16_without_bom(data[:_SAMPLE])
+    if utf16:
+        try:
+            return _checked(data.decode(utf16)), utf16
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:_SAMPLE]:
+        raise _DecodeError("binary content (not text)")
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad == 0 or (bad <= len(text) // 1000 and len(data) - len(text) > 10 * bad):
+        # Valid UTF-8, or UTF-8 with a few stray bytes (many multi-byte letters decoded fine).
+        return _checked(text), "utf-8"
+    return _legacy(data)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL high bytes in every other position (for Latin-script text)."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > 0.3 * half and even.count(0) < 0.05 * half:
+        return "utf-16-le"
+    if even.count(0) > 0.3 * half and odd.count(0) < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _legacy(data: bytes) -> tuple[str, str]:
+    """Not UTF: Windows-1258 when the text reads as Vietnamese, else charset-normalizer's best guess."""
+    for encoding in _LEGACY:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp1258" and len(_VIETNAMESE.findall(text[:_SAMPLE])) >= 3:
+            return _checked(text), encoding
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 4 * _SAMPLE]).best()
+    if best is None:
+        raise _DecodeError("cannot decode: not UTF-8 and no known single-byte encoding fits")
+    encoding = str(best.encoding)
+    try:
+        return _checked(data.decode(encoding)), encoding
+    except (UnicodeDecodeError, LookupError) as err:
+        raise _DecodeError(f"cannot decode as {encoding}: {err}") from None
+
+
+def _checked(text: str) -> str:
+    """Reject decoded text that is really binary, or has nothing in it."""
+    sample = text[:_SAMPLE]
+    if sample and len(_CONTROL.findall(sample)) > 0.02 * len(sample):
+        raise _DecodeError("binary content (not text)")
+    if not text.strip():
+        raise _DecodeError("empty file")
+    return text
+
+
+def read_file(path: Path, *, max_bytes: int) -> Decoded:
+    """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise ReadError(path, f"cannot open: {err.strerror or err}") from None
+    if size == 0:
+        raise ReadError(path, "empty file")
+    if size > max_bytes:
+        raise ReadError(path, f"over the size limit ({_mb(size)} > {_mb(max_bytes)})")
+    media_type = _MEDIA_TYPES[suffix]
+    try:
+        if suffix == ".docx":
+            return Decoded(path, _checked(_docx_text(path)), "docx", media_type)
+        if suffix == ".pdf":
+            return Decoded(path, _pdf_text(path), "pdf", media_type)
+        text, encoding = decode_bytes(path.read_bytes())
+    except _DecodeError as err:
+        raise ReadError(path, str(err)) from None
+    except OSError as err:
+        raise ReadError(path, f"cannot read: {err.strerror or err}") from None
+    return Decoded(path, text, encoding, media_type)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n % 1_000_000 else f"{n // 1_000_000} MB"
+
+
+# --- .docx ---------------------------------------------------------------------------------------
+
+
+def _docx_text(path: Path) -> str:
+    """Body paragraphs one per line, table rows one per line with tab-separated cells, in document order."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
+        raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {err})") from None
+    return "\n".join(_docx_blocks(document.element.body))
+
+
+def _local(tag: Any) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def _docx_blocks(parent: Any) -> Iterator[str]:
+    for child in parent.iterchildren():
+        name = _local(child.tag)
+        if name == "p":
+            yield _docx_paragraph(child)
+        elif name == "tbl":
+            for row in child.iterchildren():
+                if _local(row.tag) == "tr":
+                    yield "\t".join(_docx_cells(row))
+        elif name == "sdt":  # content control: its blocks sit in w:sdtContent
+            for content in child.iterchildren():
+                if _local(content.tag) == "sdtContent":
+                    yield from _docx_blocks(content)
+
+
+def _docx_paragraph(p: Any) -> str:
+    """The paragraph's visible text: runs, tabs and breaks (deleted revisions excluded)."""
+    parts: list[str] = []
+    for node in p.iter():
+        name = _local(node.tag)
+        if name == "t" and _local(node.getparent().tag) != "del":
+            parts.append(node.text or "")
+        elif name == "tab" and _local(node.getparent().tag) == "r":
+            parts.append("\t")
+        elif name in ("br", "cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _docx_cells(tr: Any) -> Iterator[str]:
+    """A row's cells on the grid: a merged cell's text once, empty cells for the rest of its span."""
+    for tc in tr.iterchildren():
+        if _local(tc.tag) != "tc":
+            continue
+        continued = tc.vMerge == "continue"
+        paragraphs = (_docx_paragraph(p) for p in tc.iter() if _local(p.tag) == "p")
+        text = "" if continued else " ".join(" ".join(paragraphs).split())
+        yield text
+        for _ in range(tc.grid_span - 1):
+            yield ""
+
+
+# --- .pdf ----------------------------------------------------------------------------------------
+
+
+def _pdf_text(path: Path) -> str:
+    """The text layer of every page, pages separated by a line break."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _DecodeError("encrypted PDF (password required)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except _DecodeError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, NotImplementedError) as err:
+        raise _DecodeError(f"not a valid PDF ({err})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise _DecodeError("PDF has no text layer (scanned?)")
+    return text

@@ -1,0 +1,574 @@
+"""Organisations and generic groups named in a document → scope-qualified `Unit`s (spec legal-identifiers §4).
+
+One lexicon-driven regex finds every mention (prose, table cells, recipients). Each mention is classified as a
+concrete organisation or a generic group (`cchc:AgentGroup`), folded to a canonical name without its place
+("Sở Nội vụ", "UBND tỉnh", "Văn phòng UBND tỉnh") and scoped: explicit place words win, bare provincial
+bodies take the citing document's province, district bodies in a district document take its district, and
+internal units (Phòng …, Văn phòng Sở, Ban TĐKT …) in a department's own plan become units of the issuer.
+The same unit in two documents of one province therefore gets the same id; "Sở Nội vụ" of two provinces never does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.places import province_slug, scope_for
+from ingest.records import AgentRef, DocumentMeta, Unit, UnitMention
+from ingest.vntext import collapse, match_key, new_tones, slug
+
+_LEX: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "units.json").read_text(encoding="utf-8"))
+
+_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper())
+_CAP = rf"[{_UPPER}]\w*"  # a capitalised syllable
+_LOW = r"[a-zđà-ỹ]\w*"
+_NOT_WORD_AFTER = r"(?!\w)"
+
+_PROVINCE = "tỉnh"
+_DISTRICT_LEVELS = ("thị xã", "huyện", "thành phố", "quận")
+_COMMUNE_LEVELS = ("xã", "phường", "thị trấn")
+_LEVEL = r"(?i:tỉnh|thị xã|huyện|thành phố|quận|xã|phường|thị trấn)(?!\w)"
+# Capitalised words that follow a level word without being a place name ("UBND tỉnh Quyết định …").
+_NOT_PLACE = frozenset(
+    [
+        "ban",
+        "sở",
+        "phòng",
+        "văn",
+        "về",
+        "tại",
+        "theo",
+        "kế",
+        "báo",
+        "công",
+        "chỉ",
+        "nghị",
+        "thông",
+        "thực",
+        "trên",
+        "giao",
+        "căn",
+        "quyết",
+        "tổ",
+        "triển",
+        "xây",
+        "chủ",
+        "phối",
+        "và",
+        "có",
+        "là",
+        "trong",
+        "đến",
+        "các",
+        "nhằm",
+        "để",
+        "đảm",
+        "tham",
+        "trung",
+        "chi",
+        "hội",
+        "bộ",
+        "thanh",
+        "ủy",
+        "uỷ",
+        "ubnd",
+        "hđnd",
+    ]
+)
+_PLACE_WORD = rf"(?!(?i:{'|'.join(sorted(_NOT_PLACE))})(?!\w)){_CAP}"
+_PLACE = rf"{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}"
+
+
+def _alt(variants: Iterable[str]) -> str:
+    """Alternation of literal variants (longest first), each also in upper case for document headers."""
+    forms = {v for variant in variants for v in (variant, variant.upper())}
+    return "|".join(re.escape(v).replace(r"\ ", " ") for v in sorted(forms, key=len, reverse=True))
+
+
+_SECTORS: list[str] = _LEX["sectors"]
+_SECTOR_ABBR: dict[str, str] = _LEX["sector_abbr"]
+_SECTOR_CODES: dict[str, str] = _LEX["sector_codes"]
+_SECTOR_KEYS = {match_key(s): s for s in _SECTORS} | {match_key(k): v for k, v in _SECTOR_ABBR.items()}
+_SECTOR_RE = rf"(?:{_alt(_SECTORS)}|(?i:{_alt(_SECTORS)})|{_alt(_SECTOR_ABBR)}){_NOT_WORD_AFTER}"
+
+# Fixed names: canonical → (category, variants). Category decides the scope.
+_FIXED_CATS = ("central", "provincial", "internal", "vp_units")
+_FIXED: dict[str, tuple[str, str]] = {}
+for _cat in _FIXED_CATS:
+    for _canon, _variants in _LEX[_cat].items():
+        for _v in _variants:
+            _FIXED[match_key(_v)] = (_cat, _canon)
+_FIXED_RE = rf"(?:{_alt(v for cat in _FIXED_CATS for vs in _LEX[cat].values() for v in vs)})"
+_FIXED_RE += rf"(?! (?:điện tử|số|Việt Nam)(?!\w))(?:(?: {_LEVEL})?(?: {_PLACE}))?{_NOT_WORD_AFTER}"
+
+_LEVELED: dict[str, dict[str, Any]] = _LEX["leveled"]
+_LEVELED_KEYS = {match_key(v): head for head, spec in _LEVELED.items() for v in spec["variants"]}
+_LEVELED_RE = rf"(?:{_alt(v for spec in _LEVELED.values() for v in spec['variants'])})(?: \(UBND\))?"
+_LEVELED_RE += rf"(?: {_LEVEL})?(?: {_PLACE})?{_NOT_WORD_AFTER}"
+
+_PARTY: dict[str, str] = _LEX["party"]
+_PARTY_RE = rf"(?:{_alt(_PARTY)})(?: {_PLACE})?{_NOT_WORD_AFTER}"
+
+_SO_RE = rf"(?:Sở|SỞ) (?:{_SECTOR_RE})(?: {_LEVEL}(?: {_PLACE})?)?"
+_SUB_RE = rf"(?:Văn phòng|Thanh tra|Ban Giám đốc|VĂN PHÒNG|THANH TRA) (?:Sở|SỞ)(?: {_SECTOR_RE})?{_NOT_WORD_AFTER}"
+_ABBR = r"[A-ZĐ][A-ZĐ&\-]*[A-ZĐ]"
+_TITLE_NAME = rf"{_CAP}(?: {_LOW})?(?: (?:-|và) {_CAP}(?: {_LOW})?)*"
+_PHONG_RE = rf"(?:Phòng|PHÒNG|phòng(?= {_ABBR}(?!\w))) (?:{_SECTOR_RE}|{_ABBR}(?!\w)|{_TITLE_NAME})"
+_PHONG_RE += rf"(?: (?:{'|'.join(_DISTRICT_LEVELS)})(?: {_PLACE})?)?{_NOT_WORD_AFTER}"
+_BAN_RE = rf"(?:Ban|Chi cục) (?:{_ABBR}(?!\w)|{_TITLE_NAME}){_NOT_WORD_AFTER}"
+_BARE_RE = r"(?:Sở|SỞ|Văn phòng|VĂN PHÒNG|LĐVP|LDVP)(?!\w)"
+
+# Generic groups: "các cơ quan, đơn vị có liên quan", "UBND các huyện, thị xã, thành phố", "Bộ, ngành Trung ương".
+_MEMBER = (
+    r"(?:cơ quan(?: chuyên môn| hành chính nhà nước| hành chính| nhà nước| Trung ương)?"
+    r"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|phòng(?: chuyên môn| chức năng)?|ban|ngành(?: chức năng)?|sở"
+    r"|địa phương|bộ|tổ chức|doanh nghiệp|huyện|thị xã|thành phố|xã|phường|thị trấn)"
+)
+_TAIL = (
+    r"(?: (?:có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao|được phân công)"
+    r"| (?:thuộc, trực thuộc|trực thuộc|thuộc)(?: (?:Sở|Văn phòng(?: (?:UBND|Ủy ban nhân dân) tỉnh)?"
+    r"|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thị xã|huyện)))?"
+    r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện)| Trung ương| trung ương| đặt tại tỉnh"
+    r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
+)
+_LEVEL_WORD = r"(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)"
+_LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và ){_LEVEL_WORD})*"
+_GROUP_RE = (
+    rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và | |/){_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
+    rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân) (?:các |cấp ){_LEVEL_LIST}(?!\w)"
+    r"|(?:các )?(?:Bộ|bộ), (?:ngành|Ngành)(?:, | )?(?:Trung ương|trung ương|TW)?(?!\w)"
+    r"|Bộ phận (?:Một cửa|một cửa) (?:các cấp|cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))*)(?!\w)"
+    r"|HĐND, UBND(?: các cấp)?(?!\w)|Hội đồng nhân dân, Ủy ban nhân dân(?!\w)"
+)
+
+# Letters a mention can start with: a cheap first test before the alternation is tried at a word start.
+_STARTS = {
+    v[0]
+    for variant in (
+        *(v for cat in _FIXED_CATS for vs in _LEX[cat].values() for v in vs),
+        *(v for spec in _LEVELED.values() for v in spec["variants"]),
+        *_PARTY,
+        *"ctSPBVLUỦHĐ",  # các, tất cả, Sở, Phòng, Ban/Báo/Bộ, Văn phòng, LĐVP, UBND/Ủy/Uỷ, HĐND/Hội
+    )
+    for v in (variant, variant.upper(), variant.lower())
+}
+_MASTER = re.compile(
+    rf"(?<![\w/\-])(?=[{''.join(sorted(_STARTS))}])(?:"
+    + "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("group", _GROUP_RE),
+            ("sub", _SUB_RE),
+            ("fixed", _FIXED_RE),
+            ("leveled", _LEVELED_RE),
+            ("party", _PARTY_RE),
+            ("so", _SO_RE),
+            ("phong", _PHONG_RE),
+            ("ban", _BAN_RE),
+            ("bao", rf"Báo {_PLACE}(?!\w)"),
+            ("bare", _BARE_RE),
+        )
+    )
+    + ")"
+)
+_LEVEL_AT_END = re.compile(rf" ({_LEVEL})(?: ({_PLACE}))?$")
+_PLACE_AT_END = re.compile(rf" ({_PLACE})$")
+_ELIDED = re.compile(rf"(?:, | và )({_SECTOR_RE})(?: (thị xã|huyện|thành phố|quận))?(?=\s*[,;)]|\s*$| thị xã| huyện)")
+_POST_WORDS = (
+    r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Chủ tịch|Chánh|Thủ trưởng|Trưởng ban|Trưởng phòng|Trưởng"
+    r"|Lãnh đạo|Người đứng đầu|Thường trực|TT\.|TT|CT,? các PCT|CT|PCT)"
+)
+_POST = re.compile(rf"^{_POST_WORDS}\s+", re.IGNORECASE)
+_POST_ONLY = re.compile(rf"^{_POST_WORDS}\.?$", re.IGNORECASE)
+_CELL_SPLIT = re.compile(r"[;\n]|(?:^|\s)[-+•]\s+|,|\s+và\s+")
+_GROUP_HEAD = re.compile(
+    rf"^(?:(?:tất cả )?các {_MEMBER}|{_MEMBER}.*(?:liên quan|trực thuộc|có liên))(?!\w)", re.IGNORECASE
+)
+_TRUNCATED_TAIL = re.compile(r" (?:có|có liên|có liên qu\w*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """What a mention denotes (before mentions are aggregated into a `Unit`)."""
+
+    id: str
+    name: str
+    scope: str
+    is_group: bool
+    kind: str | None
+    parent: str | None = None
+
+
+@dataclass(slots=True)
+class _Acc:
+    resolved: _Resolved
+    variants: dict[str, None] = field(default_factory=dict)
+    mentions: dict[tuple[int, int], UnitMention] = field(default_factory=dict)
+
+
+def _cap_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _strip_place(text: str) -> tuple[str, str | None, str | None]:
+    """Split "Sở Nội vụ tỉnh Sóc Trăng" into ("Sở Nội vụ", "tỉnh", "Sóc Trăng")."""
+    m = _LEVEL_AT_END.search(text)
+    if m and (m.group(2) is None or m.group(2).split()[0].lower() not in _NOT_PLACE):
+        return text[: m.start()], m.group(1).lower(), m.group(2)
+    if m:  # level followed by a non-place capitalised word
+        return text[: m.start()], m.group(1).lower(), None
+    return text, None, None
+
+
+class UnitResolver:
+    """Resolves unit mentions of one document; remembers what it resolved so `units()` can report them all."""
+
+    def __init__(self, meta: DocumentMeta) -> None:
+        self.meta = meta
+        parts = meta.scope.split(".")
+        self.province_scope = ".".join(parts[:2])
+        self.district_scope = meta.scope if len(parts) > 2 else None
+        self._acc: dict[str, _Acc] = {}
+        self._cache: dict[tuple[str, str, bool], _Resolved | None] = {}
+        self._abbr: dict[str, str] = {}
+        self._abbr_re: re.Pattern[str] | None = None
+        self.issuer: _Resolved | None = None
+        self.issuer_key: str | None = None
+        if meta.issuer:
+            hits = [r for r in self._scan(meta.issuer, 0) if not r[1].is_group]
+            if hits:
+                self.issuer = hits[0][1]
+                self.issuer_key = slug(self.issuer.name)
+        self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})
+        if self._abbr:
+            self._abbr_re = re.compile(rf"(?<![\w\-/])(?:{'|'.join(map(re.escape, self._abbr))})(?![\w\-/])")
+
+    # -- public API -------------------------------------------------------------------------------------------
+
+    def resolve(self, cell_text: str, offset: int = 0) -> tuple[AgentRef, ...]:
+        """Agents of a responsibility cell ("Văn phòng UBND tỉnh; Sở Nội vụ", "Phòng Ngoại vụ và các đơn vị …")."""
+        refs: list[AgentRef] = []
+        covered: list[tuple[int, int]] = []
+        for start, res, written in self._scan(cell_text, 0, cell=True):
+            covered.append((start, start + len(written)))
+            self._record(res, written, offset + start)
+            refs.append(AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written))
+        for start, piece in _uncovered(cell_text, covered):
+            other = self._fallback(piece)
+            if other is not None:
+                self._record(other, piece, offset + start)
+                refs.append(AgentRef(id=other.id, name=other.name, is_group=other.is_group, text=piece))
+        refs.sort(key=lambda r: cell_text.find(r.text))
+        seen: set[str] = set()
+        return tuple(r for r in refs if not (r.id in seen or seen.add(r.id)))  # type: ignore[func-returns-value]
+
+    def units(self, text: str) -> tuple[Unit, ...]:
+        """Every organisation and group named in `text`, plus those resolved from cells so far."""
+        for start, res, written in self._scan(text, 0):
+            self._record(res, written, start)
+        out = []
+        for acc in self._acc.values():
+            r = acc.resolved
+            mentions = tuple(sorted(acc.mentions.values(), key=lambda m: m.start))
+            out.append(Unit(r.id, r.name, r.scope, r.is_group, r.kind, r.parent, tuple(acc.variants), mentions))
+        return tuple(sorted(out, key=lambda u: (u.mentions[0].start if u.mentions else -1, u.id)))
+
+    # -- scanning -----------------------------------------------------------------------------------------------
+
+    def _scan(self, text: str, base: int, *, cell: bool = False) -> list[tuple[int, _Resolved, str]]:
+        hits: list[tuple[int, _Resolved, str]] = []
+        for m in _MASTER.finditer(text):
+            res = self._classify(m.lastgroup or "", m.group(0), cell=cell)
+            if res is not None:
+                hits.append((base + m.start(), res, m.group(0)))
+        extra = self._elided(text, hits, base)
+        if self._abbr_re is not None:
+            extra += [
+                (base + m.start(), res, m.group(0))
+                for m in self._abbr_re.finditer(text)
+                if not _inside(hits, base + m.start()) and (res := self._internal(self._abbr[m.group(0)])) is not None
+            ]
+        return sorted(hits + extra, key=lambda h: h[0])
+
+    def _elided(self, text: str, hits: list[tuple[int, _Resolved, str]], base: int) -> list[tuple[int, _Resolved, str]]:
+        """ "Phòng Tư pháp, Văn phòng …, Tài chính - Kế hoạch": a bare sector in a list takes the list's head noun."""
+        out: list[tuple[int, _Resolved, str]] = []
+        heads = [(s, r) for s, r, _ in hits if r.kind in ("so", "phong")]
+        for m in _ELIDED.finditer(text):
+            start = base + m.start(1)
+            i = bisect.bisect_left(heads, start, key=lambda h: h[0]) - 1
+            if i < 0 or _inside(hits, start) or re.search(r"[.\n]", text[heads[i][0] - base : m.start()]):
+                continue
+            written = m.group(1) + (f" {m.group(2)}" if m.group(2) else "")
+            head = "Sở" if heads[i][1].kind == "so" else "Phòng"
+            res = self._classify("so" if head == "Sở" else "phong", f"{head} {written}")
+            if res is not None:
+                out.append((start, res, written))
+        return out
+
+    def _classify(self, kind: str, written: str, *, cell: bool = False) -> _Resolved | None:
+        """Memoised: the same few names repeat through a document."""
+        key = (kind, written, cell)
+        if key not in self._cache:
+            self._cache[key] = self._classify_new(kind, written, cell=cell)
+        return self._cache[key]
+
+    def _classify_new(self, kind: str, written: str, *, cell: bool) -> _Resolved | None:
+        text = collapse(new_tones(written))
+        if kind == "group":
+            return self._group(text, cell=cell)
+        if kind == "fixed":
+            return self._fixed(text)
+        if kind == "leveled":
+            return self._leveled(text)
+        if kind == "party":
+            return self._party(text)
+        if kind == "so":
+            core, level, place = _strip_place(text)
+            sector = _SECTOR_KEYS.get(match_key(core.split(" ", 1)[1]))
+            return self._org(f"Sở {sector}", "so", _PROVINCE, place if level == _PROVINCE else None) if sector else None
+        if kind == "sub":
+            return self._sub(text)
+        if kind == "phong":
+            return self._phong(text)
+        if kind == "ban":
+            return self._ban(text)
+        if kind == "bao":  # a provincial newspaper is named after its province ("Báo Vĩnh Long")
+            place = text.split(" ", 1)[1]
+            return self._org(text, "bao", _PROVINCE, place) if province_slug(place) else None
+        return self._bare(text)
+
+    # -- classifiers ----------------------------------------------------------------------------------------
+
+    def _org(
+        self, name: str, kind: str, level: str | None, place: str | None, parent: str | None = None
+    ) -> _Resolved | None:
+        scope = self._scope(level, place)
+        if scope is None:
+            return None
+        return _Resolved(f"{scope}/{slug(name)}", name, scope, False, kind, parent)
+
+    def _scope(self, level: str | None, place: str | None) -> str | None:
+        """Scope of a body at `level` (None = central), named `place` or the document's own place."""
+        if level is None:
+            return "vn"
+        if level == _PROVINCE:
+            return scope_for(place, None) if place and province_slug(place) else self.province_scope
+        if level in _DISTRICT_LEVELS:
+            if place and level == "thành phố" and province_slug(place):
+                return scope_for(place, None)
+            if place:
+                return scope_for(self.meta.province, f"{level} {place}") if self.meta.province else None
+            return self.district_scope
+        return None  # communes are named inside the unit name
+
+    def _fixed(self, text: str) -> _Resolved | None:
+        core, level, place = _strip_place(text)
+        if level is None:
+            m = _PLACE_AT_END.search(core)
+            if m and match_key(core) not in _FIXED and province_slug(m.group(1)):
+                core, place = core[: m.start()], m.group(1)
+        cat, canon = _FIXED.get(match_key(core)) or _FIXED.get(match_key(f"{core} {level}"), ("", ""))
+        if not cat:
+            return None
+        if cat == "central":
+            return self._org(canon, "central", None, None)
+        if cat == "internal":
+            return self._internal(canon)
+        if cat == "vp_units":
+            vp = self._org("Văn phòng UBND tỉnh", "van-phong-ubnd", _PROVINCE, None)
+            if vp is None:
+                return None
+            return _Resolved(f"{vp.id}/{slug(canon)}", canon, vp.scope, False, "phong", vp.id)
+        return self._org(canon, slug(canon.split()[0]), _PROVINCE, place)
+
+    def _leveled(self, text: str) -> _Resolved | None:
+        text = text.replace(" (UBND)", "")
+        core, level, place = _strip_place(text)
+        if level is None:
+            m = _PLACE_AT_END.search(core)
+            if m and match_key(core) not in _LEVELED_KEYS:
+                core, place = core[: m.start()], m.group(1)
+        head = _LEVELED_KEYS.get(match_key(core))
+        if head is None:
+            return None
+        spec = _LEVELED[head]
+        if level is None:
+            default = spec.get("default_level")
+            if default == "doc":
+                level = _doc_level(self.meta.district) if self.district_scope and self.meta.district else _PROVINCE
+            elif default:
+                level = default
+            else:
+                return None
+        kind = spec.get("kind", slug(head))
+        if level in _COMMUNE_LEVELS:
+            if not place:
+                return None
+            scope = self.district_scope or self.province_scope
+            name = f"{head} {level} {place}"
+            return _Resolved(f"{scope}/{slug(name)}", name, scope, False, kind)
+        name = f"{head} {level}"
+        res = self._org(name, kind, level, place)
+        if res is None and level in _DISTRICT_LEVELS:  # "UBND huyện" in a provincial document: any district
+            return self._group_res(f"{head} cấp huyện", "district-bodies", self.province_scope)
+        return res
+
+    def _party(self, text: str) -> _Resolved | None:
+        m = _PLACE_AT_END.search(text)
+        core, place = (
+            (text[: m.start()], m.group(1)) if m and match_key(text) not in map(match_key, _PARTY) else (text, None)
+        )
+        canon = next((c for c in _PARTY if match_key(c) == match_key(core)), None)
+        if canon is None:
+            return None
+        level = _PARTY[canon]
+        return self._org(canon, "party-committee", level, place)
+
+    def _sub(self, text: str) -> _Resolved | None:
+        """Văn phòng Sở / Thanh tra Sở / Ban Giám đốc Sở [Nội vụ]: units of that department."""
+        head, _, rest = text.partition(" Sở")
+        head = _cap_first(head.lower()) if head.isupper() else head
+        sector = _SECTOR_KEYS.get(match_key(rest.strip())) if rest.strip() else None
+        if sector:
+            parent = self._org(f"Sở {sector}", "so", _PROVINCE, None)
+        elif self.issuer is not None and self.issuer.kind == "so":
+            parent = self.issuer
+        else:
+            return None
+        if parent is None:
+            return None
+        name = head if head == "Ban Giám đốc" else f"{head} Sở"
+        return _Resolved(f"{parent.id}/{slug(name)}", name, parent.scope, False, slug(head), parent.id)
+
+    def _internal(self, canon: str) -> _Resolved | None:
+        if self.issuer is None or self.issuer.is_group:
+            return None
+        parent = self.issuer
+        return _Resolved(f"{parent.id}/{slug(canon)}", canon, parent.scope, False, slug(canon.split()[0]), parent.id)
+
+    def _phong(self, text: str) -> _Resolved | None:
+        core, level, place = _strip_place(text)
+        name = core.split(" ", 1)[1]
+        expanded = self._abbr.get(name)
+        if expanded:
+            return self._internal(expanded)
+        sector = _SECTOR_KEYS.get(match_key(name))
+        canon = f"Phòng {sector or name}"
+        if level in _DISTRICT_LEVELS:
+            return self._org(canon, "phong", level, place)
+        if self.district_scope is not None:
+            return _Resolved(f"{self.district_scope}/{slug(canon)}", canon, self.district_scope, False, "phong")
+        if self.issuer is not None and self.issuer.kind in ("so", "van-phong-ubnd"):
+            return self._internal(canon)
+        return self._org(canon, "phong", _PROVINCE, None)
+
+    def _ban(self, text: str) -> _Resolved | None:
+        head, _, name = text.partition(" ")
+        if head == "Chi":
+            head, _, name = text.partition(" cục ")
+            head = "Chi cục"
+        canon = self._abbr.get(name) or f"{head} {name}"
+        if self.issuer is not None and self.issuer.kind == "so" and head in ("Ban", "Chi cục"):
+            return self._internal(canon)
+        return self._org(canon, slug(head), _PROVINCE, None)
+
+    def _bare(self, text: str) -> _Resolved | None:
+        """Bare "Sở"/"Văn phòng"/"LĐVP" inside that body's own plan mean the issuer."""
+        key = match_key(text)
+        if self.issuer is None:
+            return None
+        if key == "so" and self.issuer.kind == "so":
+            return self.issuer
+        if key in ("van phong", "ldvp") and self.issuer.kind == "van-phong-ubnd":
+            return self.issuer
+        return None
+
+    def _group(self, text: str, *, cell: bool) -> _Resolved | None:
+        text = _cap_first(text)
+        if cell and _TRUNCATED_TAIL.search(text):
+            text = _TRUNCATED_TAIL.sub(" có liên quan", text)
+        if text.lower() in ("các cấp", "các ngành"):
+            return None
+        key = match_key(text)
+        scope = "vn" if re.search(r"\bbo\b.*\bnganh\b|trung uong$", key) and "dat tai" not in key else self.meta.scope
+        return self._group_res(text, _group_kind(key), scope)
+
+    def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
+        return _Resolved(f"group/{scope}/{slug(name)}", name, scope, True, kind)
+
+    def _fallback(self, piece: str) -> _Resolved | None:
+        """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
+        text = collapse(new_tones(piece))
+        text = _POST.sub("", text)
+        if not any(c.isalpha() for c in text) or _POST_ONLY.match(text):
+            return None
+        if _GROUP_HEAD.match(text):
+            return self._group(text, cell=True)
+        if match_key(text) in ("va", "cac", "voi"):
+            return None
+        code = _SECTOR_CODES.get(text.upper())
+        if code:
+            return self._org(f"Sở {code}", "so", _PROVINCE, None)
+        return self._org(_cap_first(text), "org", _PROVINCE, None)
+
+    def _record(self, res: _Resolved, written: str, start: int) -> None:
+        acc = self._acc.get(res.id)
+        if acc is None:
+            acc = self._acc[res.id] = _Acc(res)
+        acc.variants.setdefault(collapse(written), None)
+        acc.mentions.setdefault((start, start + len(written)), UnitMention(start, start + len(written), written))
+
+
+def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:
+    """Whether `pos` falls inside one of the (sorted, non-overlapping) hits."""
+    i = bisect.bisect_right(hits, pos, key=lambda h: h[0]) - 1
+    return i >= 0 and pos < hits[i][0] + len(hits[i][2])
+
+
+def _doc_level(district: str) -> str:
+    low = district.lower()
+    return next((lv for lv in _DISTRICT_LEVELS if low.startswith(lv)), "huyện")
+
+
+def _group_kind(key: str) -> str:
+    """Group kind (spec §4.4) from the folded group name."""
+    rules = (
+        ("cap huyen", "district-people's-committees"),
+        ("cac huyen", "district-people's-committees"),
+        ("cap xa", "commune-people's-committees"),
+        ("cac xa", "commune-people's-committees"),
+        ("dat tai", "central-agencies-in-province"),
+        ("su nghiep", "public-service-units"),
+        ("lien quan", "related-units"),
+        ("co lien", "related-units"),
+        ("truc thuoc", "all-subunits"),
+        ("so, ban, nganh", "provincial-departments"),
+        ("so, nganh", "provincial-departments"),
+        ("so ban nganh", "provincial-departments"),
+        ("bo, nganh", "central-ministries"),
+        ("co quan, don vi", "all-addressees"),
+    )
+    return next((kind for cue, kind in rules if cue in key), "other")
+
+
+def _uncovered(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """Pieces of a cell outside the scanner's hits, split at separators (`;`, `,`, bullets, `và`)."""
+    mask = list(text)
+    for a, b in covered:
+        mask[a:b] = ["\n"] * (b - a)
+    rest = "".join(mask)
+    out = []
+    pos = 0
+    for m in _CELL_SPLIT.finditer(rest + "\n"):
+        piece = rest[pos : m.start()]
+        stripped = piece.strip(" .:()*\t")
+        if stripped:
+            out.append((pos + piece.index(stripped), stripped))
+        pos = m.end()
+    return out

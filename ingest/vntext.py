@@ -1,0 +1,64 @@
+"""Small Vietnamese string helpers shared by every extractor (one copy, used everywhere)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+# Old-style tone placement (hoá, thuỷ, uỷ) → the new style NFC text uses most (hóa, thủy, ủy).
+_OLD_TONES = {
+    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+_OLD_TONE_RE = re.compile("|".join(_OLD_TONES) + "|" + "|".join(k.upper() for k in _OLD_TONES))
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs (line breaks, tabs) to one space, trimmed."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def new_tones(text: str) -> str:
+    """Unify old/new tone placement (`Uỷ` → `Ủy`, `hoá` → `hóa`) before comparing names."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        out = _OLD_TONES.get(s.lower(), s)
+        return out.upper() if s.isupper() else out
+
+    return _OLD_TONE_RE.sub(repl, text)
+
+
+def _fold_table() -> dict[int, str | None]:
+    """One translate() table: Latin letters with marks → base letter; combining marks dropped."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "D", ord("ð"): "d", ord("Ð"): "D"}
+    for code in [*range(0x00C0, 0x0250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn")
+        if base != char and base.isascii():
+            table.setdefault(code, base)
+    table.update(dict.fromkeys(range(0x0300, 0x0370)))
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII fold for matching only: diacritics dropped, `đ` → `d` (same length for NFC text)."""
+    return text.translate(_FOLD).lower()
+
+
+def match_key(text: str) -> str:
+    """Key for comparing names: NFC, new tone style, folded, single-spaced."""
+    return collapse(fold(new_tones(unicodedata.normalize("NFC", text))))
+
+
+def slug(text: str, *, dd: bool = False) -> str:
+    """`Sở Nội vụ` → `so-noi-vu`. With `dd=True`, `đ` → `dd` (notation slugs, where ĐA ≠ DA)."""
+    if dd:
+        text = text.replace("đ", "dd").replace("Đ", "DD")
+    folded = fold(text)
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")

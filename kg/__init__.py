@@ -1,0 +1,1 @@
+"""Knowledge graph: extracted records → RDF, store, SPARQL, networkx views."""

@@ -1,0 +1,1 @@
+"""Search and the service: chunks → index → API, and the `cchc` command line."""

@@ -1,0 +1,38 @@
+"""Shared fixtures: where `../shared` (gold, seeds, docs, corpus) lives."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "ingest" / "samples"
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("CCHC_SHARED", REPO.parent / "shared")).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """`../shared` beside the clone; CI always has it, so there a missing one is a failure."""
+    path = shared_dir()
+    if not (path / "gold").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"../shared not found at {path}")
+        pytest.skip(f"../shared not found at {path} (set CCHC_SHARED)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_gold(shared: Path) -> dict[str, Any]:
+    return json.loads((shared / "gold" / "seeds_gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def citation_cases(shared: Path) -> list[dict[str, Any]]:
+    return json.loads((shared / "docs" / "citation_cases.json").read_text(encoding="utf-8"))["cases"]

@@ -1,0 +1,202 @@
+"""Citation finder: the 153 spec cases (eyecite style), the five seeds scored like score_citations.py, units."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.citations import CitingContext, find_citations
+from ingest.normalize import normalize
+from ingest.places import scope_for
+from ingest.records import Citation, Section
+from tests.conftest import SAMPLES, shared_dir
+
+_CASES_FILE = shared_dir() / "docs" / "citation_cases.json"
+CASES: list[dict[str, Any]] = (
+    json.loads(_CASES_FILE.read_text(encoding="utf-8"))["cases"] if _CASES_FILE.exists() else []
+)
+
+
+def _context(case: dict[str, Any]) -> CitingContext:
+    ctx = case["context"]
+    return CitingContext(
+        scope=ctx.get("citing_scope") or "vn._", level=ctx.get("citing_level"), date=ctx.get("citing_date")
+    )
+
+
+def _run(case: dict[str, Any]) -> tuple[Citation, ...]:
+    return find_citations(normalize(case["text"]).text, _context(case))
+
+
+def _expected(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """Mentions that are citations: the host's own "Số:" header (role self) must never be one."""
+    return [e for e in case["expected"] if e.get("role", "citation") == "citation"]
+
+
+def _matches(got: Citation, exp: dict[str, Any]) -> bool:
+    notation_ok = got.notation == exp["notation"] or (got.family == "law_by_name" and got.notation is None)
+    return got.cid == exp["cid"] and notation_ok and got.date == exp["date"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_case(case: dict[str, Any]) -> None:
+    got = _run(case)
+    expected = _expected(case)
+    if not expected:
+        assert got == (), f"expected nothing, got {[c.text for c in got]}"
+        return
+    for exp in expected:
+        assert any(_matches(g, exp) for g in got), f"missing {exp['cid']} in {[(g.cid, g.date) for g in got]}"
+    # the host's own header never shows up as a citation
+    for exp in case["expected"]:
+        if exp.get("role") == "self":
+            assert all(g.notation != exp["notation"] for g in got)
+
+
+def test_case_summary() -> None:
+    if not CASES:
+        pytest.skip("citation_cases.json not found")
+    positives = hits = 0
+    negatives_failed = []
+    for case in CASES:
+        got = _run(case)
+        expected = _expected(case)
+        if not expected and got:
+            negatives_failed.append(case["id"])
+        positives += len(expected)
+        hits += sum(any(_matches(g, e) for g in got) for e in expected)
+    assert not negatives_failed
+    assert hits / positives >= 0.97, f"{hits}/{positives}"
+
+
+# ------------------------------------------------------------------------------------------------ seeds
+
+def _seed_context(doc: dict[str, Any]) -> CitingContext:
+    """Context from the gold header (structure.py owns the real one)."""
+    raw = doc.get("date")
+    date = (raw.get("iso_partial") or raw.get("iso")) if isinstance(raw, dict) else None
+    scope = scope_for(doc.get("province"), doc.get("locality"))
+    template = re.search(r"/[\w-]+", doc.get("number_as_printed") or "")
+    return CitingContext(
+        scope=scope, level="district" if scope.count(".") > 1 else "province", date=date,
+        own_notation=template.group() if template else None, plan_year=doc.get("year_covered"),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def seed_runs(seeds_gold: dict[str, Any]) -> dict[str, tuple[Citation, ...]]:
+    out = {}
+    for name, doc in seeds_gold.items():
+        if not name.startswith("_"):
+            text = normalize((SAMPLES / name).read_text(encoding="utf-8")).text
+            out[name] = find_citations(text, _seed_context(doc["document"]))
+    return out
+
+
+def test_seed_anomaly_flags(seed_runs: dict[str, tuple[Citation, ...]]) -> None:
+    by_file = {name[:3]: cits for name, cits in seed_runs.items()}
+    typo = [c for c in by_file["002"] if c.notation == "73/NQ-CP"]
+    assert typo and "suspected_typo" in typo[0].flags and typo[0].cid == "vn/nghi-quyet/73_nq-cp/2021"
+    assert any(c.notation == "218/KH-UBND" and c.year == 2024 and "future_citation" in c.flags for c in by_file["003"])
+    assert all("date_conflict" in c.flags for c in by_file["004"] if c.notation == "106/2020/NĐ-CP")
+    assert any(c.notation == "30/2020/NĐ-CP" and "suspected_date_error" in c.flags for c in by_file["002"])
+    # consecutive numbers of one day are not typos of each other
+    assert all("suspected_typo" not in c.flags for c in by_file["004"])
+
+
+def test_seed_nesting_and_relations(seed_runs: dict[str, tuple[Citation, ...]]) -> None:
+    cits = {name[:3]: c for name, c in seed_runs.items()}["000"]
+    amended = next(c for c in cits if c.notation == "24/2014/NĐ-CP")
+    assert amended.relation == "sua_doi_bo_sung" and amended.nested_in is not None
+    assert cits[amended.nested_in].notation == "107/2020/NĐ-CP"
+    assert cits[0].relation == "thuc_hien" and cits[0].cue == "Thực hiện"
+
+
+# ------------------------------------------------------------------------------------------------ units
+
+CTX = CitingContext(scope="vn.soc-trang", level="province", date="2024-03-01")
+
+
+def _one(text: str, ctx: CitingContext = CTX) -> Citation:
+    got = find_citations(text, ctx)
+    assert len(got) == 1, [c.text for c in got]
+    return got[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "relation", "cue"),
+    [
+        ("Căn cứ Nghị định số 30/2020/NĐ-CP;", "can_cu", "Căn cứ"),
+        ("Triển khai thực hiện Kế hoạch số 12/KH-UBND ngày 02/01/2024", "thuc_hien", "Triển khai thực hiện"),
+        ("thực hiện theo quy định tại Thông tư số 40/2017/TT-BTC", "theo", "theo quy định tại"),
+        (
+            "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 12/TTr-SNV",
+            "de_nghi",
+            "Theo đề nghị của Giám đốc Sở Nội vụ tại",
+        ),
+        ("Quyết định này thay thế Quyết định số 12/2020/QĐ-UBND", "thay_the", "thay thế"),
+        ("bãi bỏ Quyết định số 12/2020/QĐ-UBND", "bai_bo", "bãi bỏ"),
+        ("theo dõi việc thực hiện Nghị định số 30/2020/NĐ-CP", "thuc_hien", "thực hiện"),
+        ("Nghị định số 30/2020/NĐ-CP", "cites", None),
+    ],
+)
+def test_relation_cues(text: str, relation: str, cue: str | None) -> None:
+    cit = _one(text)
+    assert (cit.relation, cit.cue) == (relation, cue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Số: 218/KH-UBND",
+        "Kế hoạch số …/KH-UBND ngày …",
+        "đạt 102/127 TTHC, tương đương 80.3%",
+        "theo tiêu chuẩn ISO 9001:2015 và TCVN 6909:2001",
+        "Hotline 1900.1234; email a/b-c@x.vn",
+        "Quý II/2024, tháng 12/2023, ngày 19/12/2023",
+        "Nghị định số 30/2020/NĐ-CP ngày\t05/3/2020",  # the date is in the next cell: not this one's
+    ],
+)
+def test_not_citations_or_no_cell_crossing(text: str) -> None:
+    got = find_citations(text, CTX)
+    assert all(c.date is None for c in got)
+    assert all(c.notation == "30/2020/NĐ-CP" for c in got)
+
+
+def test_own_number_never_cited() -> None:
+    ctx = CitingContext(scope="vn.soc-trang", level="province", own_notation="218/KH-UBND")
+    assert find_citations("(Kèm theo Kế hoạch số 218/KH-UBND ngày 19/12/2023 của UBND tỉnh)", ctx) == ()
+
+
+def test_year_from_in_document_coreference() -> None:
+    text = "Nghị quyết số 19-NQ/TU ngày 26/5/2020 của Tỉnh ủy.\nTriển khai Nghị quyết số 19-NQ/TU."
+    later = find_citations(text, CTX)[1]
+    assert later.year == 2020 and later.cid == "vn.soc-trang/nghi-quyet/19-nq_tu/2020"
+    assert "year_from_context" in later.flags
+
+
+def test_coordinated_date_not_over_own_year() -> None:
+    got = find_citations("Nghị định số 113/2018/NĐ-CP và Nghị định số 143/2020/NĐ-CP ngày 10/12/2020", CTX)
+    assert [c.date for c in got] == [None, "2020-12-10"]
+
+
+def test_date_year_mismatch_and_future() -> None:
+    cit = _one("Nghị định số 30/2020/NĐ-CP ngày 05/3/2021")
+    assert "date_year_mismatch" in cit.flags
+    assert "future_citation" in _one("Kế hoạch số 5/KH-UBND ngày 05/3/2025").flags
+
+
+def test_sections_and_offsets() -> None:
+    text = "I. Căn cứ\nCăn cứ Nghị định số 30/2020/NĐ-CP;"
+    sections = (Section("I", "Căn cứ", 1, None, 0, len(text)),)
+    cit = find_citations(text, CTX, sections)[0]
+    assert cit.section == "I" and text[cit.start : cit.end] == "Nghị định số 30/2020/NĐ-CP"
+
+
+def test_all_samples_in_one_text_still_yield_citations() -> None:
+    text = "\n".join(normalize(p.read_text(encoding="utf-8")).text for p in sorted(Path(SAMPLES).glob("*.txt")))
+    assert len(find_citations(text, CTX)) > 50

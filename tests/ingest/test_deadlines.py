@@ -1,0 +1,77 @@
+"""Deadline normalisation (spec legal-identifiers §3.6): kinds, period bounds, recurrence, plan-year fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.deadlines import parse_deadline
+
+# text, plan year, kind, start, end, recurrence
+CASES = [
+    ("Quý I/2024", 2024, "by_date", "2024-01-01", "2024-03-31", None),
+    ("Quý IV năm 2022", 2023, "by_date", "2022-10-01", "2022-12-31", None),
+    ("Quý IV/2022", None, "by_date", "2022-10-01", "2022-12-31", None),
+    ("Quý II, III năm 2023", 2023, "window", "2023-04-01", "2023-09-30", None),
+    ("Trong quý II/2022", 2022, "by_date", "2022-04-01", "2022-06-30", None),
+    ("Chậm nhất quý II/2022", 2022, "by_date", "2022-04-01", "2022-06-30", None),
+    ("Tháng Quý IV/2022", 2022, "by_date", "2022-10-01", "2022-12-31", None),  # garbled: the quarter wins
+    ("Quý I", 2023, "by_date", "2023-01-01", "2023-03-31", None),  # bare quarter takes the plan year
+    ("Quý I", None, "unspecified", None, None, None),
+    ("Tháng 01/2023", 2023, "by_date", "2023-01-01", "2023-01-31", None),
+    ("Tháng 1/2023", 2023, "by_date", "2023-01-01", "2023-01-31", None),
+    ("Tháng 01 năm 2023", 2023, "by_date", "2023-01-01", "2023-01-31", None),
+    ("Tháng 8 năm 2023", 2023, "by_date", "2023-08-01", "2023-08-31", None),
+    ("Trong tháng 01/2024", 2024, "by_date", "2024-01-01", "2024-01-31", None),
+    ("Trong 12/2024", 2024, "by_date", "2024-12-01", "2024-12-31", None),
+    ("Tháng 6", 2024, "by_date", "2024-06-01", "2024-06-30", None),
+    ("Năm 2023", 2023, "by_date", "2023-01-01", "2023-12-31", None),
+    ("Trong năm 2024", 2024, "by_date", "2024-01-01", "2024-12-31", None),
+    ("6 tháng đầu năm 2024", 2024, "by_date", "2024-01-01", "2024-06-30", None),
+    ("giai đoạn 2021-2025", 2022, "window", "2021-01-01", "2025-12-31", None),
+    ("trước ngày 15/12/2023", 2023, "by_date", "2023-12-15", "2023-12-15", None),
+    ("30/6/2024", None, "by_date", "2024-06-30", "2024-06-30", None),
+    ("trước ngày 12/3", 2022, "by_date", "2022-03-12", "2022-03-12", None),
+    ("ngày 31/02/2024", 2024, "unspecified", None, None, None),
+    ("Thường xuyên", 2024, "recurring", None, None, "thuong-xuyen"),
+    ("Thường xuyên trong năm", 2023, "recurring", "2023-01-01", "2023-12-31", "thuong-xuyen"),
+    ("Hàng quý", 2024, "recurring", None, None, "hang-quy"),
+    ("Hàng năm", 2024, "recurring", None, None, "hang-nam"),
+    ("Định kỳ", 2024, "recurring", None, None, "dinh-ky"),
+    ("Theo định kỳ", 2024, "recurring", None, None, "dinh-ky"),
+    ("Định kỳ trong năm 2023", 2023, "recurring", "2023-01-01", "2023-12-31", "dinh-ky"),
+    ("Định kỳ, đột xuất trong năm", 2023, "recurring", "2023-01-01", "2023-12-31", "dinh-ky+dot-xuat"),
+    ("Hàng quý và năm 2024", 2024, "recurring", "2024-01-01", "2024-12-31", "hang-quy"),
+    ("Sau khi có kết quả công bố", 2023, "event", None, None, None),
+    ("Sau khi có kết quả công bổ", 2023, "event", None, None, None),  # OCR slip of the joined page-break cell
+    ("Theo KH đào tạo, bồi dưỡng", 2022, "per_plan", None, None, None),
+    ("Lồng ghép báo cáo CCHC", 2024, "per_plan", None, None, None),
+    ("Theo thời hạn đã đăng ký với UBND tỉnh", 2022, "per_plan", None, None, None),
+    ("Theo tiến độ phê duyệt", 2022, "per_plan", None, None, None),
+    ("Theo hướng dẫn Trung ương", 2022, "per_plan", None, None, None),
+    ("Định kỳ theo báo cáo CCHC", 2023, "per_plan", None, None, None),
+    ("Theo BC CCHC định kỳ", 2023, "per_plan", None, None, None),
+    ("Theo quy định của cơ quan có thẩm quyền", 2023, "per_plan", None, None, None),
+    ("- Trong tháng 01/2024 - Hàng quý, năm 2024", 2024, "multi", "2024-01-01", "2024-01-31", "hang-quy"),
+    ("Quý IV/2022 và theo định kỳ", 2023, "multi", "2022-10-01", "2022-12-31", "dinh-ky"),
+    ("- Thực hiện thường xuyên; - Báo cáo theo thời điểm báo cáo CCHC", 2024, "multi", None, None, "thuong-xuyen"),
+    ("Đáp ứng theo yêu cầu", 2023, "per_plan", None, None, None),
+    ("Khi cần thiết", 2023, "unspecified", None, None, None),
+]
+
+
+@pytest.mark.parametrize(("text", "year", "kind", "start", "end", "recurrence"), CASES)
+def test_parse_deadline(
+    text: str, year: int | None, kind: str, start: str | None, end: str | None, recurrence: str | None
+) -> None:
+    got = parse_deadline(text, year=year)
+    assert (got.kind, got.start, got.end, got.recurrence) == (kind, start, end, recurrence)
+    assert got.text == text
+
+
+def test_whitespace_collapsed_in_text() -> None:
+    assert parse_deadline("  Quý I/2024\n", year=None).text == "Quý I/2024"
+
+
+@pytest.mark.parametrize("text", ["Quý 5/2024", "Tháng 13/2024", "quy định", "Kế hoạch"])
+def test_not_periods(text: str) -> None:
+    assert parse_deadline(text, year=2024).kind in ("unspecified", "per_plan")

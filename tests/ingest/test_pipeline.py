@@ -1,0 +1,48 @@
+"""The wired pipeline: source offsets, the document's own id, batch anomalies, bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.pipeline import extract_paths, extract_text, own_cid
+from ingest.records import DocumentMeta
+
+NUMBERED = """ỦY BAN NHÂN DÂN
+TỈNH SÓC TRĂNG
+Số: 218/KH-UBND
+Sóc Trăng, ngày 19 tháng 12 năm 2023
+
+**KẾ HOẠCH**
+**Thực hiện cải cách hành chính năm 2024**
+
+Căn cứ **Nghị định số 107/2020/NĐ-CP** ngày 14/9/2020 của Chính phủ;
+"""
+
+
+def test_numbered_document_gets_its_own_cid_and_is_not_its_own_citation() -> None:
+    e = extract_text(NUMBERED, source="kh218.md")
+    assert e.document.number == "218/KH-UBND"
+    assert e.document.cid == "vn.soc-trang/ke-hoach/218_kh-ubnd/2023"
+    assert [c.notation for c in e.citations] == ["107/2020/NĐ-CP"]
+
+
+def test_offsets_are_source_offsets_through_markup() -> None:
+    e = extract_text(NUMBERED, source="kh218.md")
+    c = e.citations[0]
+    assert NUMBERED[c.start : c.end].startswith("Nghị định số 107/2020/NĐ-CP")
+    assert c.relation == "can_cu"
+
+
+def test_unnumbered_draft_has_no_cid() -> None:
+    meta = DocumentMeta(source="x", sha256="", kind="Kế hoạch", number=None, notation_template="/KH-VPUBND")
+    assert own_cid(meta) is None
+
+
+def test_same_plan_cited_with_two_years_is_flagged_across_documents(tmp_path: Path) -> None:
+    body = "Thực hiện Kế hoạch số 218/KH-UBND ngày 19/12/{year} của Ủy ban nhân dân tỉnh Sóc Trăng về CCHC năm 2024.\n"
+    (tmp_path / "a.txt").write_text("Sóc Trăng, ngày 05 tháng 01 năm 2024\n" + body.format(year=2023), encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Sóc Trăng, ngày 10 tháng 01 năm 2024\n" + body.format(year=2024), encoding="utf-8")
+    done, failed = extract_paths([tmp_path])
+    assert not failed
+    flagged = {Path(e.source).name for e in done for a in e.anomalies if a.citations}
+    assert "b.txt" in flagged

@@ -1,0 +1,196 @@
+"""Unit resolution (spec legal-identifiers §4): cell splitting, canonical names, scopes, and recall against gold."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from ingest.normalize import normalize
+from ingest.records import DocumentMeta, Unit
+from ingest.units import UnitResolver
+from ingest.vntext import match_key
+from tests.conftest import SAMPLES
+
+SOC_TRANG_VP = DocumentMeta(
+    source="000",
+    sha256="",
+    issuer="Văn phòng Ủy ban nhân dân tỉnh Sóc Trăng",
+    province="Sóc Trăng",
+    scope="vn.soc-trang",
+)
+SOC_TRANG = DocumentMeta(
+    source="001", sha256="", issuer="Ủy ban nhân dân tỉnh Sóc Trăng", province="Sóc Trăng", scope="vn.soc-trang"
+)
+DONG_NAI_SNV = DocumentMeta(
+    source="002", sha256="", issuer="Sở Nội vụ tỉnh Đồng Nai", province="Đồng Nai", scope="vn.dong-nai"
+)
+NGA_NAM = DocumentMeta(
+    source="003",
+    sha256="",
+    issuer="Ủy ban nhân dân thị xã Ngã Năm",
+    province="Sóc Trăng",
+    district="thị xã Ngã Năm",
+    scope="vn.soc-trang.tx-nga-nam",
+)
+VINH_LONG = DocumentMeta(
+    source="004", sha256="", issuer="Ủy ban nhân dân tỉnh Vĩnh Long", province="Vĩnh Long", scope="vn.vinh-long"
+)
+META = {"000": SOC_TRANG_VP, "001": SOC_TRANG, "002": DONG_NAI_SNV, "003": NGA_NAM, "004": VINH_LONG}
+
+
+@pytest.mark.parametrize(
+    ("meta", "cell", "expected"),
+    [
+        (VINH_LONG, "Văn phòng UBND tỉnh; Sở Nội vụ", ["vn.vinh-long/van-phong-ubnd-tinh", "vn.vinh-long/so-noi-vu"]),
+        (VINH_LONG, "VP.UBND tỉnh", ["vn.vinh-long/van-phong-ubnd-tinh"]),
+        (VINH_LONG, "Văn phòng Ủy ban nhân dân tỉnh", ["vn.vinh-long/van-phong-ubnd-tinh"]),
+        (VINH_LONG, "- Sở Nội vụ - Sở Tư pháp", ["vn.vinh-long/so-noi-vu", "vn.vinh-long/so-tu-phap"]),
+        (VINH_LONG, "Sở TT&TT", ["vn.vinh-long/so-thong-tin-va-truyen-thong"]),
+        (VINH_LONG, "STTTT", ["vn.vinh-long/so-thong-tin-va-truyen-thong"]),
+        (
+            VINH_LONG,
+            "Sở TTTT và Sở KH&ĐT",
+            ["vn.vinh-long/so-thong-tin-va-truyen-thong", "vn.vinh-long/so-ke-hoach-va-dau-tu"],
+        ),
+        (VINH_LONG, "Giám đốc Sở Nội vụ", ["vn.vinh-long/so-noi-vu"]),
+        (VINH_LONG, "Chủ tịch UBND tỉnh", ["vn.vinh-long/ubnd-tinh"]),
+        (VINH_LONG, "Trung tâm PVHCC tỉnh", ["vn.vinh-long/trung-tam-phuc-vu-hanh-chinh-cong-tinh"]),
+        (VINH_LONG, "Đài PT-TH", ["vn.vinh-long/dai-phat-thanh-va-truyen-hinh-tinh"]),
+        (VINH_LONG, "Công an tỉnh", ["vn.vinh-long/cong-an-tinh"]),
+        (VINH_LONG, "Bộ Nội vụ", ["vn/bo-noi-vu"]),
+        (VINH_LONG, "Thủ tướng Chính phủ", ["vn/thu-tuong-chinh-phu"]),
+        (VINH_LONG, "Các cơ quan, đơn vị có liên", ["group/vn.vinh-long/cac-co-quan-don-vi-co-lien-quan"]),
+        (VINH_LONG, "Các cơ quan, đơn vị, địa phương", ["group/vn.vinh-long/cac-co-quan-don-vi-dia-phuong"]),
+        (VINH_LONG, "Thủ trưởng các sở, ban, ngành tỉnh", ["group/vn.vinh-long/cac-so-ban-nganh-tinh"]),
+        (VINH_LONG, "UBND các huyện, thị xã, thành phố", ["group/vn.vinh-long/ubnd-cac-huyen-thi-xa-thanh-pho"]),
+        (VINH_LONG, "UBND cấp huyện", ["group/vn.vinh-long/ubnd-cap-huyen"]),
+        (
+            SOC_TRANG_VP,
+            "Phòng Ngoại vụ và các đơn vị có liên quan",
+            ["vn.soc-trang/van-phong-ubnd-tinh/phong-ngoai-vu", "group/vn.soc-trang/cac-don-vi-co-lien-quan"],
+        ),
+        (SOC_TRANG_VP, "Phòng Quản trị - Tài vụ", ["vn.soc-trang/van-phong-ubnd-tinh/phong-quan-tri-tai-vu"]),
+        (SOC_TRANG_VP, "Trung tâm Phục vụ hành chính công", ["vn.soc-trang/trung-tam-phuc-vu-hanh-chinh-cong-tinh"]),
+        (SOC_TRANG, "Phòng KSTTHC", ["vn.soc-trang/van-phong-ubnd-tinh/phong-kiem-soat-thu-tuc-hanh-chinh"]),
+        (DONG_NAI_SNV, "Văn phòng Sở", ["vn.dong-nai/so-noi-vu/van-phong-so"]),
+        (DONG_NAI_SNV, "Thanh tra Sở", ["vn.dong-nai/so-noi-vu/thanh-tra-so"]),
+        (DONG_NAI_SNV, "Các phòng, đơn vị trực thuộc Sở", ["group/vn.dong-nai/cac-phong-don-vi-truc-thuoc-so"]),
+        (
+            DONG_NAI_SNV,
+            "phòng TCCQ, Ban TG",
+            ["vn.dong-nai/so-noi-vu/phong-to-chuc-chinh-quyen", "vn.dong-nai/so-noi-vu/ban-ton-giao"],
+        ),
+        (NGA_NAM, "Phòng Nội vụ thị xã", ["vn.soc-trang.tx-nga-nam/phong-noi-vu"]),
+        (NGA_NAM, "Văn phòng HĐND và UBND thị xã", ["vn.soc-trang.tx-nga-nam/van-phong-hdnd-va-ubnd-thi-xa"]),
+        (NGA_NAM, "Sở Nội vụ tỉnh", ["vn.soc-trang/so-noi-vu"]),
+        (NGA_NAM, "TT. HĐND thị xã", ["vn.soc-trang.tx-nga-nam/hdnd-thi-xa"]),
+        (NGA_NAM, "UBND các xã, phường", ["group/vn.soc-trang.tx-nga-nam/ubnd-cac-xa-phuong"]),
+    ],
+)
+def test_resolve_cell(meta: DocumentMeta, cell: str, expected: list[str]) -> None:
+    assert [a.id for a in UnitResolver(meta).resolve(cell)] == expected
+
+
+def test_resolve_flags_groups_and_keeps_text() -> None:
+    refs = UnitResolver(VINH_LONG).resolve("Sở Tài chính; Các cơ quan, đơn vị có liên quan")
+    assert [(r.name, r.is_group, r.text) for r in refs] == [
+        ("Sở Tài chính", False, "Sở Tài chính"),
+        ("Các cơ quan, đơn vị có liên quan", True, "Các cơ quan, đơn vị có liên quan"),
+    ]
+
+
+def test_truncated_cell_is_repaired() -> None:
+    (ref,) = UnitResolver(VINH_LONG).resolve("Các cơ quan, đơn vị có liên")
+    assert ref.name == "Các cơ quan, đơn vị có liên quan" and ref.is_group
+
+
+def test_resolved_cells_appear_in_units_with_offsets() -> None:
+    resolver = UnitResolver(VINH_LONG)
+    text = "x\tSở Y tế\tCác cơ quan, đơn vị"
+    resolver.resolve("Sở Y tế", offset=2)
+    units = {u.id: u for u in resolver.units(text)}
+    mention = units["vn.vinh-long/so-y-te"].mentions[0]
+    assert text[mention.start : mention.end] == "Sở Y tế"
+    assert units["group/vn.vinh-long/cac-co-quan-don-vi"].is_group
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Giao Sở Nội vụ chủ trì, phối hợp", ["Sở Nội vụ"]),
+        ("Sở Tài chính phối hợp Sở Kế hoạch và Đầu tư thực hiện", ["Sở Tài chính", "Sở Kế hoạch và Đầu tư"]),
+        ("Xây dựng Chính phủ điện tử, Chính phủ số", []),
+        ("kết quả Báo cáo của cơ sở y tế", []),
+        ("Ban hành Kế hoạch của Ủy ban nhân dân tỉnh Vĩnh Long", ["UBND tỉnh"]),
+        ("theo Kế hoạch số 218/KH-UBND, KH-VPUBND", []),
+        (
+            "Đài Phát thanh và Truyền hình Vĩnh Long, Báo Vĩnh Long",
+            ["Đài Phát thanh và Truyền hình tỉnh", "Báo Vĩnh Long"],
+        ),
+    ],
+)
+def test_prose_mentions_stop_at_boundaries(sentence: str, expected: list[str]) -> None:
+    units = UnitResolver(VINH_LONG).units(sentence)
+    assert [u.name for u in units if not u.is_group] == expected
+
+
+def test_explicit_place_wins() -> None:
+    units = UnitResolver(VINH_LONG).units("phối hợp với Sở Nội vụ tỉnh Sóc Trăng")
+    assert [u.id for u in units] == ["vn.soc-trang/so-noi-vu"]
+
+
+def test_elided_head_noun_distributes() -> None:
+    text = "(Phòng Tư pháp, Văn phòng Hội đồng nhân dân và Ủy ban nhân dân, Tài chính - Kế hoạch, Thanh tra thị xã)"
+    ids = {u.id for u in UnitResolver(NGA_NAM).units(text)}
+    assert ids == {
+        "vn.soc-trang.tx-nga-nam/phong-tu-phap",
+        "vn.soc-trang.tx-nga-nam/van-phong-hdnd-va-ubnd-thi-xa",
+        "vn.soc-trang.tx-nga-nam/phong-tai-chinh-ke-hoach",
+        "vn.soc-trang.tx-nga-nam/thanh-tra-thi-xa",
+    }
+
+
+# -- gold ---------------------------------------------------------------------------------------------------------
+
+_PAREN = re.compile(r"\s*\([^)]*\)")
+
+
+def _gold_keys(unit: dict[str, Any]) -> set[str]:
+    names = [unit["name"], unit["unit_id"].split(":", 1)[1], *unit["variants"]]
+    return {match_key(_PAREN.sub("", n).replace("–", "-")) for n in names} - {""}
+
+
+def _doc_units(name: str) -> tuple[Unit, ...]:
+    path = next(SAMPLES.glob(f"{name}_*.txt"))
+    return UnitResolver(META[name]).units(normalize(path.read_text(encoding="utf-8")).text)
+
+
+def _score(gold: list[dict[str, Any]], units: tuple[Unit, ...]) -> tuple[float, float]:
+    mine = [u for u in units if not u.is_group]
+    keys = [{match_key(u.name), *(match_key(v) for v in u.variants)} for u in mine]
+    found = sum(any(_gold_keys(g) & k for k in keys) for g in gold)
+    right = sum(any(_gold_keys(g) & k for g in gold) for k in keys)
+    return found / len(gold), right / max(len(mine), 1)
+
+
+@pytest.mark.parametrize("doc", ["000", "001", "002", "003", "004"])
+def test_concrete_units_against_gold(doc: str, seeds_gold: dict[str, Any]) -> None:
+    gold = next(v for k, v in seeds_gold.items() if k.startswith(doc))["units"]["concrete"]
+    recall, precision = _score(gold, _doc_units(doc))
+    print(f"{doc}: concrete units recall {recall:.2f} precision {precision:.2f} (gold {len(gold)})")
+    assert recall >= 0.85
+    assert precision >= 0.8
+
+
+def test_same_unit_same_id_across_documents() -> None:
+    def ids(doc: str) -> set[str]:
+        return {u.id for u in _doc_units(doc)}
+
+    st_001, nn_003, vl_004, dn_002 = ids("001"), ids("003"), ids("004"), ids("002")
+    assert "vn.soc-trang/so-noi-vu" in st_001 & nn_003
+    assert "vn.vinh-long/so-noi-vu" in vl_004 and "vn.dong-nai/so-noi-vu" in dn_002
+    assert "vn.soc-trang/ubnd-tinh" in ids("000") & st_001 & nn_003
+    assert "vn/thu-tuong-chinh-phu" in st_001 & dn_002 & nn_003 & vl_004
+    assert "vn/chinh-phu" in ids("000") & st_001 & dn_002 & nn_003 & vl_004
