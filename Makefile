@@ -19,6 +19,8 @@ setup: $(STAMP)
 
 run: setup
 	$(BIN)/cchc extract ingest/samples --format table
+	$(BIN)/cchc ingest ingest/samples
+	$(BIN)/cchc cites "NĐ 107/2020"
 
 test: setup
 	$(BIN)/ruff check ingest kg search_api tests benchmarks eval

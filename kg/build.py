@@ -1,0 +1,269 @@
+"""Extracted records → the RDF triples of one file's named graph (pure; no store involved).
+
+Everything read from one file lives in that file's graph, third-party assertions included
+(“107/2020 amends 24/2014” as stated by this plan), so re-ingesting the file replaces exactly it.
+Shared nodes (a cited work, Sở Nội vụ of Vĩnh Long) get the same IRI from every file, which is
+what resolves entities across files; their facts from each file stay in that file's graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from ingest.records import AgentRef, Citation, Deadline, Extraction, Unit
+from ingest.vntext import slug
+from kg import iris
+from kg.iris import CCHC, ELI, OA, ORG, PROV, TIME
+
+# Relation cue → the ELI/cchc property the citing work gets besides eli:cites.
+RELATION_PROPERTY: dict[str, URIRef] = {
+    "can_cu": ELI.based_on,
+    "thuc_hien": CCHC.implements,
+    "sua_doi_bo_sung": ELI.amends,
+    "thay_the": CCHC.replaces,
+    "bai_bo": ELI.repeals,
+    "huong_dan": CCHC.guides,
+    "de_nghi": CCHC.respondsToProposal,
+}
+
+_FAMILY_CLASS = {
+    "normative": CCHC.NormativeDocument,
+    "party": CCHC.PartyDocument,
+    "law_by_name": CCHC.NormativeDocument,
+    "administrative": CCHC.LegalDocument,
+}
+_PLAN_KINDS = {"Kế hoạch", "Chương trình"}
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def document_iri(extraction: Extraction) -> URIRef:
+    """The citing document: its work IRI when numbered, else a local IRI from its content."""
+    meta = extraction.document
+    return iris.work(meta.cid) if meta.cid else iris.local_document(meta.sha256)
+
+
+def work_iri(citation: Citation) -> URIRef:
+    """The cited work; a law named without a number is keyed by its name and year."""
+    if citation.cid:
+        return iris.work(citation.cid)
+    name = slug(citation.law_name or citation.text)
+    return iris.work(f"vn/luat/_name/{name}/{citation.year or 'x'}")
+
+
+def _decimal(value: float) -> str:
+    """xsd:decimal lexical form: no exponent, no trailing zeros (`100`, `80.3`, `0.00001`)."""
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date) if _FULL_DATE.match(value) else Literal(value)
+
+
+def _span(g: Graph, node: URIRef, start: int, end: int) -> None:
+    selector = URIRef(f"{node}/span")
+    g.add((node, CCHC.span, selector))
+    g.add((selector, RDF.type, OA.TextPositionSelector))
+    g.add((selector, OA.start, Literal(start)))
+    g.add((selector, OA.end, Literal(end)))
+
+
+def _unit(g: Graph, unit: Unit) -> None:
+    node = iris.agent(unit.id)
+    if unit.is_group:
+        g.add((node, RDF.type, CCHC.AgentGroup))
+    else:
+        g.add((node, RDF.type, ORG.OrganizationalUnit if unit.parent else ORG.Organization))
+        if unit.parent:
+            g.add((node, ORG.unitOf, iris.agent(unit.parent)))
+    g.add((node, RDF.type, PROV.Agent))
+    g.add((node, SKOS.prefLabel, Literal(unit.name, lang="vi")))
+    g.add((node, CCHC.scope, iris.place(unit.scope)))
+    if unit.kind:
+        g.add((node, CCHC.orgKind, Literal(unit.kind)))
+    for variant in unit.variants:
+        if variant != unit.name:
+            g.add((node, SKOS.altLabel, Literal(variant, lang="vi")))
+
+
+def _agent_ref(g: Graph, ref: AgentRef) -> URIRef:
+    node = iris.agent(ref.id)
+    g.add((node, RDF.type, CCHC.AgentGroup if ref.is_group else ORG.Organization))
+    g.add((node, RDF.type, PROV.Agent))
+    g.add((node, SKOS.prefLabel, Literal(ref.name, lang="vi")))
+    return node
+
+
+def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
+    g.add((node, RDF.type, CCHC.Deadline))
+    g.add((node, CCHC.deadlineText, Literal(deadline.text)))
+    g.add((node, CCHC.deadlineKind, Literal(deadline.kind)))
+    if deadline.recurrence:
+        g.add((node, CCHC.recurrence, Literal(deadline.recurrence)))
+    for prop, value, suffix in ((TIME.hasBeginning, deadline.start, "begin"), (TIME.hasEnd, deadline.end, "end")):
+        if value:
+            instant = URIRef(f"{node}/{suffix}")
+            g.add((node, prop, instant))
+            g.add((instant, RDF.type, TIME.Instant))
+            g.add((instant, TIME.inXSDDate, Literal(value, datatype=XSD.date)))
+
+
+def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> list[URIRef]:
+    sha = e.document.sha256
+    nodes = [iris.in_file(sha, "cit", f"{c.start}-{c.end}") for c in e.citations]
+    for citation, node in zip(e.citations, nodes, strict=True):
+        target = work_iri(citation)
+        g.add((node, RDF.type, CCHC.Citation))
+        g.add((node, CCHC.inDocument, doc))
+        g.add((node, CCHC.citesWork, target))
+        g.add((node, CCHC.notationAsWritten, Literal(citation.text)))
+        g.add((node, CCHC.relationKind, iris.concept("relation", citation.relation)))
+        if citation.cue:
+            g.add((node, CCHC.cuePhrase, Literal(citation.cue)))
+        if citation.date:
+            g.add((node, CCHC.citedDate, _date(citation.date)))
+        for flag in citation.flags:
+            g.add((node, CCHC.flag, Literal(flag)))
+        for p, o in provenance:
+            g.add((node, p, o))
+        _span(g, node, citation.start, citation.end)
+
+        g.add((target, RDF.type, _FAMILY_CLASS[citation.family]))
+        g.add((target, RDF.type, CCHC.LegalDocument))
+        g.add((target, ELI.type_document, iris.concept("doc-type", slug(citation.kind))))
+        if citation.cid:
+            g.add((target, DCTERMS.identifier, Literal(citation.cid)))
+        if citation.notation:
+            g.add((target, ELI.id_local, Literal(citation.notation)))
+        if citation.law_name:
+            g.add((target, ELI.title, Literal(citation.law_name, lang="vi")))
+
+        # The direct edge: from the citing document, or, for a nested mention, from the work whose
+        # subject phrase contains it (a third-party assertion kept in this file's graph).
+        subject = doc
+        if citation.nested_in is not None:
+            subject = work_iri(e.citations[citation.nested_in])
+            g.add((node, CCHC.nestedIn, nodes[citation.nested_in]))
+        g.add((subject, ELI.cites, target))
+        if citation.relation in RELATION_PROPERTY:
+            g.add((subject, RELATION_PROPERTY[citation.relation], target))
+    return nodes
+
+
+def extraction_graph(e: Extraction) -> Graph:
+    """All triples read from one file, ready to become that file's named graph."""
+    g = Graph()
+    for prefix, ns in iris.PREFIXES.items():
+        g.bind(prefix, ns)
+    meta = e.document
+    sha = meta.sha256
+    doc = document_iri(e)
+    source = iris.file(sha)
+    run = iris.activity(sha, e.extractor_version or "0")
+    provenance = [(PROV.wasDerivedFrom, source), (PROV.wasGeneratedBy, run)]
+
+    g.add((source, RDF.type, CCHC.SourceFile))
+    g.add((source, CCHC.sourcePath, Literal(e.source)))
+    g.add((source, CCHC.sha256, Literal(sha)))
+    g.add((run, RDF.type, PROV.Activity))
+    g.add((run, CCHC.extractorVersion, Literal(e.extractor_version or "0")))
+
+    g.add((doc, RDF.type, CCHC.Plan if meta.kind in _PLAN_KINDS else CCHC.LegalDocument))
+    g.add((doc, RDF.type, CCHC.LegalDocument))
+    g.add((doc, ELI.is_embodied_by, source))
+    g.add((doc, PROV.wasDerivedFrom, source))
+    g.add((doc, CCHC.scope, iris.place(meta.scope)))
+    if meta.cid:
+        g.add((doc, DCTERMS.identifier, Literal(meta.cid)))
+    else:
+        g.add((doc, CCHC.status, Literal("unnumbered")))
+    if meta.number:
+        g.add((doc, ELI.id_local, Literal(meta.number)))
+    if meta.notation_template:
+        g.add((doc, CCHC.notationTemplate, Literal(meta.notation_template)))
+    if meta.kind:
+        g.add((doc, ELI.type_document, iris.concept("doc-type", slug(meta.kind))))
+    if meta.title:
+        g.add((doc, ELI.title, Literal(meta.title, lang="vi")))
+    if meta.date:
+        g.add((doc, ELI.date_document if _FULL_DATE.match(meta.date) else CCHC.datePartial, _date(meta.date)))
+    if meta.year_covered:
+        g.add((doc, CCHC.yearCovered, Literal(str(meta.year_covered), datatype=XSD.gYear)))
+    if meta.issuer:
+        g.add((doc, CCHC.issuerName, Literal(meta.issuer, lang="vi")))
+    if meta.signer:
+        g.add((doc, CCHC.signedBy, Literal(meta.signer)))
+    if meta.signer_title:
+        g.add((doc, CCHC.signerTitle, Literal(meta.signer_title)))
+    if meta.signing_mode:
+        g.add((doc, CCHC.signingMode, Literal(meta.signing_mode)))
+
+    citation_nodes = _citations(g, e, doc, provenance)
+
+    for unit in e.units:
+        _unit(g, unit)
+
+    for task in e.tasks:
+        node = iris.in_file(sha, "task", task.id)
+        g.add((node, RDF.type, CCHC.Task))
+        g.add((node, CCHC.partOfPlan, doc))
+        g.add((node, DCTERMS.description, Literal(task.text, lang="vi")))
+        g.add((node, CCHC.origin, Literal(task.origin)))
+        if task.number:
+            g.add((node, CCHC.taskNumber, Literal(task.number)))
+        if task.area:
+            g.add((node, CCHC.reformArea, iris.concept("reform-area", task.area)))
+        for ref in task.lead:
+            g.add((node, CCHC.leadAgent, _agent_ref(g, ref)))
+        for ref in task.cooperate:
+            g.add((node, CCHC.cooperatingAgent, _agent_ref(g, ref)))
+        for product in task.products:
+            g.add((node, CCHC.hasProduct, Literal(product, lang="vi")))
+        if task.deadline:
+            deadline = URIRef(f"{node}/deadline")
+            g.add((node, CCHC.hasDeadline, deadline))
+            _deadline(g, deadline, task.deadline)
+        for index in task.citations:
+            g.add((node, ELI.cites, work_iri(e.citations[index])))
+        for p, o in provenance:
+            g.add((node, p, o))
+        _span(g, node, task.start, task.end)
+
+    for n, target in enumerate(e.targets, start=1):
+        node = iris.in_file(sha, "target", f"G{n:02d}")
+        g.add((node, RDF.type, CCHC.Target))
+        g.add((node, CCHC.partOfPlan, doc))
+        g.add((node, CCHC.targetText, Literal(target.text, lang="vi")))
+        g.add((node, CCHC.metric, Literal(target.metric, lang="vi")))
+        g.add((node, CCHC.comparator, Literal(target.comparator)))
+        g.add((node, CCHC.value, Literal(_decimal(target.value), datatype=XSD.decimal)))
+        g.add((node, CCHC.unit, Literal(target.unit)))
+        if target.area:
+            g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
+        if target.task:
+            g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
+        for p, o in provenance:
+            g.add((node, p, o))
+        _span(g, node, target.start, target.end)
+
+    for n, anomaly in enumerate(e.anomalies, start=1):
+        node = iris.in_file(sha, "issue", f"A{n:02d}")
+        g.add((node, RDF.type, CCHC.CitationIssue))
+        g.add((node, CCHC.issueKind, Literal(anomaly.kind)))
+        g.add((node, CCHC.severity, Literal(anomaly.severity)))
+        g.add((node, CCHC.evidence, Literal(anomaly.detail)))
+        g.add((node, CCHC.reviewStatus, Literal("open")))
+        g.add((node, CCHC.inDocument, doc))
+        if anomaly.probable:
+            g.add((node, CCHC.probableIntendedWork, Literal(anomaly.probable)))
+        for index in anomaly.citations:
+            if index < len(citation_nodes):
+                g.add((node, CCHC.aboutCitation, citation_nodes[index]))
+        g.add((node, PROV.wasGeneratedBy, run))
+    g.add((doc, RDFS.label, Literal(meta.title or e.source, lang="vi")))
+    return g

@@ -1,0 +1,65 @@
+"""IRIs of everything the graph holds (legal-identifiers §3.4), built in one place."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import RDFS, SKOS, XSD, Namespace, URIRef
+from rdflib.namespace import DCTERMS
+
+BASE = "https://w3id.org/vn-cchc/"
+
+CCHC = Namespace(BASE + "ont#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES = {
+    "cchc": CCHC, "eli": ELI, "org": ORG, "prov": PROV, "time": TIME, "oa": OA, "schema": SCHEMA,
+    "dct": DCTERMS, "skos": SKOS, "rdfs": RDFS, "xsd": XSD,
+}  # fmt: skip
+
+
+def _iri(path: str) -> URIRef:
+    # CIDs and unit ids are IRI-safe by construction; quote() guards anything that is not.
+    return URIRef(BASE + quote(path, safe="/._-~"))
+
+
+def work(cid: str) -> URIRef:
+    """A cited or citing work by canonical id (`vn/nghi-dinh/107_2020_ndd-cp`)."""
+    return _iri(f"doc/{cid}")
+
+
+def local_document(sha256: str) -> URIRef:
+    """An unnumbered document (a draft `Số: /KH-VPUBND`): identified by its file's content."""
+    return _iri(f"doc/_local/{sha256[:16]}")
+
+
+def file(sha256: str) -> URIRef:
+    """The source file, and the named graph holding everything extracted from it."""
+    return _iri(f"file/{sha256}")
+
+
+def in_file(sha256: str, kind: str, key: str) -> URIRef:
+    """A record that exists only inside one file: citation, task, target, issue, span."""
+    return _iri(f"{kind}/{sha256[:12]}/{key}")
+
+
+def agent(unit_id: str) -> URIRef:
+    """An organisation (`vn.vinh-long/so-noi-vu`) or a generic group (`group/…`)."""
+    return _iri(f"org/{unit_id}")
+
+
+def place(scope: str) -> URIRef:
+    return _iri(f"place/{scope}")
+
+
+def concept(scheme: str, slug: str) -> URIRef:
+    return _iri(f"vocab/{scheme}/{slug}")
+
+
+def activity(sha256: str, version: str) -> URIRef:
+    return _iri(f"activity/extract/{sha256[:12]}/{version}")

@@ -1,0 +1,217 @@
+"""The RDF store: Oxigraph on disk by default, any SPARQL 1.1 server through the same code.
+
+One named graph per source file. A file's graph is replaced in a single SPARQL UPDATE request
+(drop the old graph, insert the new), which Oxigraph runs as one transaction: a process killed
+mid-ingest leaves every file either fully old or fully new. Queries run over the union of graphs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+from typing import Literal as TypingLiteral
+
+import pyoxigraph
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+from rdflib.query import Result
+from rdflib.term import Identifier, Node
+
+from kg.iris import BASE, PREFIXES
+
+Change = TypingLiteral["new", "updated", "unchanged"]
+
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_WHERE = re.compile(r"^(?!\s*#)[^\n]*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)  # outermost, not in a comment
+_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_OPEN_ATTEMPTS = 8
+_REMOTE_BATCH = 2_000  # triples per INSERT DATA request: large requests fail on Virtuoso (HTTP 400)
+
+
+class StoreError(Exception):
+    """The store could not be opened or written; the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileGraph:
+    graph: URIRef
+    sha256: str
+
+
+def load_query(name: str) -> str:
+    """The text of `kg/queries/{name}.rq` (user questions live there, one per file)."""
+    if not _QUERY_NAME.match(name):
+        raise KeyError(name)
+    path = resources.files("kg") / "queries" / f"{name}.rq"
+    if not path.is_file():
+        raise KeyError(name)
+    return path.read_text(encoding="utf-8")
+
+
+def query_names() -> list[str]:
+    folder = resources.files("kg") / "queries"
+    return sorted(p.name.removesuffix(".rq") for p in folder.iterdir() if p.name.endswith(".rq"))
+
+
+class GraphStore:
+    """A dataset of per-file named graphs with replace-by-file and query-by-name."""
+
+    def __init__(self, dataset: Dataset, *, native: pyoxigraph.Store | None = None, read_only: bool = False) -> None:
+        self._ds = dataset
+        self.read_only = read_only
+        self._native = native  # updates go straight to Oxigraph: rdflib's own update engine is slow
+        self._remote = native is None
+        # A server keeps graphs of its own in the union (Virtuoso: virtrdf#, …): count and export only ours.
+        self._ours = f'FILTER (STRSTARTS(STR(?g), "{BASE}"))' if self._remote else ""
+        for prefix, ns in PREFIXES.items():
+            dataset.bind(prefix, ns)
+
+    @classmethod
+    def open_local(cls, directory: Path, *, read_only: bool = False) -> GraphStore:
+        """Oxigraph under `directory/graph`; read-only opens never block on (or block) a writer."""
+        location = directory / "graph"
+        if read_only and not location.exists():
+            raise StoreError(f"no graph store at {location} (run `cchc ingest` first)")
+        if not read_only:
+            location.mkdir(parents=True, exist_ok=True)
+        native = None
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                native = pyoxigraph.Store.read_only(str(location)) if read_only else pyoxigraph.Store(str(location))
+                break
+            except (OSError, RuntimeError) as err:  # pyoxigraph reports lock and file problems as RuntimeError
+                # A writer compacting at the moment a reader opens can delete a file the reader just listed.
+                if not read_only or attempt == _OPEN_ATTEMPTS - 1:
+                    raise StoreError(f"cannot open graph store at {location}: {err}") from err
+                time.sleep(0.05 * (attempt + 1))
+        assert native is not None
+        dataset = Dataset(store=OxigraphStore(store=native), default_union=True)
+        return cls(dataset, native=native, read_only=read_only)
+
+    @classmethod
+    def open_remote(cls, query_endpoint: str, update_endpoint: str | None = None) -> GraphStore:
+        """Any SPARQL 1.1 server (Virtuoso, Fuseki, Oxigraph server) whose default graph is the union."""
+        store = SPARQLUpdateStore(query_endpoint, update_endpoint or query_endpoint, returnFormat="json")
+        return cls(Dataset(store=store, default_union=True))
+
+    def close(self) -> None:
+        """Release the store now (a writer's lock and background work end with the last reference)."""
+        self._ds.close()
+        if self._native is not None and not self.read_only:
+            self._native.flush()
+        self._native = None
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def file_graphs(self) -> dict[str, FileGraph]:
+        """Source path → the graph currently holding it."""
+        rows = self.query_text(
+            "SELECT ?g ?path ?sha WHERE { GRAPH ?g { ?g cchc:sourcePath ?path ; cchc:sha256 ?sha } }"
+        )
+        return {str(r["path"]): FileGraph(URIRef(str(r["g"])), str(r["sha"])) for r in rows}
+
+    def replace_file(
+        self, source: str, graph: URIRef, sha256: str, triples: Graph, *, known: Mapping[str, FileGraph] | None = None
+    ) -> Change:
+        """Make `graph` the one graph of `source`; unchanged content is a no-op.
+
+        `known` is what `file_graphs()` returned (callers loading many files ask once).
+        """
+        known = known if known is not None else self.file_graphs()
+        old = known.get(source)
+        if old is not None and old.sha256 == sha256 and old.graph == graph:
+            return "unchanged"
+        if old is None and any(fg.graph == graph for fg in known.values()):
+            # The same content under a second path: one graph, both paths recorded on it.
+            path = Literal(source).n3()
+            self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{ {graph.n3()} cchc:sourcePath {path} }} }}")
+            return "new"
+        drops = [f"DROP SILENT GRAPH {graph.n3()}"]
+        if old is not None and old.graph != graph:
+            drops.append(f"DROP SILENT GRAPH {old.graph.n3()}")
+        lines = triples.serialize(format="nt").splitlines()
+        if not self._remote:
+            body = "\n".join(lines)
+            self._update(" ;\n".join([*drops, f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}"]))
+        else:
+            self._update(" ;\n".join(drops))
+            for i in range(0, len(lines), _REMOTE_BATCH):
+                body = "\n".join(lines[i : i + _REMOTE_BATCH])
+                self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}")
+        return "new" if old is None else "updated"
+
+    def remove_file(self, source: str) -> bool:
+        old = self.file_graphs().get(source)
+        if old is None:
+            return False
+        self._update(f"DROP SILENT GRAPH {old.graph.n3()}")
+        return True
+
+    def _update(self, sparql: str) -> None:
+        if self._native is not None:
+            self._native.update(_PROLOGUE + sparql)
+        else:
+            self._ds.update(_PROLOGUE + sparql)
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    def query_text(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> list[dict[str, Node]]:
+        """Run a SELECT; `bindings` become a VALUES block opening its WHERE clause.
+
+        Not a trailing VALUES: that one joins after GROUP BY (so it cannot restrict a grouped
+        variable), and Virtuoso rejects it when the variable is not projected.
+        """
+        if bindings:
+            where = _WHERE.search(sparql)
+            if where is None:
+                raise ValueError("bindings need a query with a WHERE { … } clause")
+            names = " ".join(f"?{k}" for k in bindings)
+            values = " ".join(cast(Any, v).n3() for v in bindings.values())
+            sparql = f"{sparql[: where.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[where.end() :]}"
+        result: Result = self._ds.query(_PROLOGUE + sparql)
+        return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
+
+    def query(self, name: str, **bindings: Identifier) -> list[dict[str, Node]]:
+        """Run the named user question from `kg/queries/{name}.rq`."""
+        return self.query_text(load_query(name), bindings)
+
+    def triple_count(self) -> int:
+        rows = self.query_text(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
+        return int(cast(Any, rows[0]["n"]).toPython()) if rows else 0
+
+    def graph_of(self, source: str) -> Graph:
+        """A copy of one file's graph (for exports and checks)."""
+        fg = self.file_graphs().get(source)
+        if fg is None:
+            return Graph()
+        return self._graph(f"SELECT ?s ?p ?o WHERE {{ GRAPH {fg.graph.n3()} {{ ?s ?p ?o }} }}")
+
+    def _graph(self, select_spo: str) -> Graph:
+        """The rows of a `SELECT ?s ?p ?o` as a graph.
+
+        Not CONSTRUCT: asked for JSON results, Virtuoso writes a CONSTRUCT as a results table with a
+        non-standard language key, and rdflib drops every language tag.
+        """
+        out = Graph()
+        for prefix, ns in PREFIXES.items():
+            out.bind(prefix, ns)
+        for row in cast(Iterator[Any], self._ds.query(_PROLOGUE + select_spo)):
+            out.add((row.s, row.p, row.o))
+        return out
+
+    def dump(self, path: Path, rdf_format: str) -> None:
+        """Write the store: N-Quads keeps the per-file graphs, other formats get their union."""
+        if rdf_format == "nquads":
+            self._ds.serialize(destination=str(path), format="nquads")
+        else:
+            self.union().serialize(destination=str(path), format=rdf_format)
+
+    def union(self) -> Graph:
+        """Every triple of every file graph, as one in-memory graph (exports, networkx views)."""
+        return self._graph(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")

@@ -1,0 +1,134 @@
+"""networkx views of the graph (citations, unit–task, co-responsibility), centrality, exports.
+
+The views are read from the store with the named queries, so they work the same on the embedded
+store and on a SPARQL server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib.term import Node
+
+from kg.store import GraphStore
+
+VIEWS = ("citations", "responsibilities", "co_responsibility")
+
+
+def _s(value: Node | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _short(iri: str) -> str:
+    """The readable tail of an IRI: a CID or unit id rather than the whole base."""
+    for marker in ("/doc/", "/org/", "/task/"):
+        if marker in iri:
+            return iri.split(marker, 1)[1]
+    return iri
+
+
+def citation_network(store: GraphStore) -> nx.MultiDiGraph[str]:
+    """Document/work → cited work, one edge per citation, `relation` and `nested` on each edge."""
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    seen: set[tuple[str, str, str, str]] = set()
+    for row in store.query("citation_edges"):
+        source, target = _s(row["source"]), _s(row["target"])
+        g.add_node(source, label=_s(row.get("sourceLabel")) or _short(source), kind="document")
+        g.add_node(target, label=_s(row.get("targetLabel")) or _short(target), kind="work")
+        relation = _s(row["relation"]).rsplit("/", 1)[-1]
+        key = (source, target, relation, _s(row.get("nested")))
+        if key not in seen:  # label alternatives repeat rows; the edge is the citation
+            seen.add(key)
+            g.add_edge(source, target, relation=relation, nested=_s(row.get("nested")) == "true")
+    return g
+
+
+def responsibility_graph(store: GraphStore) -> nx.Graph[str]:
+    """Bipartite unit–task graph; each edge carries `role` (lead | cooperate)."""
+    g: nx.Graph[str] = nx.Graph()
+    for row in store.query("responsibility_edges"):
+        unit, task = _s(row["unit"]), _s(row["task"])
+        g.add_node(
+            unit, bipartite="unit", label=_s(row["unitLabel"]), scope=_short(_s(row.get("scope"))).removeprefix(
+                "place/"
+            ), group=_s(row.get("group")) == "true",
+        )  # fmt: skip
+        g.add_node(task, bipartite="task", label=_s(row["taskText"])[:80], document=_s(row["doc"]),
+                   area=_s(row.get("area")).rsplit("/", 1)[-1])  # fmt: skip
+        g.add_edge(unit, task, role=_s(row["role"]))
+    return g
+
+
+def co_responsibility_graph(store: GraphStore, *, include_groups: bool = False) -> nx.Graph[str]:
+    """Units linked when named on the same task; `weight` = number of shared tasks."""
+    bipartite = responsibility_graph(store)
+    g: nx.Graph[str] = nx.Graph()
+    for node, data in bipartite.nodes(data=True):
+        if data["bipartite"] == "unit" and (include_groups or not data["group"]):
+            g.add_node(node, **data)
+    for task, data in bipartite.nodes(data=True):
+        if data["bipartite"] != "task":
+            continue
+        units = sorted(u for u in bipartite.neighbors(task) if u in g)
+        for a, b in combinations(units, 2):
+            weight = g.edges[a, b]["weight"] + 1 if g.has_edge(a, b) else 1
+            g.add_edge(a, b, weight=weight)
+    return g
+
+
+def work_centrality(citations: nx.MultiDiGraph[str]) -> dict[str, float]:
+    """PageRank over the citation network: works cited by well-cited works rank higher."""
+    return dict(nx.pagerank(nx.DiGraph(citations))) if citations.number_of_nodes() else {}
+
+
+def unit_centrality(responsibilities: nx.Graph[str]) -> dict[str, dict[str, float]]:
+    """Per unit: how many tasks it leads and how many it co-runs."""
+    out: dict[str, dict[str, float]] = {}
+    for node, data in responsibilities.nodes(data=True):
+        if data["bipartite"] != "unit":
+            continue
+        roles = [responsibilities.edges[node, t]["role"] for t in responsibilities.neighbors(node)]
+        out[node] = {"lead": float(roles.count("lead")), "cooperate": float(roles.count("cooperate"))}
+    return out
+
+
+def to_cytoscape(g: nx.Graph[str]) -> dict[str, Any]:
+    """Cytoscape.js elements JSON (nodes and edges with their attributes)."""
+    data: dict[str, Any] = nx.cytoscape_data(g)
+    return data
+
+
+def _clean_for_xml(g: nx.Graph[str]) -> nx.Graph[str]:
+    """GraphML/GEXF accept only scalar attributes: drop None values."""
+    h = g.copy()
+    for _, data in h.nodes(data=True):
+        for key in [k for k, v in data.items() if v is None]:
+            del data[key]
+    return h
+
+
+def _write_cyjs(g: nx.Graph[str], path: Path) -> None:
+    path.write_text(json.dumps(to_cytoscape(g), ensure_ascii=False), encoding="utf-8")
+
+
+EXPORTERS: Mapping[str, Callable[[nx.Graph[str], Path], None]] = {
+    "graphml": lambda g, path: nx.write_graphml(_clean_for_xml(g), path),
+    "gexf": lambda g, path: nx.write_gexf(_clean_for_xml(g), path),
+    "cyjs": _write_cyjs,
+}
+
+
+def view(store: GraphStore, name: str) -> nx.Graph[str]:
+    """A view by name: citations, responsibilities, co_responsibility."""
+    if name == "citations":
+        return citation_network(store)
+    if name == "responsibilities":
+        return responsibility_graph(store)
+    if name == "co_responsibility":
+        return co_responsibility_graph(store)
+    raise KeyError(name)

@@ -1,0 +1,227 @@
+"""The gold questions asked of a graph built from the samples (eval.score_questions): every answerable question
+must come out equal to gold, except the ones listed below with the extraction error that makes them differ."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eval import score_questions as sq
+from kg.loader import ingest_paths
+from kg.store import GraphStore
+from tests.conftest import REPO, SAMPLES
+
+# Answerable, but the graph's answer differs from gold because of an extraction decision in ingest/ (not the graph).
+KNOWN_UNEQUAL = {
+    "Q18": "002 V.4 'Văn phòng Sở tổng hợp báo cáo Ban Giám đốc Sở trước ngày 16/3' (and 16/6, 16/9, 14/11) is the "
+    "second clause of a prose duty; ingest/tasks.py makes one duty per sentence with its first deadline only",
+    "Q26": "ingest/data/units.json expands 001's cc line 'Phòng QT' to Phòng Quản trị - Tài vụ of the Văn phòng "
+    "UBND tỉnh, so that unit appears in 000 and 001; gold keeps the abbreviation apart (a guess, not confirmed)",
+}
+NOT_ANSWERABLE = {"Q05", "Q07", "Q19", "Q20", "Q21"}
+
+
+@pytest.fixture(scope="module")
+def gold(shared: Path) -> tuple[list[sq.Gold], sq.Gold]:
+    return sq.load_gold(shared)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    home = tmp_path_factory.mktemp("questions-store")
+    writer = GraphStore.open_local(home)
+    summary = ingest_paths([SAMPLES], writer)
+    writer.close()
+    assert summary.changes["new"] == 5 and not summary.failures
+    reader = GraphStore.open_local(home, read_only=True)
+    yield reader
+    reader.close()
+
+
+@pytest.fixture(scope="module")
+def results(store: GraphStore, gold: tuple[list[sq.Gold], sq.Gold]) -> list[sq.Result]:
+    return sq.score_questions(store, *gold)
+
+
+def test_every_answerable_question_equals_gold(results: list[sq.Result]) -> None:
+    print()
+    for result in results:
+        print(result.line())
+    print(sq.score_line(results))
+    unequal = {r.id: (r.ours, r.gold) for r in results if r.answerable and not r.equal}
+    assert set(unequal) == set(KNOWN_UNEQUAL), {k: v for k, v in unequal.items() if k not in KNOWN_UNEQUAL}
+    assert sum(r.equal for r in results) == 23
+
+
+def test_only_questions_needing_data_the_graph_lacks_are_unanswerable(results: list[sq.Result]) -> None:
+    assert [r.id for r in results] == [f"Q{n:02d}" for n in range(1, 31)]
+    assert {r.id for r in results if not r.answerable} == NOT_ANSWERABLE
+    assert all(len(r.why_not) > 40 for r in results if not r.answerable)
+
+
+def test_answers_read_the_store_only(results: list[sq.Result]) -> None:
+    """The answer path takes the store and nothing else, and never names gold."""
+    for qid, spec in sq.QUESTIONS.items():
+        if spec.answer is None:
+            continue
+        assert list(inspect.signature(spec.answer).parameters) == ["store"], qid
+        source = inspect.getsource(spec.answer)
+        assert "gold" not in source and "seeds" not in source and "json" not in source, qid
+
+
+def test_a_wrong_gold_answer_is_caught(store: GraphStore, gold: tuple[list[sq.Gold], sq.Gold]) -> None:
+    questions, seeds = gold
+    broken = copy.deepcopy(questions)
+    by_id = {q["id"]: q for q in broken}
+    by_id["Q01"]["answer"].pop()  # one citing document fewer
+    by_id["Q24"]["answer"]["004_bf7d911f24922af4.txt"] = 1  # one citation fewer
+    by_id["Q30"]["answer"][0]["deadline_norm"] = "2023-06-30"  # another deadline
+    by_id["Q12"]["answer"]["Phòng Quản trị - Tài vụ"] = 13
+    scored = {r.id: r.equal for r in sq.score_questions(store, broken, seeds)}
+    assert not any(scored[q] for q in ("Q01", "Q24", "Q30", "Q12"))
+
+
+@pytest.mark.parametrize(
+    ("value", "same_as"),
+    [
+        ("Xây dựng Kế hoạch CCHC năm 2023.", "xây dựng kế hoạch cchc năm 2023"),
+        ("Quý IV năm 2022", "Quý IV năm 2022 "),
+        ({"b": [2, 1], "a": "Sở Nội vụ"}, {"a": "SỞ NỘI VỤ", "b": [1.0, 2.0]}),
+        (["x", "y", "x"], ["x", "x", "y"]),
+    ],
+)
+def test_canon_equal(value: Any, same_as: Any) -> None:
+    assert sq.canon(value) == sq.canon(same_as)
+
+
+@pytest.mark.parametrize(
+    ("value", "other"),
+    [
+        (["x", "y"], ["x", "y", "y"]),  # a multiset: repeats count
+        ("Sở Nội vụ", "Sở Nội vụ tỉnh"),
+        ({"a": None}, {"a": "None"}),
+        (1, "1"),
+    ],
+)
+def test_canon_different(value: Any, other: Any) -> None:
+    assert sq.canon(value) != sq.canon(other)
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("07/3/2020", "2020-03-07"), ("before 12/3/2022", "2022-03-12"), ("19/12/2024", "2024-12-19"), (None, None)],
+)
+def test_iso_date(text: str | None, iso: str | None) -> None:
+    assert sq.iso_date(text) == iso
+
+
+@pytest.mark.parametrize(
+    ("gold_id", "notation", "year", "law_name"),
+    [
+        ("NĐ:107/2020/NĐ-CP", "107/2020/NĐ-CP", None, None),
+        ("NQ:18-NQ/TW(2017)", "18-NQ/TW", "2017", None),
+        ("CT:06-CT/TU(2016)@VinhLong", "6-CT/TU", "2016", None),
+        ("QĐ:2617/QĐ-UBND(2021)@VinhLong", "2617/QĐ-UBND", "2021", None),
+        ("LUAT:to-chuc-chinh-quyen-dia-phuong(2015)", None, None, "Luật Tổ chức chính quyền địa phương"),
+        (
+            "LUAT:sua-doi-to-chuc-chinh-phu-va-to-chuc-chinh-quyen-dia-phuong(2019)",
+            None,
+            None,
+            "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
+        ),
+    ],
+)
+def test_gold_work_keys_meet_ours(gold_id: str, notation: str | None, year: str | None, law_name: str | None) -> None:
+    ours = sq.law_key(law_name) if law_name else sq.work_key(notation or "", year)
+    assert sq.gold_work_key(gold_id) == ours
+
+
+def test_work_keys_keep_different_works_apart() -> None:
+    assert sq.gold_work_key("NĐ:107/2020/NĐ-CP") != sq.work_key("107/2021/NĐ-CP", None)
+    assert sq.gold_work_key("NQ:19-NQ/TW(2017)") != sq.gold_work_key("NQ:19-NQ/TU(2020)@VinhLong")
+    assert sq.law_key("Luật Tổ chức Chính phủ") != sq.law_key("Luật Tổ chức chính quyền địa phương")
+
+
+@pytest.mark.parametrize(
+    ("ours", "gold_scope"),
+    [
+        ("vn", "VN"),
+        ("vn.soc-trang", "SocTrang"),
+        ("vn.vinh-long", "VinhLong"),
+        ("vn.soc-trang.tx-nga-nam", "NgaNam.SocTrang"),
+    ],
+)
+def test_scope_keys_meet(ours: str, gold_scope: str) -> None:
+    assert sq.scope_key(ours) == sq.gold_scope_key(gold_scope)
+
+
+def test_unit_cells_compare_as_units() -> None:
+    assert sq.unit_words("Phòng Ngoại vụ và các đơn vị có liên quan") == sq.unit_words(
+        "Các đơn vị có liên quan Phòng Ngoại vụ"
+    )
+    assert sq.unit_words("Trung tâm Phục vụ hành chính công") == sq.unit_words("Trung tâm Phục vụ hành chính công tỉnh")
+    assert sq.unit_words("Các cơ quan, đơn vị") != sq.unit_words("Các cơ quan, đơn vị có liên quan")
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        (
+            "Phạm Minh Phước - KT. Giám đốc, Phó Giám đốc Sở Nội vụ Đồng Nai",
+            {"name": "Phạm Minh Phước", "mode": "KT.", "title": "Phó Giám đốc"},
+        ),
+        (
+            "Tôn Quang Hoàng - Chánh Văn phòng (Văn phòng UBND tỉnh Sóc Trăng)",
+            {"name": "Tôn Quang Hoàng", "mode": None, "title": "Chánh Văn phòng"},
+        ),
+        (
+            "Kim Thái Phong - TM. Ủy ban nhân dân, Chủ tịch UBND thị xã Ngã Năm (printed with doubled letters)",
+            {"name": "Kim Thái Phong", "mode": "TM.", "title": "Chủ tịch"},
+        ),
+        ("no signature in the text (issued in the name of the Chủ tịch UBND tỉnh Sóc Trăng)", None),
+    ],
+)
+def test_gold_signer(text: str, parsed: dict[str, Any] | None) -> None:
+    assert sq._gold_signer(text) == parsed
+
+
+def test_gold_issues_keep_number_and_date_errors_only(gold: tuple[list[sq.Gold], sq.Gold]) -> None:
+    questions, seeds = gold
+    items = next(q for q in questions if q["id"] == "Q29")["answer"]
+    issues = sq._gold_issues(items, seeds)
+    assert [(name[:3], key) for name, key in issues] == [
+        ("002", "30/2020/NĐ-CP"),
+        ("002", "73/NQ-CP|?"),
+        ("003", "218/KH-UBND|?"),
+        ("003", "30/2020/NĐ-CP"),
+        ("004", "106/2020/NĐ-CP"),
+    ]
+
+
+def test_gold_targets_in_our_units() -> None:
+    assert sq._gold_articles("≥1 article per quarter on the provincial website") == {
+        "comparator": ">=",
+        "value": 1.0,
+        "unit": "bài viết/quý",
+    }
+    income = {"metric": "additional income per person per month", "comparator": ">=", "value": 1,
+              "unit": "times the base salary"}  # fmt: skip
+    assert sq._gold_income(income)[0]["unit"] == "lần lương cơ sở/người/tháng"
+
+
+def test_command_prints_every_question_and_the_score(shared: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "eval.score_questions", "--shared", str(shared)],
+        capture_output=True, text=True, cwd=REPO, check=True,
+    )  # fmt: skip
+    lines = run.stdout.strip().splitlines()
+    assert len(lines) == 31
+    assert lines[4].startswith("Q05  answerable: no   (")
+    assert lines[0] == "Q01  answerable: yes  equal: yes"
+    assert lines[-1].startswith("score: 23/25 ")

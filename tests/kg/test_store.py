@@ -1,0 +1,147 @@
+"""The embedded store: one graph per file, idempotent re-ingest, exact replacement, crash safety."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import XSD, Graph, Literal
+
+from ingest.pipeline import extract_file
+from kg import iris
+from kg.build import extraction_graph
+from kg.loader import ingest_paths
+from kg.store import GraphStore, StoreError, load_query, query_names
+from tests.conftest import SAMPLES
+
+
+def _copy_samples(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(p, folder / p.name)) for p in sorted(SAMPLES.glob("*.txt"))]
+
+
+def _terms(graph: Graph) -> set[tuple[object, ...]]:
+    """Triples comparable across engines: a plain literal is an xsd:string (RDF 1.1)."""
+
+    def term(node: object) -> object:
+        if isinstance(node, Literal):
+            return (str(node), node.language, node.datatype or (None if node.language else XSD.string))
+        return node
+
+    return {tuple(term(n) for n in triple) for triple in graph}
+
+
+def _graph_triples(store: GraphStore) -> dict[str, int]:
+    return {source: len(store.graph_of(source)) for source in store.file_graphs()}
+
+
+def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
+    files = _copy_samples(tmp_path / "docs")
+    store = GraphStore.open_local(tmp_path / "home")
+    first = ingest_paths(files, store)
+    count = store.triple_count()
+    second = ingest_paths(files, store)
+    assert first.changes == {"new": 5, "updated": 0, "unchanged": 0}
+    assert second.changes == {"new": 0, "updated": 0, "unchanged": 5}
+    assert store.triple_count() == count > 1000
+    assert len(store.file_graphs()) == 5
+
+
+def test_changing_one_file_replaces_only_its_graph(tmp_path: Path) -> None:
+    files = _copy_samples(tmp_path / "docs")
+    store = GraphStore.open_local(tmp_path / "home")
+    ingest_paths(files, store)
+    before = _graph_triples(store)
+    old_graph = store.file_graphs()[str(files[0])].graph
+    changed = files[0].read_text(encoding="utf-8") + "\nCăn cứ Nghị định số 61/2018/NĐ-CP;\n"
+    files[0].write_text(changed, encoding="utf-8")
+    summary = ingest_paths(files, store)
+    after = _graph_triples(store)
+    assert summary.changes == {"new": 0, "updated": 1, "unchanged": 4}
+    assert {k: v for k, v in after.items() if k != str(files[0])} == {
+        k: v for k, v in before.items() if k != str(files[0])
+    }
+    assert after[str(files[0])] > before[str(files[0])]
+    assert store.file_graphs()[str(files[0])].graph != old_graph
+    assert not store.query_text(f"SELECT * WHERE {{ GRAPH {old_graph.n3()} {{ ?s ?p ?o }} }} LIMIT 1")
+
+
+def test_one_graph_per_file_holds_its_own_extraction(tmp_path: Path) -> None:
+    store = GraphStore.open_local(tmp_path / "home")
+    path = sorted(SAMPLES.glob("*.txt"))[0]
+    ingest_paths([path], store)
+    expected = extraction_graph(extract_file(path))
+    assert len(store.graph_of(str(path))) == len(expected)
+
+
+def test_same_content_under_two_paths_is_one_graph_with_two_paths(tmp_path: Path) -> None:
+    a = _copy_samples(tmp_path / "a")[0]
+    b = _copy_samples(tmp_path / "b")[0]
+    store = GraphStore.open_local(tmp_path / "home")
+    ingest_paths([a], store)
+    count = store.triple_count()
+    summary = ingest_paths([b], store)
+    graphs = store.file_graphs()
+    assert summary.changes["new"] == 1
+    assert graphs[str(a)].graph == graphs[str(b)].graph
+    assert store.triple_count() == count + 1
+
+
+def test_read_only_open_does_not_block_the_writer(tmp_path: Path) -> None:
+    writer = GraphStore.open_local(tmp_path / "home")
+    ingest_paths([sorted(SAMPLES.glob("*.txt"))[0]], writer)
+    reader = GraphStore.open_local(tmp_path / "home", read_only=True)
+    ingest_paths([sorted(SAMPLES.glob("*.txt"))[1]], writer)
+    assert len(reader.file_graphs()) == 1  # a snapshot until it reopens
+    assert len(GraphStore.open_local(tmp_path / "home", read_only=True).file_graphs()) == 2
+
+
+def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no graph store"):
+        GraphStore.open_local(tmp_path / "nowhere", read_only=True)
+
+
+def test_bindings_become_values_and_queries_load_by_name(samples_store: GraphStore) -> None:
+    assert {"cited_by", "unit_tasks", "co_responsibility", "plan_targets", "anomalies"} <= set(query_names())
+    work = iris.work("vn/nghi-dinh/107_2020_ndd-cp")
+    rows = samples_store.query("works_by_notation", notation=Literal("107/2020/NĐ-CP"))
+    assert [r["work"] for r in rows] == [work]
+    with pytest.raises(KeyError):
+        load_query("../store")
+
+
+def test_killed_ingest_leaves_a_store_that_opens_and_answers(tmp_path: Path) -> None:
+    """SIGKILL a real `cchc ingest` mid-run: every graph in the store is complete, and it still answers."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    for n in range(60):  # distinct contents, so each is its own graph
+        (docs / f"{n:03d}.txt").write_text(texts[n % 5] + f"\nBản sao số {n}.\n", encoding="utf-8")
+    home = tmp_path / "home"
+    cchc = Path(sys.executable).parent / "cchc"
+    proc = subprocess.Popen([str(cchc), "ingest", str(docs), "--store", str(home)], stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    written = 0
+    while time.monotonic() < deadline and proc.poll() is None and written < 10:
+        with contextlib.suppress(StoreError):  # not created yet
+            written = len(GraphStore.open_local(home, read_only=True).file_graphs())
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    store = GraphStore.open_local(home, read_only=True)
+    graphs = store.file_graphs()
+    assert 10 <= len(graphs) < 60, "the kill should land mid-load"
+    for source in graphs:
+        missing = _terms(extraction_graph(extract_file(Path(source)))) - _terms(store.graph_of(source))
+        assert not missing, (source, sorted(map(str, missing))[:3])
+    assert store.triple_count() == sum(len(store.graph_of(s)) for s in graphs)
+    fresh = GraphStore.open_local(home)  # a writer can reopen it and finish the job
+    summary = ingest_paths([docs], fresh)
+    assert summary.changes["new"] + summary.changes["unchanged"] == 60
+    assert isinstance(fresh.union(), Graph)
