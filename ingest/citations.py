@@ -141,9 +141,9 @@ class _Cand:
     law_cid: str | None = None
     relation: Relation | None = None
     cue: str | None = None
-    nested_in: int | None = None
+    parent: _Cand | None = None  # the mention whose subject phrase holds this one (an index only once sorted)
     flags: list[str] = field(default_factory=list)
-    passive: bool = False  # nested by "được sửa đổi, bổ sung tại": the child is the newer document
+    passive: bool = False  # "B được sửa đổi, bổ sung tại A": A sits in B's phrase but acts on B
 
     @property
     def key(self) -> str:
@@ -419,14 +419,14 @@ class _Finder:
         span_end = date_m.end() if date_m else (year_m.end() if year_m else end)
         ctx_year = int(self.ctx.date[:4]) if self.ctx.date else None
         outer = gaz.resolve(parsed.key, year, ctx_year)
-        outer_index = len(self.cands)
-        self.cands.append(self._law_cand(pos, span_end, parsed.name, parsed.kind, outer, year, date))
+        outer_cand = self._law_cand(pos, span_end, parsed.name, parsed.kind, outer, year, date)
+        self.cands.append(outer_cand)
         taken.append((pos, span_end))
         inner_year = outer.year if outer else year
         for sub in parsed.nested:
             work = gaz.resolve(sub.key, None, inner_year, strictly_before=True)
             sub_cand = self._law_cand(pos + sub.start, pos + sub.end, sub.name, sub.kind, work, None, None)
-            sub_cand.relation, sub_cand.cue, sub_cand.nested_in = "sua_doi_bo_sung", parsed.cue, outer_index
+            sub_cand.relation, sub_cand.cue, sub_cand.parent = "sua_doi_bo_sung", parsed.cue, outer_cand
             self.cands.append(sub_cand)
 
     @staticmethod
@@ -571,36 +571,36 @@ class _Finder:
     def _relations(self) -> None:
         text = self.text
         top: _Cand | None = None  # previous mention not inside another's span
-        top_index = -1
-        for i, cand in enumerate(self.cands):
+        for cand in self.cands:
             if cand.relation is not None:  # nested law inside an amending law's name
                 continue
             brk = _last_break(text, cand.start)
             if top is not None and top.end <= cand.start and top.end > brk:
                 gap_start = top.end
             else:
-                top, top_index, gap_start = None, -1, brk
+                top, gap_start = None, brk
             left = text[gap_start : cand.start]
             cue = _last_cue(left)
             if top is None:
                 cand.relation, cand.cue = (cue[0], cue[1]) if cue else ("cites", None)
             elif cue is not None and cue[0] in nt.SUBJECT_RELATIONS and _is_subject(left, cue[2]):
-                passive = bool(re.match(r"(?i:đã |được )", cue[1]))
+                passive = _is_passive(cue[1])
                 if passive or _dated_ok(top, cand):
-                    cand.relation, cand.cue, cand.nested_in, cand.passive = cue[0], cue[1], top_index, passive
+                    cand.relation, cand.cue, cand.parent, cand.passive = cue[0], cue[1], top, passive
                 else:
                     cand.relation, cand.cue = cue[0], cue[1]
             elif cue is not None and cue[0] not in nt.SUBJECT_RELATIONS:
                 cand.relation, cand.cue = cue[0], cue[1]
             else:
-                parent = self.cands[top.nested_in] if top.nested_in is not None else None
-                if parent is not None and not top.passive and not _dated_ok(parent, cand):
-                    cand.relation, cand.cue, cand.nested_in = parent.relation, parent.cue, parent.nested_in
-                else:
-                    cand.relation, cand.cue, cand.nested_in = top.relation, top.cue, top.nested_in
-                    cand.passive = top.passive
+                # "A về sửa đổi B của Chính phủ và C": C is B's co-object; "A về sửa đổi B quy định … và C",
+                # or C dated after A: C is A's sibling under A's own cue.
+                parent = top.parent
+                sibling_of_parent = not _co_object(left) or (not top.passive and not _dated_ok(parent, cand))
+                source = parent if parent is not None and sibling_of_parent else top
+                cand.relation, cand.cue, cand.parent = source.relation, source.cue, source.parent
+                cand.passive = source.passive
             if not (top is not None and cand.end <= top.end):
-                top, top_index = cand, i
+                top = cand
 
     def _registry_flags(self) -> None:
         reg = registry()
@@ -623,6 +623,7 @@ class _Finder:
 
     def citations(self, sections: tuple[Section, ...]) -> tuple[Citation, ...]:
         starts = [s.start for s in sections]
+        index = {id(cand): i for i, cand in enumerate(self.cands)}
         out = []
         for cand in self.cands:
             out.append(
@@ -641,7 +642,7 @@ class _Finder:
                     cid=self._cid(cand),
                     relation=cand.relation or "cites",
                     cue=cand.cue,
-                    nested_in=cand.nested_in,
+                    nested_in=index[id(cand.parent)] if cand.parent is not None else None,
                     section=_section_at(sections, starts, cand.start),
                     flags=tuple(dict.fromkeys(cand.flags)),
                 )
@@ -731,9 +732,30 @@ def _is_subject(left: str, cue_start: int) -> bool:
     return bool(re.search(r"(?:\bve\b|\bve viec\b|ban hanh|\bduoc\b|\bda\b)", head)) or not head.strip(" ,")
 
 
-def _dated_ok(parent: _Cand, child: _Cand) -> bool:
+def _dated_ok(parent: _Cand | None, child: _Cand) -> bool:
     """A document cannot implement or amend one issued after it."""
-    return not (parent.date and child.date and child.date > parent.date)
+    return parent is None or not (parent.date and child.date and child.date > parent.date)
+
+
+_PASSIVE_RE = re.compile(r"(?:da )?(?:duoc|bi) |.*\b(?:tai|theo|boi)$")
+
+
+def _is_passive(cue: str) -> bool:
+    """Passive cues ("được sửa đổi, bổ sung tại", "được thay thế bởi", "bị bãi bỏ"): the mention after is the actor."""
+    return bool(_PASSIVE_RE.match(nt.fast_fold(cue).lower()))
+
+
+_CO_OBJECT_RE = re.compile(r"[ ,]*(?:(?:của|do)[ ]+(?P<issuer>[^\W\d_][^,;()“”\"]{0,80}?))?[ ,]*(?:và|hoặc)?[ ]*")
+_SUBJECT_WORD_RE = re.compile(r"(?i)\b(?:về|quy định|ban hành|hướng dẫn|sửa đổi|thực hiện|tại|theo)\b")
+
+
+def _co_object(gap: str) -> bool:
+    """Only a conjunction and an issuer ("của Chính phủ") lie between two mentions: they share one cue."""
+    m = _CO_OBJECT_RE.fullmatch(gap)
+    if m is None:
+        return False
+    issuer = m.group("issuer")
+    return issuer is None or (issuer[0].isupper() and not _SUBJECT_WORD_RE.search(issuer))
 
 
 def _section_at(sections: tuple[Section, ...], starts: list[int], pos: int) -> str | None:
@@ -746,6 +768,20 @@ def _section_at(sections: tuple[Section, ...], starts: list[int], pos: int) -> s
 
 
 # --------------------------------------------------------------------------------------------------- API
+
+
+def acts_on_parent(citation: Citation) -> bool:
+    """True when a nested citation is the actor and its parent the object (spec §2.2 passive, reverse direction).
+
+    "B …, được sửa đổi, bổ sung tại A" nests A in B's phrase, yet A amends B: the graph edge runs A → B. The
+    record says so through its cue (the passive voice as written), so no extra field is needed.
+    """
+    return (
+        citation.nested_in is not None
+        and citation.relation in nt.SUBJECT_RELATIONS
+        and citation.cue is not None
+        and _is_passive(citation.cue)
+    )
 
 
 def find_citations(text: str, context: CitingContext, sections: tuple[Section, ...] = ()) -> tuple[Citation, ...]:

@@ -165,7 +165,7 @@ _UNIT_START = re.compile(
 _DUTY = re.compile(
     r":|\b(?:phai|co trach nhiem|chiu trach nhiem|theo chuc nang|chu dong|chu tri|phoi hop|thuc hien|trien khai"
     r"|tham muu|to chuc|xay dung|bao cao|theo doi|kiem tra|huong dan|ra soat|tang cuong|nghiem tuc|tiep tuc"
-    r"|khan truong|can|de nghi|giup|quan tam|ban hanh|co y kien|dam bao|tich cuc|dinh ky|gui)\b"
+    r"|khan truong|can|de nghi|giup|quan tam|ban hanh|co y kien|dam bao|tich cuc|dinh ky|gui|tong hop)\b"
 )
 _VERB = re.compile(
     r"\b(?:chu tri|thao go|danh gia|tham muu|trien khai|thuc hien|to chuc|xay dung|theo doi|kiem tra|huong dan"
@@ -273,18 +273,40 @@ def _prose_deadline(body: str, year: int | None) -> Deadline | None:
     return parse_deadline(m.group(), year=year) if m else None
 
 
+def _actor_clauses(body: str, resolver: Resolver) -> list[tuple[int, int, Refs | None, Refs]]:
+    """(start, end, lead, cooperate) of each duty in `body`; lead None keeps the caller's.
+
+    "X gửi … trước ngày 12/3; Y tổng hợp … trước ngày 16/3": a clause after ";" that opens with its own actor
+    and states its own deadline is a duty of that actor, not more of X's.
+    """
+    out: list[tuple[int, int, Refs | None, Refs]] = [(0, len(body), None, ())]
+    for m in re.finditer(r";\s+", body):
+        stop = body.find(";", m.end())
+        clause = body[m.end() : stop if stop >= 0 else len(body)]
+        if not _PROSE_DEADLINE.search(clause) or (head := _unit_phrase(clause, resolver)) is None:
+            continue
+        start, _, lead, coop = out[-1]
+        out[-1] = (start, m.start(), lead, coop)
+        out.append((m.end(), len(body), *_roles(head[1], head[0], resolver)))
+    return out
+
+
 def _prose_tasks(
     text: str, covered: list[tuple[int, int]], ctx: _Context, resolver: Resolver, year: int | None
 ) -> Iterable[Task]:
     owner: _Owner | None = None
 
     def task(start: int, end: int, body: str, number: str | None, lead: tuple[AgentRef, ...],
-             coop: tuple[AgentRef, ...]) -> Task:  # fmt: skip
-        return Task(
-            id="", text=collapse(body), origin="prose", area=ctx.area(start), number=number, lead=lead,
-            cooperate=coop, products=(), deadline=_prose_deadline(body, year), start=start, end=end,
-            section=ctx.section_path(start), citations=ctx.cites(start, end),
-        )  # fmt: skip
+             coop: tuple[AgentRef, ...]) -> Iterable[Task]:  # fmt: skip
+        for a, b, own_lead, own_coop in _actor_clauses(body, resolver):
+            part = body[a:b]
+            s, e = start + a, (end if b == len(body) else start + b)
+            yield Task(
+                id="", text=collapse(part), origin="prose", area=ctx.area(s), number=number,
+                lead=lead if own_lead is None else own_lead, cooperate=coop if own_lead is None else own_coop,
+                products=(), deadline=_prose_deadline(part, year), start=s, end=e,
+                section=ctx.section_path(s), citations=ctx.cites(s, e),
+            )  # fmt: skip
 
     for start, end, line in _lines(text, covered):
         if _CLOSER.match(line.strip()) or (line.isupper() and owner is not None):
@@ -303,13 +325,13 @@ def _prose_tasks(
                 owner = _Owner(units, number, mode)
                 if mode == "inline":
                     lead, coop = _roles(rest, units, resolver)
-                    yield task(at, end, body, number, lead, coop)
+                    yield from task(at, end, body, number, lead, coop)
                 continue
             if (found := _giao(body, resolver)) is not None:
                 if intro:
                     owner = _Owner(found[0], number, "items")
                 else:
-                    yield task(at, end, body, number, *found)
+                    yield from task(at, end, body, number, *found)
             continue
         letter = m.group("letter") if m else None
         bullet = bool(m and m.group("bullet"))
@@ -325,14 +347,14 @@ def _prose_tasks(
             owner.lettered = owner.lettered or bool(letter)
             lead, coop = _roles(body, owner.units, resolver)
             number = f"{owner.number}.{letter})" if letter else None
-            yield task(at, end, body, number, lead, coop)
+            yield from task(at, end, body, number, lead, coop)
             continue
         duty = _DUTY_OF.match(fold(body[:140])) if bullet else None
         if duty and (units := resolver.resolve(re.split(r"[;.]", body[duty.end() :])[0])):
-            yield task(at, end, body, None, units, ())
+            yield from task(at, end, body, None, units, ())
             continue
         if owner is None and (head := _unit_phrase(body, resolver)) and _MODAL.match(fold(head[1][:30])):
-            yield task(at, end, body, f"{letter})" if letter else None, head[0], ())
+            yield from task(at, end, body, f"{letter})" if letter else None, head[0], ())
             continue
         if (found := _giao(body, resolver)) is not None:
-            yield task(at, end, body, f"{letter})" if letter else None, *found)
+            yield from task(at, end, body, f"{letter})" if letter else None, *found)

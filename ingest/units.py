@@ -126,7 +126,8 @@ _BARE_RE = r"(?:Sở|SỞ|Văn phòng|VĂN PHÒNG|LĐVP|LDVP)(?!\w)"
 # Generic groups: "các cơ quan, đơn vị có liên quan", "UBND các huyện, thị xã, thành phố", "Bộ, ngành Trung ương".
 _MEMBER = (
     r"(?:cơ quan(?: chuyên môn| hành chính nhà nước| hành chính| nhà nước| Trung ương)?"
-    r"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|phòng(?: chuyên môn| chức năng)?|ban|ngành(?: chức năng)?|sở"
+    rf"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|(?:phòng|Phòng(?! [{_UPPER}]))(?: chuyên môn| chức năng)?|ban"
+    r"|ngành(?: chức năng)?|sở"
     r"|địa phương|bộ|tổ chức|doanh nghiệp|huyện|thị xã|thành phố|xã|phường|thị trấn)"
 )
 _TAIL = (
@@ -137,10 +138,11 @@ _TAIL = (
     r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
 )
 _LEVEL_WORD = r"(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)"
-_LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và ){_LEVEL_WORD})*"
+_LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
 _GROUP_RE = (
     rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và | |/){_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
-    rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân) (?:các |cấp ){_LEVEL_LIST}(?!\w)"
+    rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?: \((?:UBND|HĐND)\))?"
+    rf" (?:các |cấp ){_LEVEL_LIST}(?!\w)"
     r"|(?:các )?(?:Bộ|bộ), (?:ngành|Ngành)(?:, | )?(?:Trung ương|trung ương|TW)?(?!\w)"
     r"|Bộ phận (?:Một cửa|một cửa) (?:các cấp|cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))*)(?!\w)"
     r"|HĐND, UBND(?: các cấp)?(?!\w)|Hội đồng nhân dân, Ủy ban nhân dân(?!\w)"
@@ -190,6 +192,21 @@ _GROUP_HEAD = re.compile(
     rf"^(?:(?:tất cả )?các {_MEMBER}|{_MEMBER}.*(?:liên quan|trực thuộc|có liên))(?!\w)", re.IGNORECASE
 )
 _TRUNCATED_TAIL = re.compile(r" (?:có|có liên|có liên qu\w*)$")
+# A kind word with no name ("Đơn vị", "Ban", "Phường", "ỦY BAN NHÂN DÂN", "ban ngành thị xã") or a place only.
+_KIND_WORD = (
+    rf"(?:{_MEMBER}|ủy ban nhân dân|uỷ ban nhân dân|hội đồng nhân dân|ubnd|hđnd|trung tâm|cục|chi cục|văn phòng)"
+)
+_NAMELESS = re.compile(
+    rf"(?:{_KIND_WORD}(?:(?:, | và | |/){_KIND_WORD})*(?: \(\w+\)?)?|{_LEVEL})(?: {_LEVEL})?(?: {_PLACE})?",
+    re.IGNORECASE,
+)
+# Of those, unnamed bodies that still denote a group: "đơn vị (cung cấp …)", "cơ quan", "ban ngành", "phòng, ban".
+_UNNAMED_BODIES = re.compile(
+    rf"(?:cơ quan|đơn vị|tổ chức|doanh nghiệp|địa phương)(?!\w)|{_KIND_WORD}(?:, | và | |/){_KIND_WORD}", re.IGNORECASE
+)
+_ABBR_DEFINITION = re.compile(r" \((?:UBND|HĐND)\)")
+# Words of a clause, never of an organisation's name ("nhiệm vụ theo Mục III", "sau đây gọi chung là").
+_CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này)(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,7 +507,7 @@ class UnitResolver:
         return None
 
     def _group(self, text: str, *, cell: bool) -> _Resolved | None:
-        text = _cap_first(text)
+        text = _cap_first(_ABBR_DEFINITION.sub("", text))  # "Ủy ban nhân dân (UBND) các huyện" names no new group
         if cell and _TRUNCATED_TAIL.search(text):
             text = _TRUNCATED_TAIL.sub(" có liên quan", text)
         if text.lower() in ("các cấp", "các ngành"):
@@ -505,6 +522,8 @@ class UnitResolver:
     def _fallback(self, piece: str) -> _Resolved | None:
         """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
         text = collapse(new_tones(piece))
+        if _POST_ONLY.match(text):
+            return None
         text = _POST.sub("", text)
         if not any(c.isalpha() for c in text) or _POST_ONLY.match(text):
             return None
@@ -515,6 +534,10 @@ class UnitResolver:
         code = _SECTOR_CODES.get(text.upper())
         if code:
             return self._org(f"Sở {code}", "so", _PROVINCE, None)
+        if _NAMELESS.fullmatch(text):  # "Ban", "Phường", "tỉnh Sóc Trăng" name nothing; "đơn vị" is a group
+            return self._group(text, cell=True) if _UNNAMED_BODIES.match(text) else None
+        if _CLAUSE_WORD.search(text):
+            return None  # "nhiệm vụ theo Mục III …", "sau đây gọi chung là": a clause, not a name
         return self._org(_cap_first(text), "org", _PROVINCE, None)
 
     def _record(self, res: _Resolved, written: str, start: int) -> None:

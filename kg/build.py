@@ -15,6 +15,7 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from ingest.citations import acts_on_parent
 from ingest.records import AgentRef, Citation, Deadline, Extraction, Unit
 from ingest.vntext import slug
 from kg import iris
@@ -31,7 +32,7 @@ RELATION_PROPERTY: dict[str, URIRef] = {
     "de_nghi": CCHC.respondsToProposal,
 }
 
-_FAMILY_CLASS = {
+FAMILY_CLASS = {
     "normative": CCHC.NormativeDocument,
     "party": CCHC.PartyDocument,
     "law_by_name": CCHC.NormativeDocument,
@@ -133,7 +134,7 @@ def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[
             g.add((node, p, o))
         _span(g, node, citation.start, citation.end)
 
-        g.add((target, RDF.type, _FAMILY_CLASS[citation.family]))
+        g.add((target, RDF.type, FAMILY_CLASS[citation.family]))
         g.add((target, RDF.type, CCHC.LegalDocument))
         g.add((target, ELI.type_document, iris.concept("doc-type", slug(citation.kind))))
         if citation.cid:
@@ -149,6 +150,8 @@ def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[
         if citation.nested_in is not None:
             subject = work_iri(e.citations[citation.nested_in])
             g.add((node, CCHC.nestedIn, nodes[citation.nested_in]))
+            if acts_on_parent(citation):  # "B được sửa đổi, bổ sung tại A": the edge runs A → B
+                subject, target = target, subject
         g.add((subject, ELI.cites, target))
         if citation.relation in RELATION_PROPERTY:
             g.add((subject, RELATION_PROPERTY[citation.relation], target))

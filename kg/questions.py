@@ -7,22 +7,26 @@ Each runs named `.rq` queries against a `GraphStore`; this module only resolves 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from ingest.citations import CitingContext, find_citations
 from ingest.normalize import normalize
+from ingest.notation import KIND_NOUNS
 from ingest.places import province_slug
-from ingest.vntext import match_key
+from ingest.vntext import match_key, slug
+from kg.iris import concept
 from kg.store import GraphStore
 
 _NUMBER_YEAR = re.compile(r"(?<![\d/])0*(\d{1,5}[a-z]?)\s*/\s*((?:19|20)\d\d)(?![\d])")
 _NUMBER_CODE = re.compile(r"(?<![\d/])0*(\d{1,5}[a-z]?)\s*[/-]\s*([A-Za-zĐđ][\w-]*)")
+_KIND_NUMBER = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, KIND_NOUNS), key=len, reverse=True)) + r")\s+(?:so\s+)?0*(\d{1,5}[a-z]?)\b"
+)
 
 
 def _v(node: Node | None) -> Any:
@@ -37,42 +41,41 @@ def _v(node: Node | None) -> Any:
     return str(node)
 
 
-def _all_notations(store: GraphStore) -> dict[str, list[str]]:
-    """Canonical notation → IRIs of the works bearing it (several when the notation has no year)."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for row in store.query_text("SELECT DISTINCT ?work ?notation WHERE { ?work eli:id_local ?notation }"):
-        out[str(row["notation"])].append(str(row["work"]))
-    return out
+def _works_by_prefix(store: GraphStore, prefix: str, kind: str | None = None) -> list[tuple[str, str]]:
+    """(work IRI, notation) of works whose notation starts with `prefix`, optionally of one kind."""
+    bindings: dict[str, Identifier] = {"prefix": Literal(prefix)}
+    if kind:
+        bindings["kind"] = concept("doc-type", slug(kind))
+    return [(str(r["work"]), str(r["notation"])) for r in store.query("works_by_prefix", **bindings)]
+
+
+def _number(raw: str) -> str:
+    """The canonical number token: zero-padded to two digits (`9` → `09`), letter suffix kept (`30c`)."""
+    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return f"{int(digits):02d}{raw[len(digits):]}"
 
 
 def resolve_works(store: GraphStore, query: str) -> list[str]:
-    """IRIs of the works a loose query names: "NĐ 107/2020", "Nghị định 107/2020/NĐ-CP", "107/2020"."""
+    """IRIs of the works a loose query names: "NĐ 107/2020", "107/2020", "218/KH-UBND", "ke hoach 218"."""
     text = normalize(query).text
-    notations = {c.notation for c in find_citations(text, CitingContext()) if c.notation}
-    known = _all_notations(store)
-    if notations:
-        return sorted({w for n in notations for w in known.get(n, [])} | _by_partial(known, notations))
-    folded = match_key(text)
-    m = _NUMBER_YEAR.search(text)
-    if m:  # "107/2020": the number and year of a normative notation, any kind
-        prefix = f"{int(m.group(1)):02d}/{m.group(2)}/" if m.group(1).isdigit() else f"{m.group(1)}/{m.group(2)}/"
-        return sorted(w for n, works in known.items() if n.startswith(prefix) for w in works)
-    m = _NUMBER_CODE.search(text)
-    if m:  # "218/KH-UBND", "ke hoach 218": every year and scope of that notation
-        wanted = match_key(f"{m.group(1)}/{m.group(2)}")
-        return sorted(w for n, works in known.items() if match_key(n).lstrip("0") == wanted.lstrip("0") for w in works)
-    return sorted(w for n, works in known.items() if match_key(n) == folded for w in works)
-
-
-def _by_partial(known: dict[str, list[str]], notations: Iterable[str]) -> set[str]:
-    """`107/?/NĐ-CP` (a normative number cited without its year) matches every year."""
-    out: set[str] = set()
-    for notation in notations:
-        if "/?/" in notation:
+    found: set[str] = set()
+    for notation in {c.notation for c in find_citations(text, CitingContext()) if c.notation}:
+        if "/?/" in notation:  # a normative number cited without its year: every year
             head, tail = notation.split("/?/")
-            out |= {w for n, works in known.items() if re.fullmatch(rf"{re.escape(head)}/\d{{4}}/{re.escape(tail)}", n)
-                    for w in works}  # fmt: skip
-    return out
+            same = re.compile(rf"{re.escape(head)}/\d{{4}}/{re.escape(tail)}")
+            found |= {w for w, n in _works_by_prefix(store, f"{head}/") if same.fullmatch(n)}
+        else:
+            found |= {w for w, n in _works_by_prefix(store, notation) if n == notation}
+    if found:
+        return sorted(found)
+    if m := _NUMBER_YEAR.search(text):  # "107/2020": number and year of a normative notation, any kind
+        return sorted(w for w, _ in _works_by_prefix(store, f"{_number(m.group(1))}/{m.group(2)}/"))
+    if m := _NUMBER_CODE.search(text):  # "218/KH-UBND" typed loosely: every year and scope of it
+        wanted = match_key(f"{_number(m.group(1))}/{m.group(2)}")
+        return sorted(w for w, n in _works_by_prefix(store, f"{_number(m.group(1))}/") if match_key(n) == wanted)
+    if m := _KIND_NUMBER.search(match_key(text)):  # "ke hoach 218", "quyết định 2617"
+        return sorted(w for w, _ in _works_by_prefix(store, f"{_number(m.group(2))}/", KIND_NOUNS[m.group(1)]))
+    return []
 
 
 def cites(store: GraphStore, query: str) -> list[dict[str, Any]]:
@@ -171,6 +174,7 @@ def compare(store: GraphStore, selectors: Iterable[str]) -> dict[str, Any]:
     """Plans side by side: targets per area, task counts and deadline range per area, legal basis."""
     plans = []
     basis: dict[str, set[str]] = {}
+    notation: dict[str, str] = {}
     for doc in select_documents(store, selectors):
         iri = URIRef(doc["id"])
         targets = [{k: _v(v) for k, v in row.items() if k != "target"} for row in store.query("plan_targets", doc=iri)]
@@ -183,14 +187,16 @@ def compare(store: GraphStore, selectors: Iterable[str]) -> dict[str, Any]:
              "last_deadline": dates.get(_v(r.get("area")), (None, None))[1]}
             for r in store.query("plan_task_areas", doc=iri)
         ]  # fmt: skip
-        cited = {str(r["notation"]) for r in store.query("plan_basis", doc=iri) if r.get("notation") is not None}
-        basis[doc["id"]] = cited
-        plans.append({**doc, "targets": targets, "task_areas": areas, "cites": sorted(cited)})
+        # Keyed by work, shown by notation: 218/KH-UBND of two provinces are two works.
+        cited = {str(r["work"]): str(r["notation"]) for r in store.query("plan_basis", doc=iri) if r.get("notation")}
+        notation.update(cited)
+        basis[doc["id"]] = set(cited)
+        plans.append({**doc, "targets": targets, "task_areas": areas, "cites": sorted(cited.values())})
     shared = set.intersection(*basis.values()) if basis else set()
     for plan in plans:
         others = set().union(*(b for k, b in basis.items() if k != plan["id"]))
-        plan["cites_only_here"] = sorted(basis[plan["id"]] - others)
-    return {"plans": plans, "shared_basis": sorted(shared)}
+        plan["cites_only_here"] = sorted(notation[w] for w in basis[plan["id"]] - others)
+    return {"plans": plans, "shared_basis": sorted(notation[w] for w in shared)}
 
 
 def anomalies(store: GraphStore) -> list[dict[str, Any]]:

@@ -146,6 +146,13 @@ class GraphStore:
                 self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}")
         return "new" if old is None else "updated"
 
+    def bulk_load(self, nquads: Path) -> None:
+        """Load an N-Quads file with Oxigraph's bulk loader (not transactional: for building a store)."""
+        if self._native is None:
+            raise StoreError("bulk loading needs the embedded store; use the server's own bulk loader")
+        self._native.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
+        self._native.flush()
+
     def remove_file(self, source: str) -> bool:
         old = self.file_graphs().get(source)
         if old is None:

@@ -26,7 +26,7 @@ def _s(value: Node | None) -> str:
 
 def _short(iri: str) -> str:
     """The readable tail of an IRI: a CID or unit id rather than the whole base."""
-    for marker in ("/doc/", "/org/", "/task/"):
+    for marker in ("/doc/", "/org/", "/task/", "/place/"):
         if marker in iri:
             return iri.split(marker, 1)[1]
     return iri
@@ -38,13 +38,18 @@ def citation_network(store: GraphStore) -> nx.MultiDiGraph[str]:
     seen: set[tuple[str, str, str, str]] = set()
     for row in store.query("citation_edges"):
         source, target = _s(row["source"]), _s(row["target"])
-        g.add_node(source, label=_s(row.get("sourceLabel")) or _short(source), kind="document")
-        g.add_node(target, label=_s(row.get("targetLabel")) or _short(target), kind="work")
+        nested = _s(row.get("nested")) == "true"
+        # The source of a nested mention is a cited work; a node is a document once it cites directly.
+        if source not in g or not nested:
+            kind = "work" if nested else "document"
+            g.add_node(source, label=_s(row.get("sourceLabel")) or _short(source), kind=kind)
+        if target not in g:
+            g.add_node(target, label=_s(row.get("targetLabel")) or _short(target), kind="work")
         relation = _s(row["relation"]).rsplit("/", 1)[-1]
-        key = (source, target, relation, _s(row.get("nested")))
+        key = (source, target, relation, str(nested))
         if key not in seen:  # label alternatives repeat rows; the edge is the citation
             seen.add(key)
-            g.add_edge(source, target, relation=relation, nested=_s(row.get("nested")) == "true")
+            g.add_edge(source, target, relation=relation, nested=nested)
     return g
 
 
@@ -54,9 +59,8 @@ def responsibility_graph(store: GraphStore) -> nx.Graph[str]:
     for row in store.query("responsibility_edges"):
         unit, task = _s(row["unit"]), _s(row["task"])
         g.add_node(
-            unit, bipartite="unit", label=_s(row["unitLabel"]), scope=_short(_s(row.get("scope"))).removeprefix(
-                "place/"
-            ), group=_s(row.get("group")) == "true",
+            unit, bipartite="unit", label=_s(row["unitLabel"]), scope=_short(_s(row.get("scope"))),
+            group=_s(row.get("group")) == "true",
         )  # fmt: skip
         g.add_node(task, bipartite="task", label=_s(row["taskText"])[:80], document=_s(row["doc"]),
                    area=_s(row.get("area")).rsplit("/", 1)[-1])  # fmt: skip

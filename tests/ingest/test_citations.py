@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from ingest.citations import CitingContext, find_citations
+from ingest.citations import CitingContext, acts_on_parent, find_citations
 from ingest.normalize import normalize
 from ingest.places import scope_for
 from ingest.records import Citation, Section
+from ingest.structure import parse_document
 from tests.conftest import SAMPLES, shared_dir
 
 _CASES_FILE = shared_dir() / "docs" / "citation_cases.json"
@@ -75,6 +76,7 @@ def test_case_summary() -> None:
 
 # ------------------------------------------------------------------------------------------------ seeds
 
+
 def _seed_context(doc: dict[str, Any]) -> CitingContext:
     """Context from the gold header (structure.py owns the real one)."""
     raw = doc.get("date")
@@ -114,6 +116,48 @@ def test_seed_nesting_and_relations(seed_runs: dict[str, tuple[Citation, ...]]) 
     assert amended.relation == "sua_doi_bo_sung" and amended.nested_in is not None
     assert cits[amended.nested_in].notation == "107/2020/NĐ-CP"
     assert cits[0].relation == "thuc_hien" and cits[0].cue == "Thực hiện"
+
+
+_SENTENCE_BREAK = re.compile(r"[\n\t]|\.[ ](?=[A-ZĐ])")
+
+
+@pytest.fixture(scope="module")
+def sample_runs() -> dict[str, tuple[str, tuple[Citation, ...]]]:
+    """Normalised text and citations of every sample, read with the document's own header (no gold needed)."""
+    out = {}
+    for path in sorted(SAMPLES.glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8")).text
+        meta, sections = parse_document(text, source=path.name, sha256="")
+        out[path.name] = (text, find_citations(text, CitingContext.from_meta(meta), sections))
+    return out
+
+
+def test_nested_in_indexes_the_returned_tuple(sample_runs: dict[str, tuple[str, tuple[Citation, ...]]]) -> None:
+    """`nested_in` is an index into the final (text-ordered) tuple: the parent starts first, in the same sentence."""
+    nested = 0
+    for name, (text, cits) in sample_runs.items():
+        assert [c.start for c in cits] == sorted(c.start for c in cits), name
+        for i, cit in enumerate(cits):
+            if cit.nested_in is None:
+                continue
+            nested += 1
+            parent = cits[cit.nested_in]
+            assert cit.nested_in < i and parent.start < cit.start, (name, i, cit.text, parent.text)
+            assert not _SENTENCE_BREAK.search(text, parent.start, cit.start), (name, i, cit.text, parent.text)
+            assert parent.end >= cit.end or parent.end <= cit.start, (name, i, cit.text, parent.text)
+    assert nested >= 20
+
+
+def test_nesting_matches_gold(seed_runs: dict[str, tuple[Citation, ...]], seeds_gold: dict[str, Any]) -> None:
+    """Gold lists the seeds' citations in text order, as we do: nesting and its direction agree one by one."""
+    for name, cits in seed_runs.items():
+        gold = seeds_gold[name]["citations"]
+        assert len(cits) == len(gold), name
+        for i, (got, exp) in enumerate(zip(cits, gold, strict=True)):
+            want = exp["nested_in"] - 1 if exp.get("nested_in") else None
+            assert got.nested_in == want, (name, i, got.text, got.nested_in, want)
+            reversed_edge = exp.get("nested_role") == "amends_parent"
+            assert acts_on_parent(got) == reversed_edge, (name, i, got.text)
 
 
 # ------------------------------------------------------------------------------------------------ units
@@ -200,3 +244,80 @@ def test_sections_and_offsets() -> None:
 def test_all_samples_in_one_text_still_yield_citations() -> None:
     text = "\n".join(normalize(p.read_text(encoding="utf-8")).text for p in sorted(Path(SAMPLES).glob("*.txt")))
     assert len(find_citations(text, CTX)) > 50
+
+
+def _nesting(text: str) -> list[int | None]:
+    return [c.nested_in for c in find_citations(text, CTX)]
+
+
+def test_law_by_name_nested_index_after_numbered_citations() -> None:
+    """Laws by name are found after the numbered pass: their nesting must still index the text-ordered result."""
+    text = (
+        "Căn cứ Nghị định số 30/2020/NĐ-CP;\nCăn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ "
+        "và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019;\nCăn cứ Nghị định số 107/2020/NĐ-CP;"
+    )
+    cits = find_citations(text, CTX)
+    assert cits[0].notation == "30/2020/NĐ-CP"
+    assert _nesting(text) == [None, None, 1, 1, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "nesting"),
+    [
+        # co-objects of one governing cue, each with its own subject phrase: siblings, not nested
+        (
+            "đúng theo quy định tại Nghị định số 107/2020/NĐ-CP ngày 14/9/2020 của Chính phủ về sửa đổi, bổ sung "
+            "một số điều của Nghị định số 24/2014/NĐ-CP ngày 04/4/2014 của Chính phủ quy định tổ chức các cơ quan "
+            "chuyên môn thuộc Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương và Nghị định số 108/2020/NĐ-CP "
+            "ngày 14/9/2020 của Chính phủ về sửa đổi, bổ sung một số điều của Nghị định số 37/2014/NĐ-CP",
+            [None, 0, None, 2],
+        ),
+        (
+            "theo Chương trình hành động số 22-CTr/TU ngày 02/01/2018 của Tỉnh ủy về việc thực hiện Nghị quyết số "
+            "18-NQ/TW ngày 25/10/2017 Hội nghị lần thứ VI (khóa XII), Chương trình hành động số 23-CTr/TU ngày "
+            "02/01/2018 của Tỉnh ủy về việc thực hiện Nghị quyết số 19-NQ/TW ngày 25/10/2017",
+            [None, 0, None, 2],
+        ),
+        # objects joined right after the nested one (only "của <issuer>" between): they share its nesting
+        (
+            "Nghị định số 107/2020/NĐ-CP về sửa đổi, bổ sung Nghị định số 24/2014/NĐ-CP của Chính phủ và "
+            "Nghị định số 37/2014/NĐ-CP",
+            [None, 0, 0],
+        ),
+    ],
+)
+def test_siblings_versus_nested(text: str, nesting: list[int | None]) -> None:
+    assert _nesting(text) == nesting
+
+
+def test_passive_amendment_reverses_direction() -> None:
+    """Passive "B, được sửa đổi, bổ sung tại A và C": A and C sit in B's phrase but act on B (spec §2.2)."""
+    text = (
+        "theo Nghị định số 108/2014/NĐ-CP ngày 20/11/2014 của Chính phủ về chính sách tinh giản biên chế, được "
+        "sửa đổi, bổ sung tại Nghị định số 113/2018/NĐ-CP và Nghị định số 143/2020/NĐ-CP ngày 10/12/2020"
+    )
+    cits = find_citations(text, CTX)
+    assert [c.nested_in for c in cits] == [None, 0, 0]
+    assert [c.relation for c in cits] == ["theo", "sua_doi_bo_sung", "sua_doi_bo_sung"]
+    assert [acts_on_parent(c) for c in cits] == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "reversed_edge"),
+    [
+        ("Nghị định số 24/2014/NĐ-CP được thay thế bởi Nghị định số 107/2020/NĐ-CP", True),
+        ("Quyết định số 12/2020/QĐ-UBND bị bãi bỏ bởi Quyết định số 15/2021/QĐ-UBND", True),
+        ("Nghị định số 107/2020/NĐ-CP về sửa đổi, bổ sung một số điều của Nghị định số 24/2014/NĐ-CP", False),
+        ("Quyết định số 15/2021/QĐ-UBND về việc thay thế Quyết định số 12/2020/QĐ-UBND", False),
+        ("Nghị định số 113/2018/NĐ-CP đã sửa đổi, bổ sung Nghị định số 108/2014/NĐ-CP", False),
+    ],
+)
+def test_passive_cues_act_on_parent(text: str, reversed_edge: bool) -> None:
+    cits = find_citations(text, CTX)
+    assert cits[1].nested_in == 0
+    assert acts_on_parent(cits[1]) is reversed_edge
+
+
+def test_top_level_cues_never_act_on_a_parent() -> None:
+    cits = find_citations("thực hiện theo quy định tại Nghị định số 30/2020/NĐ-CP", CTX)
+    assert cits[0].nested_in is None and not acts_on_parent(cits[0])

@@ -126,3 +126,34 @@ def test_section_area_citations_and_year() -> None:
     assert task.deadline is not None and task.deadline.end == "2024-03-31"
     assert task.products == ("Kế hoạch", "Báo cáo")
     assert _names(task.cooperate) == ["Các sở", "ngành"]
+
+
+def test_second_actor_with_its_own_deadline_is_its_own_duty() -> None:
+    """Two clauses "X gửi … trước ngày 12/3; Y tổng hợp … trước ngày 16/3" are two duties, each with its deadline."""
+    text = "\n".join(
+        [
+            "4. Trưởng các phòng, đơn vị trực thuộc Sở có trách nhiệm báo cáo theo quy định; cụ thể:",
+            "- Báo cáo quý I: các phòng, đơn vị gửi báo cáo về Văn phòng Sở trước ngày 12/3; Văn phòng Sở tổng hợp "
+            "báo cáo Ban Giám đốc Sở trước ngày 16/3.",
+        ]
+    )
+    first, second = _prose(text, year=2022)
+    assert _names(first.lead) == ["Trưởng các phòng", "đơn vị trực thuộc Sở"]
+    assert first.deadline is not None and first.deadline.end == "2022-03-12"
+    assert _names(second.lead) == ["Văn phòng Sở"] and not second.cooperate
+    assert second.deadline is not None and second.deadline.end == "2022-03-16"
+    assert first.text.endswith("trước ngày 12/3") and second.text.startswith("Văn phòng Sở tổng hợp")
+    assert all(text[t.start : t.end] == t.text for t in (first, second))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # the second clause has no deadline of its own, or no actor of its own: one duty
+        "a) Các sở gửi báo cáo trước ngày 12/3; Văn phòng Sở tổng hợp báo cáo Ban Giám đốc.",
+        "a) Các sở gửi báo cáo trước ngày 12/3; tổng hợp báo cáo Ban Giám đốc trước ngày 16/3.",
+    ],
+)
+def test_one_actor_or_one_deadline_stays_one_duty(line: str) -> None:
+    (task,) = _prose("2. Sở Nội vụ:\n" + line, year=2022)
+    assert _names(task.lead) == ["Sở Nội vụ"]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from ingest.normalize import normalize
+from ingest.pipeline import extract_text
 from ingest.records import DocumentMeta, Unit
 from ingest.units import UnitResolver
 from ingest.vntext import match_key
@@ -194,3 +195,95 @@ def test_same_unit_same_id_across_documents() -> None:
     assert "vn.soc-trang/ubnd-tinh" in ids("000") & st_001 & nn_003
     assert "vn/thu-tuong-chinh-phu" in st_001 & dn_002 & nn_003 & vl_004
     assert "vn/chinh-phu" in ids("000") & st_001 & dn_002 & nn_003 & vl_004
+
+
+# -- no concrete unit without an organisation name ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meta", "cell"),
+    [
+        (SOC_TRANG_VP, "Nhiệm vụ theo Mục III của Kế hoạch này"),  # a clause, not a name
+        (SOC_TRANG, "sau đây gọi chung là"),
+        (SOC_TRANG, "Đơn vị"),  # bare kind words
+        (SOC_TRANG, "đơn vị"),
+        (DONG_NAI_SNV, "Ban"),
+        (NGA_NAM, "Phường"),
+        (VINH_LONG, "ỦY BAN NHÂN DÂN"),
+        (SOC_TRANG, "tỉnh Sóc Trăng"),  # a place only
+        (DONG_NAI_SNV, "Trưởng ban"),  # a post only
+    ],
+)
+def test_no_concrete_unit_without_a_name(meta: DocumentMeta, cell: str) -> None:
+    resolver = UnitResolver(meta)
+    refs = resolver.resolve(cell)
+    assert all(r.is_group for r in refs), [r.id for r in refs]
+    assert all(u.is_group for u in resolver.units("")), [u.id for u in resolver.units("")]
+
+
+@pytest.mark.parametrize(
+    ("meta", "cell", "expected"),
+    [
+        (
+            SOC_TRANG_VP,
+            "Trưởng các đơn vị được phân công nhiệm vụ theo Mục III của Kế hoạch này",
+            ["group/vn.soc-trang/cac-don-vi-duoc-phan-cong"],
+        ),
+        (
+            NGA_NAM,
+            "Thủ trưởng các Phòng, ban ngành, các đơn vị sự nghiệp công lập thị xã",
+            [
+                "group/vn.soc-trang.tx-nga-nam/cac-phong-ban-nganh",
+                "group/vn.soc-trang.tx-nga-nam/cac-don-vi-su-nghiep-cong-lap-thi-xa",
+            ],
+        ),
+        (NGA_NAM, "Các Phòng, ban ngành thị xã", ["group/vn.soc-trang.tx-nga-nam/cac-phong-ban-nganh-thi-xa"]),
+        (
+            NGA_NAM,
+            "Chủ tịch Ủy ban nhân dân các xã phường",
+            ["group/vn.soc-trang.tx-nga-nam/uy-ban-nhan-dan-cac-xa-phuong"],
+        ),
+        (
+            VINH_LONG,
+            "Các sở, ban, ngành tỉnh; Ủy ban nhân dân (UBND) các huyện, thị xã, thành phố",
+            [
+                "group/vn.vinh-long/cac-so-ban-nganh-tinh",
+                "group/vn.vinh-long/uy-ban-nhan-dan-cac-huyen-thi-xa-thanh-pho",
+            ],
+        ),
+        (
+            DONG_NAI_SNV,
+            "Trưởng ban TĐKT, Trưởng ban Ban Tôn giáo",
+            ["vn.dong-nai/so-noi-vu/ban-thi-dua-khen-thuong", "vn.dong-nai/so-noi-vu/ban-ton-giao"],
+        ),
+        # unnamed bodies are a group, a head noun alone is nothing
+        (SOC_TRANG, "đơn vị", ["group/vn.soc-trang/don-vi"]),
+        (NGA_NAM, "ban ngành", ["group/vn.soc-trang.tx-nga-nam/ban-nganh"]),
+        (NGA_NAM, "Phường; Ban", []),
+        # unknown organisations are still kept as written
+        (
+            VINH_LONG,
+            "Sở Nội vụ; Kho bạc Nhà nước tỉnh",
+            ["vn.vinh-long/so-noi-vu", "vn.vinh-long/kho-bac-nha-nuoc-tinh"],
+        ),
+        (VINH_LONG, "Bưu điện tỉnh", ["vn.vinh-long/buu-dien-tinh"]),
+    ],
+)
+def test_cells_keep_only_named_units(meta: DocumentMeta, cell: str, expected: list[str]) -> None:
+    assert [a.id for a in UnitResolver(meta).resolve(cell)] == expected
+
+
+def test_phong_qt_is_not_expanded() -> None:
+    """ "Phòng QT" could be Quản trị - Tài vụ or another division: kept as its own unit, never merged by guess."""
+    (ref,) = UnitResolver(SOC_TRANG).resolve("Phòng QT")
+    assert ref.name == "Phòng QT" and "quan-tri" not in ref.id
+
+
+@pytest.mark.parametrize("doc", ["000", "001", "002", "003", "004"])
+def test_every_seed_unit_has_a_name(doc: str) -> None:
+    """No concrete unit of a seed (prose, cells, prose duties) is a bare kind word, a place, a post or a clause."""
+    bare = re.compile(r"(?i)(?:đơn vị|ban|phường|xã|ban ngành.*|ủy ban nhân dân.*|sau đây.*|.* theo .*|tỉnh [A-ZĐ].*)")
+    path = next(SAMPLES.glob(f"{doc}_*.txt"))
+    for unit in extract_text(path.read_text(encoding="utf-8"), source=path.name).units:
+        if not unit.is_group:
+            assert not bare.fullmatch(unit.name), unit.id
