@@ -21,6 +21,8 @@ run: setup
 	$(BIN)/cchc extract ingest/samples --format table
 	$(BIN)/cchc ingest ingest/samples
 	$(BIN)/cchc cites "NĐ 107/2020"
+	$(BIN)/cchc search "đơn vị nào chịu trách nhiệm số hóa hồ sơ TTHC" --k 3
+	$(BIN)/cchc serve
 
 test: setup
 	$(BIN)/ruff check ingest kg search_api tests benchmarks eval

@@ -30,6 +30,8 @@ class IngestSummary:
     changes: dict[str, int] = field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0})
     failures: list[Failure] = field(default_factory=list)
     triples: int = 0
+    loaded: list[Extraction] = field(default_factory=list)  # for the search index, which follows the graph
+    texts: dict[str, str] = field(default_factory=dict)  # text of records that are not files (JSON Lines)
 
     def line(self) -> str:
         c = self.changes
@@ -59,11 +61,12 @@ def jsonl_documents(path: Path) -> Iterator[tuple[str, str]]:
             yield doc_id, f"{title}\n{text}" if title else text
 
 
-def _extractions(paths: Iterable[Path], failures: list[Failure]) -> Iterator[Extraction]:
+def _extractions(paths: Iterable[Path], failures: list[Failure], texts: dict[str, str]) -> Iterator[Extraction]:
     for path in paths:
         if is_jsonl(path):
             try:
                 for doc_id, text in jsonl_documents(path):
+                    texts[doc_id] = text
                     yield extract_text(text, source=doc_id)
             except (ReadError, OSError) as err:
                 failures.append(Failure(str(path), getattr(err, "reason", str(err))))
@@ -86,7 +89,7 @@ def ingest_paths(paths: Iterable[Path], store: GraphStore, *, progress: Progress
     """
     summary = IngestSummary()
     known = store.file_graphs()
-    batch = list(_extractions(paths, summary.failures))
+    batch = list(_extractions(paths, summary.failures, summary.texts))
     extra = cross_document_anomalies(batch)
     for extraction in progress(batch) if progress else batch:
         if extraction.source in extra:
@@ -95,6 +98,7 @@ def ingest_paths(paths: Iterable[Path], store: GraphStore, *, progress: Progress
         graph = extraction_graph(extraction)
         change = store.replace_file(extraction.source, iris.file(sha), sha, graph, known=known)
         summary.changes[change] += 1
+        summary.loaded.append(extraction)
     summary.files = len(batch) + len(summary.failures)
     summary.triples = store.triple_count()
     return summary

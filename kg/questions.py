@@ -29,7 +29,7 @@ _KIND_NUMBER = re.compile(
 )
 
 
-def _v(node: Node | None) -> Any:
+def json_value(node: Node | None) -> Any:
     """A result term as plain JSON (numbers stay numbers, IRIs and strings become str)."""
     if node is None:
         return None
@@ -39,6 +39,9 @@ def _v(node: Node | None) -> Any:
             return int(value) if value == value.to_integral_value() else float(value)
         return value if isinstance(value, (int, float, bool)) else str(node)
     return str(node)
+
+
+_v = json_value  # short local name: answers are built from many result terms
 
 
 def _works_by_prefix(store: GraphStore, prefix: str, kind: str | None = None) -> list[tuple[str, str]]:
@@ -52,7 +55,7 @@ def _works_by_prefix(store: GraphStore, prefix: str, kind: str | None = None) ->
 def _number(raw: str) -> str:
     """The canonical number token: zero-padded to two digits (`9` → `09`), letter suffix kept (`30c`)."""
     digits = raw.rstrip("abcdefghijklmnopqrstuvwxyz")
-    return f"{int(digits):02d}{raw[len(digits):]}"
+    return f"{int(digits):02d}{raw[len(digits) :]}"
 
 
 def resolve_works(store: GraphStore, query: str) -> list[str]:
@@ -86,7 +89,8 @@ def cites(store: GraphStore, query: str) -> list[dict[str, Any]]:
         for row in store.query("cited_by", work=URIRef(work)):
             key = (_v(row["path"]), _v(row["doc"]))
             entry = docs.setdefault(
-                key, {"source": key[0], "document": {"id": key[1], "title": _v(row.get("title"))}, "citations": []}
+                key,
+                {"source": key[0], "document": {"id": key[1], "title": _v(row.get("title"))}, "citations": []},
             )
             cit = citations.get(str(row["citation"]))
             if cit is None:

@@ -184,6 +184,13 @@ class GraphStore:
         result: Result = self._ds.query(_PROLOGUE + sparql)
         return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
 
+    def run(self, sparql: str) -> Result:
+        """Any read query form (SELECT, ASK, CONSTRUCT, DESCRIBE), rows read lazily by the caller.
+
+        The caller is responsible for refusing updates (see search_api.sparql_guard).
+        """
+        return self._ds.query(_PROLOGUE + sparql)
+
     def query(self, name: str, **bindings: Identifier) -> list[dict[str, Node]]:
         """Run the named user question from `kg/queries/{name}.rq`."""
         return self.query_text(load_query(name), bindings)

@@ -17,6 +17,9 @@ from kg import questions
 from kg.loader import ingest_paths
 from kg.store import GraphStore, StoreError, load_query
 from kg.views import EXPORTERS, VIEWS, view
+from search_api.embedding import default_embedder
+from search_api.index import SearchIndexError, build_index
+from search_api.search import Filters, Searcher
 from search_api.settings import settings
 
 app = typer.Typer(
@@ -94,19 +97,35 @@ def _print_json(data: object) -> None:
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, or JSON Lines corpora (.jsonl, .jsonl.gz).")],
     store: StoreOption = None,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Also build or update the search index.")] = True,
 ) -> None:
-    """Extract documents and load them into the graph (one named graph per file)."""
+    """Extract documents and load them into the graph (one named graph per file) and the search index."""
+    config = settings(store)
     graph = _open(store, read_only=False)
     show = sys.stderr.isatty()
     try:
         summary = ingest_paths(
-            paths, graph, progress=(lambda items: tqdm(items, desc="loading", unit="doc")) if show else None
+            paths, graph, progress=(lambda items: tqdm(items, desc="graph", unit="doc")) if show else None
         )
     finally:
         graph.close()
     for failure in summary.failures:
         typer.echo(f"cchc: {failure.source}: {failure.reason}", err=True)
     typer.echo(summary.line())
+    if index and summary.loaded:
+        bar = tqdm(total=len(summary.loaded), desc="index", unit="doc", disable=not show)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(done - bar.n)
+
+        try:
+            built = build_index(config.home, summary.loaded, summary.texts, default_embedder(config.home), advance)
+        except SearchIndexError as err:
+            typer.echo(f"cchc: search index: {err}", err=True)
+            raise typer.Exit(code=2) from err
+        finally:
+            bar.close()
+        typer.echo(built.line())
     if summary.failures:
         raise typer.Exit(code=1)
 
@@ -232,3 +251,74 @@ def export(
             raise typer.Exit(code=2)
         EXPORTERS[fmt](view(graph, graph_view), output)
     typer.echo(f"wrote {output}")
+
+
+class SearchMode(StrEnum):
+    fused = "fused"
+    bm25 = "bm25"
+    dense = "dense"
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="A question or keywords, with or without diacritics.")] = None,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help="One query per line; prints one JSON list each.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=1000, help="Number of hits.")] = 10,
+    mode: Annotated[SearchMode, typer.Option("--mode", help="fused, bm25 or dense.")] = SearchMode.fused,
+    province: Annotated[str | None, typer.Option(help="Only this province (Vĩnh Long, vinh long).")] = None,
+    year: Annotated[str | None, typer.Option(help="A year or range: 2024, 2022-2024, 2023-.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Document kind (Kế hoạch) or chunk kind (section, task, target).")
+    ] = None,
+    area: Annotated[str | None, typer.Option(help="Reform area: slug (tthc) or name.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit name (Sở Nội vụ) or id.")] = None,
+    store: StoreOption = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Semantic + keyword search over passages, task rows and targets; document numbers answer from the graph."""
+    if (query is None) == (queries is None):
+        typer.echo("cchc: give a QUERY or --queries FILE", err=True)
+        raise typer.Exit(code=2)
+    try:
+        filters = Filters(province=province, kind=kind, area=area, unit=unit).with_years(year)
+        searcher = Searcher.open(settings(store).home)
+    except (ValueError, SearchIndexError) as err:
+        typer.echo(f"cchc: {err}", err=True)
+        raise typer.Exit(code=2) from err
+    try:
+        if queries is not None:
+            lines = [line.strip() for line in queries.read_text(encoding="utf-8").splitlines() if line.strip()]
+            for hits in searcher.search_many(lines, k, mode.value, filters):
+                sys.stdout.write(json.dumps([h.to_json() for h in hits], ensure_ascii=False) + "\n")
+            return
+        hits = searcher.search(query or "", k, mode.value, filters)
+    finally:
+        searcher.close()
+    if output_format is OutputFormat.json:
+        _print_json([h.to_json() for h in hits])
+        return
+    for rank, h in enumerate(hits, start=1):
+        place = f"{Path(h.source).name}:{h.start}-{h.end}"
+        typer.echo(f"{rank:>2}. {h.score:.3f} [{h.why}/{h.kind}] {place}  {h.province or '-'} {h.year or '-'}")
+        typer.echo(f"    {h.text[:200].replace(chr(10), ' ')}")
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default 8000 or $CCHC_PORT).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1 or $CCHC_HOST).")] = None,
+) -> None:
+    """Serve the API and the browser UI over the store (http://127.0.0.1:8000/ by default)."""
+    import uvicorn
+
+    from search_api.app import create_app
+
+    config = settings(store)
+    overrides = {k: v for k, v in (("port", port), ("host", host)) if v is not None}
+    if overrides:
+        config = config.model_validate({**config.model_dump(), **overrides})
+    typer.echo(f"cchc: serving {config.home} on http://{config.host}:{config.port}/", err=True)
+    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="warning")

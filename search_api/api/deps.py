@@ -1,0 +1,141 @@
+"""What routes depend on: the settings, a read-only store snapshot, the writer lock, the searcher.
+
+Reads never take the writer lock. A read-only Oxigraph handle is a snapshot of the store at the
+moment it was opened, so one handle is shared by all readers and replaced when the files under
+`home/graph` change (our own upload, or a `cchc ingest` in another process); a request that holds the
+old handle finishes on the old snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+
+from kg.store import GraphStore, StoreError
+from search_api.api.errors import ApiError
+from search_api.settings import Settings
+
+T = TypeVar("T")
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+def directory_stamp(directory: Path) -> Stamp | None:
+    """Names, sizes and modification times of the files in `directory`: any write changes it."""
+    try:
+        with os.scandir(directory) as entries:
+            return tuple(sorted((e.name, (s := e.stat()).st_size, s.st_mtime_ns) for e in entries if e.is_file()))
+    except FileNotFoundError:
+        return None
+
+
+class StoreCache:
+    """A shared read-only store handle, reopened when the store changed on disk.
+
+    Values derived from the whole graph (the networkx view behind /graph) are memoised per snapshot.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._lock = threading.Lock()
+        self._store: GraphStore | None = None
+        self._stamp: Stamp | None = None
+        self._memo: dict[str, Any] = {}
+
+    def _current_stamp(self) -> Stamp | None:
+        return directory_stamp(self._settings.home / "graph")
+
+    def get(self) -> GraphStore:
+        if self._settings.sparql_endpoint:  # a server: one client, its own snapshots
+            with self._lock:
+                if self._store is None:
+                    self._store = self._settings.open_store(read_only=True)
+                return self._store
+        stamp = self._current_stamp()
+        if stamp is None:
+            raise ApiError(503, "Chưa có kho dữ liệu (no graph store yet): ingest documents first", "no_store")
+        with self._lock:
+            if self._store is None or stamp != self._stamp:
+                try:
+                    store = GraphStore.open_local(self._settings.home, read_only=True)
+                except StoreError as err:
+                    raise ApiError(503, str(err), "unavailable") from err
+                # The old handle is not closed: requests still reading it finish on their snapshot.
+                self._store, self._stamp, self._memo = store, stamp, {}
+            return self._store
+
+    def memo(self, key: str, compute: Callable[[GraphStore], T]) -> T:
+        """`compute(store)` once per store snapshot."""
+        store = self.get()
+        with self._lock:
+            if key in self._memo and self._store is store:
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = compute(store)
+        with self._lock:
+            if self._store is store:
+                self._memo[key] = value
+        return value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._store, self._stamp, self._memo = None, None, {}
+
+
+# Queries that outlive their time limit keep a worker until they end; past this many, new ones are refused.
+SPARQL_WORKERS = 4
+
+
+def sparql_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=SPARQL_WORKERS, thread_name_prefix="sparql")
+
+
+@dataclass
+class ServiceState:
+    """Everything one app instance shares between requests."""
+
+    settings: Settings
+    stores: StoreCache
+    writer: threading.Lock = field(default_factory=threading.Lock)
+    sparql_pool: ThreadPoolExecutor = field(default_factory=sparql_pool)
+    sparql_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(SPARQL_WORKERS))
+    embedder: Any = None  # search_api.embedding.Embedder: given (tests), else the default model on first use
+    searcher: Any = None  # search_api.search.Searcher once opened
+    searcher_stamp: Any = None
+    search_lock: threading.Lock = field(default_factory=threading.Lock)
+    searcher_opening: threading.Lock = field(default_factory=threading.Lock)  # one open at a time, not one per request
+
+    def get_embedder(self) -> Any:
+        """The one embedder uploads and searches share (loading the model takes seconds: once)."""
+        with self.search_lock:
+            if self.embedder is None:
+                from search_api.embedding import default_embedder
+
+                self.embedder = default_embedder(self.settings.home)
+            return self.embedder
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.cchc
+    return state
+
+
+State = Annotated[ServiceState, Depends(get_state)]
+
+
+def get_settings(state: State) -> Settings:
+    return state.settings
+
+
+def get_store(state: State) -> GraphStore:
+    """The current read-only snapshot of the graph."""
+    return state.stores.get()
+
+
+AppSettings = Annotated[Settings, Depends(get_settings)]
+ReadStore = Annotated[GraphStore, Depends(get_store)]

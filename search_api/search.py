@@ -1,0 +1,290 @@
+"""Hybrid search over the index: BM25 (accented and diacritics-folded), dense e5 vectors, and the graph.
+
+`Searcher.search(query, k, mode, filters)` is all a caller needs (the CLI and the API are thin layers over it):
+- `bm25`: the accented and the folded BM25 scores of each chunk combined (see `BM25_MIX`), so "chi tieu truc
+  tuyen" finds "chỉ tiêu … trực tuyến";
+- `dense`: inner product of e5 query and passage vectors;
+- `fused`: both lists fused, by reciprocal rank (k=60) or weighted min-max scores (see `DEFAULT_FUSION`).
+A query naming a document ("NĐ 107/2020", "ke hoach 218") is also answered from the graph: the named work's
+first passage when it is indexed, and every passage citing it, come first with `why="graph"`.
+Filters restrict every mode before the top k is taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import faiss
+import numpy as np
+
+from ingest.areas import REFORM_AREAS, area_of
+from ingest.vntext import fold
+from kg import questions
+from kg.store import GraphStore, StoreError
+from search_api.chunks import Chunk
+from search_api.embedding import Embedder, Matrix, default_embedder
+from search_api.index import Ids, Scores, SearchIndex
+
+Mode = Literal["bm25", "dense", "fused"]
+Fusion = Literal["rrf", "minmax"]
+Mix = Literal["max", "sum", "accented", "folded"]
+Why = Literal["graph", "bm25", "dense", "fused"]
+
+CHUNK_KINDS = ("section", "task", "target")
+RRF_K = 60
+# Measured on eval/search_queries.jsonl (70 queries over the seeds, e5-small via ONNX), nDCG@10: BM25 0.824,
+# dense 0.666; RRF (k=60) 0.770; min-max with dense weight 0.2 / 0.3 / 0.4 / 0.5 / 0.6: 0.840 / 0.839 / 0.838 /
+# 0.819 / 0.779; min-max 0.4, with 0.2 for queries typed without diacritics: 0.846 (Recall@5 0.718, MRR@10 0.923).
+# RRF throws away how far apart scores are, and a weak dense list then costs as much as it helps.
+DEFAULT_FUSION: Fusion = "minmax"
+DEFAULT_ALPHA = 0.4  # weight of the dense scores in min-max fusion
+# e5 cannot read Vietnamese typed without diacritics (dense nDCG@10 0.13 on such queries, BM25 on the folded
+# copy 0.83), so their fused ranking leans on BM25.
+UNACCENTED_ALPHA = 0.2
+# How a chunk's accented and folded BM25 scores combine. nDCG@10 of BM25 alone: max 0.824, sum 0.823, folded
+# only 0.808, accented only 0.757 (0.35 on queries without diacritics). "max" keeps an accented query's exact
+# matches on top while an unaccented query still scores through the folded copy.
+BM25_MIX: Mix = "max"
+# Candidates taken from each list before fusing: enough that a chunk ranked low by one side can still rise.
+CANDIDATES = 100
+_YEARS = re.compile(r"^\s*((?:19|20)\d\d)?\s*(?:(-|–|\.\.)\s*((?:19|20)\d\d)?)?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked passage, with where it is and why it was returned."""
+
+    source: str
+    document: str
+    chunk: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    score: float
+    province: str | None
+    year: int | None
+    doc_kind: str | None
+    area: str | None
+    section: str | None
+    units: tuple[str, ...]
+    why: Why
+
+    @classmethod
+    def of(cls, chunk: Chunk, score: float, why: Why) -> Hit:
+        return cls(
+            source=chunk.source, document=chunk.document, chunk=chunk.id, kind=chunk.kind, text=chunk.display,
+            start=chunk.start, end=chunk.end, score=round(float(score), 6), province=chunk.province,
+            year=chunk.year, doc_kind=chunk.doc_kind, area=chunk.area, section=chunk.section, units=chunk.units,
+            why=why,
+        )  # fmt: skip
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["units"] = list(self.units)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions applied before ranking; names match without case or diacritics.
+
+    `kind` is a chunk kind (section, task, target) or a document kind ("Kế hoạch"); `area` a reform-area slug
+    or label; `unit` a unit id ("vn.vinh-long/so-noi-vu") or name ("Sở Nội vụ").
+    """
+
+    province: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    kind: str | None = None
+    area: str | None = None
+    unit: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(
+            v is not None for v in (self.province, self.year_from, self.year_to, self.kind, self.area, self.unit)
+        )
+
+    def with_years(self, text: str | None) -> Filters:
+        """`--year 2024`, `--year 2022-2024`, `--year 2023-` (open ranges allowed)."""
+        if not text:
+            return self
+        m = _YEARS.match(text)
+        if m is None or not (m.group(1) or m.group(3)):
+            raise ValueError(f"not a year or year range: {text!r}")
+        low = int(m.group(1)) if m.group(1) else None
+        high = int(m.group(3)) if m.group(3) else (None if m.group(2) else low)
+        return replace(self, year_from=low, year_to=high)
+
+    def select(self, index: SearchIndex) -> Ids:
+        """Int ids of the chunks that pass."""
+        kind = self.kind if self.kind in CHUNK_KINDS else None
+        doc_kind = self.kind if self.kind and kind is None else None
+        area = self.area if self.area in REFORM_AREAS or not self.area else (area_of(self.area) or self.area)
+        return index.select(
+            province=self.province, year_from=self.year_from, year_to=self.year_to, kind=kind, doc_kind=doc_kind,
+            area=area, unit=self.unit,
+        )  # fmt: skip
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether any letter carries a Vietnamese mark (folding changes it)."""
+    return fold(text) != text.lower()
+
+
+def _top(ids: Ids, scores: Scores, n: int) -> tuple[Ids, Scores]:
+    """The n best (ids, scores), best first; ties broken by id so results are deterministic."""
+    order = np.lexsort((ids, -scores))[:n]
+    return ids[order], scores[order]
+
+
+def mix_bm25(accented: tuple[Ids, Scores], folded: tuple[Ids, Scores], how: Mix = BM25_MIX) -> tuple[Ids, Scores]:
+    """One BM25 score per chunk from the accented and the folded index."""
+    if how == "accented":
+        return accented
+    if how == "folded":
+        return folded
+    ids = np.union1d(accented[0], folded[0])
+    a = np.zeros(len(ids), np.float32)
+    f = np.zeros(len(ids), np.float32)
+    a[np.searchsorted(ids, accented[0])] = accented[1]
+    f[np.searchsorted(ids, folded[0])] = folded[1]
+    return ids, (np.maximum(a, f) if how == "max" else a + f)
+
+
+def rrf(lists: Sequence[tuple[Ids, Scores]], k: int = RRF_K) -> tuple[Ids, Scores]:
+    """Reciprocal rank fusion: Σ 1/(k + rank) over the ranked lists."""
+    total: dict[int, float] = {}
+    for ids, _ in lists:
+        for rank, i in enumerate(ids.tolist(), start=1):
+            total[i] = total.get(i, 0.0) + 1.0 / (k + rank)
+    return _as_arrays(total)
+
+
+def minmax(lists: Sequence[tuple[Ids, Scores]], weights: Sequence[float]) -> tuple[Ids, Scores]:
+    """Weighted sum of each list's scores rescaled to [0, 1] over its candidates (absent = 0)."""
+    total: dict[int, float] = {}
+    for (ids, scores), w in zip(lists, weights, strict=True):
+        if not len(ids):
+            continue
+        low, high = float(scores.min()), float(scores.max())
+        scaled = (scores - low) / (high - low) if high > low else np.ones_like(scores)
+        for i, s in zip(ids.tolist(), scaled.tolist(), strict=True):
+            total[i] = total.get(i, 0.0) + w * s
+    return _as_arrays(total)
+
+
+def _as_arrays(scores: dict[int, float]) -> tuple[Ids, Scores]:
+    return np.fromiter(scores, np.int64, len(scores)), np.fromiter(scores.values(), np.float32, len(scores))
+
+
+class Searcher:
+    """Queries one data directory's index (and graph, when there is one)."""
+
+    def __init__(
+        self, index: SearchIndex, data_dir: Path, embedder: Embedder | None = None, graph: GraphStore | None = None
+    ) -> None:
+        self.index = index
+        self.data_dir = data_dir
+        self._embedder = embedder
+        self.graph = graph
+        self.fusion: Fusion = DEFAULT_FUSION
+        self.alpha = DEFAULT_ALPHA
+        self.alpha_unaccented = UNACCENTED_ALPHA
+        self.bm25_mix: Mix = BM25_MIX
+
+    @classmethod
+    def open(cls, data_dir: Path, embedder: Embedder | None = None) -> Searcher:
+        """Open read-only; the default model is loaded only when a dense query needs it."""
+        faiss.omp_set_num_threads(1)  # one query at a time: extra threads only add overhead (measured)
+        index = SearchIndex.open(data_dir, read_only=True)
+        try:
+            graph = GraphStore.open_local(data_dir, read_only=True) if (data_dir / "graph").exists() else None
+        except StoreError:
+            graph = None
+        return cls(index, data_dir, embedder, graph)
+
+    def close(self) -> None:
+        self.index.close()
+        if self.graph is not None:
+            self.graph.close()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = default_embedder(self.data_dir)
+        return self._embedder
+
+    def embed(self, queries: Sequence[str]) -> Matrix:
+        """Query vectors, checked against the model the index was built with."""
+        self.index.check_model(self.embedder)
+        return self.embedder.embed_queries(list(queries))
+
+    def search(self, query: str, k: int = 10, mode: Mode = "fused", filters: Filters | None = None) -> list[Hit]:
+        return self.search_many([query], k, mode, filters)[0]
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 10, mode: Mode = "fused", filters: Filters | None = None
+    ) -> list[list[Hit]]:
+        """Answers to several queries; the query vectors are computed in one batch."""
+        vectors = self.embed(queries) if mode != "bm25" and queries else None
+        allowed = filters.select(self.index) if filters else None
+        out = []
+        for n, query in enumerate(queries):
+            vector = vectors[n] if vectors is not None else None
+            out.append(self._search(query, k, mode, allowed, vector))
+        return out
+
+    def ranked(self, query: str, mode: Mode, allowed: Ids | None, vector: Matrix | None, n: int) -> tuple[Ids, Scores]:
+        """The n best chunk ids for one mode, with their scores."""
+        if allowed is not None and not len(allowed):
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        lists = []
+        if mode in ("bm25", "fused"):
+            ids, scores = mix_bm25(
+                self.index.bm25(query, folded=False), self.index.bm25(query, folded=True), self.bm25_mix
+            )
+            if allowed is not None:
+                keep = np.isin(ids, allowed)
+                ids, scores = ids[keep], scores[keep]
+            lists.append(_top(ids, scores, max(n, CANDIDATES)))
+        if mode in ("dense", "fused") and vector is not None and self.index.dense is not None:
+            lists.append(self.index.dense.search(vector, max(n, CANDIDATES), allowed))
+        if mode != "fused":
+            return _top(*lists[0], n) if lists else (np.zeros(0, np.int64), np.zeros(0, np.float32))
+        alpha = self.alpha if has_diacritics(query) else self.alpha_unaccented
+        fused = rrf(lists) if self.fusion == "rrf" else minmax(lists, [1 - alpha, alpha][: len(lists)])
+        return _top(*fused, n)
+
+    def _search(self, query: str, k: int, mode: Mode, allowed: Ids | None, vector: Matrix | None) -> list[Hit]:
+        ids, scores = self.ranked(query, mode, allowed, vector, max(k, CANDIDATES))
+        first = self.graph_chunks(query, allowed)
+        base = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+        rank = {i: r for r, i in enumerate(ids.tolist())}
+        first.sort(key=lambda i: rank.get(i, len(rank)))  # stable: unranked ones keep their document order
+        graph = set(first)
+        order = (first + [i for i in ids.tolist() if i not in graph])[:k]
+        chunks = self.index.chunk_map(order)
+        why: Why = "fused" if mode == "fused" else mode
+        return [Hit.of(chunks[i], base.get(i, 0.0), "graph" if i in graph else why) for i in order if i in chunks]
+
+    def graph_chunks(self, query: str, allowed: Ids | None) -> list[int]:
+        """Chunks the graph names for a document-number query: the work's own header, then passages citing it."""
+        if self.graph is None:
+            return []
+        works = questions.resolve_works(self.graph, query)
+        if not works:
+            return []
+        own = [ids[0] for w in works if (ids := self.index.document_chunks(w))]
+        spans = [
+            (d["source"], c["start"], c["end"]) for d in questions.cites(self.graph, query) for c in d["citations"]
+        ]
+        chosen = list(dict.fromkeys(own + self.index.overlapping(spans)))
+        if allowed is not None:
+            permitted = set(allowed.tolist())
+            chosen = [i for i in chosen if i in permitted]
+        return chosen

@@ -1,0 +1,142 @@
+"""POST /documents: upload → the same pipeline as `cchc ingest` (graph and search index), idempotent, with a
+size limit (413), a type check by suffix and content (415), and nothing stored when it fails."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from search_api.app import create_app
+from search_api.embedding import HashingEmbedder
+from search_api.settings import Settings
+from tests.conftest import SAMPLES
+from tests.search_api.test_api import assert_error, ingested_home
+
+PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
+LETTER = SAMPLES / "001_fe3bcb04caaad112.txt"
+
+
+def _client(home: Path, max_upload_mb: float = 20.0) -> TestClient:
+    return TestClient(create_app(Settings(home=home, max_upload_mb=max_upload_mb), embedder=HashingEmbedder()))
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    """An empty data directory: the first upload creates the store and the index."""
+    with _client(tmp_path / "home") as c:
+        yield c
+
+
+def _upload(client: TestClient, name: str, data: bytes) -> object:
+    return client.post("/documents", files={"file": (name, data, "application/octet-stream")})
+
+
+def _stored(home: Path) -> list[str]:
+    """Every file kept under uploads/ (the staging area must be empty)."""
+    uploads = home / "uploads"
+    return sorted(str(p.relative_to(uploads)) for p in uploads.rglob("*") if p.is_file()) if uploads.exists() else []
+
+
+def test_upload_ingests_indexes_and_is_idempotent(client: TestClient, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = _upload(client, "Kế hoạch CCHC 2023.txt", PLAN.read_bytes())
+    assert first.status_code == 201, first.text  # type: ignore[attr-defined]
+    body = first.json()  # type: ignore[attr-defined]
+    assert body["change"] == "new" and body["indexed"] and body["triples"] > 1000
+    assert body["document"]["scope"] == "vn.vinh-long"
+    assert first.headers["Location"] == f"/documents/{body['document']['id']}"  # type: ignore[attr-defined]
+    assert _stored(home) == [f"{Path(body['source']).parent.name}/Kế hoạch CCHC 2023.txt"]
+
+    again = _upload(client, "another name.txt", PLAN.read_bytes())
+    assert again.status_code == 200  # type: ignore[attr-defined]
+    assert again.json()["change"] == "unchanged" and again.json()["source"] == body["source"]  # type: ignore[attr-defined]
+    assert len(_stored(home)) == 1
+
+    doc = client.get(f"/documents/{body['document']['id']}").json()
+    assert doc["text_available"] and doc["text"] == PLAN.read_text(encoding="utf-8")  # from the kept copy
+    assert client.get("/units", params={"q": "Sở Nội vụ", "province": "Vĩnh Long"}).json()["items"]
+    hits = client.get("/search", params={"q": "Sở Nội vụ chủ trì", "k": 3}).json()["hits"]
+    assert hits and all(h["source"] == body["source"] for h in hits)
+
+
+def test_content_already_ingested_elsewhere_is_unchanged(tmp_path: Path) -> None:
+    home = ingested_home(tmp_path / "home")
+    with _client(home) as c:
+        response = _upload(c, "copy.txt", LETTER.read_bytes())
+        assert response.status_code == 200 and response.json()["change"] == "unchanged"  # type: ignore[attr-defined]
+        assert response.json()["source"].endswith(LETTER.name)  # type: ignore[attr-defined]
+        assert c.get("/documents").json()["total"] == 5
+    assert _stored(home) == []
+
+
+def test_oversize_upload_is_413_and_stores_nothing(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with _client(home, max_upload_mb=0.01) as c:  # 10 kB
+        assert_error(_upload(c, "big.txt", PLAN.read_bytes()), 413, "payload_too_large")
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit applies while the body streams in
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\n'
+            for _ in range(100):
+                yield b"x" * 1000
+            yield b"\r\n--b--\r\n"
+
+        streamed = c.post("/documents", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+        assert_error(streamed, 413, "payload_too_large")
+        assert c.get("/documents").status_code == 503  # still no store at all
+    assert _stored(home) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("scan.txt", bytes(range(256)) * 64, "binary"),
+        ("report.exe", b"MZ\x90\x00" + b"\x00" * 512, "unsupported file type .exe"),
+        ("notes", b"Ke hoach cai cach hanh chinh", "unsupported file type"),
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"   \n\n  ", "empty"),
+        ("fake.pdf", b"this is not a pdf at all", "PDF"),
+        ("fake.docx", b"PK\x03\x04 not really a zip", "docx"),
+    ],
+)
+def test_unsupported_or_binary_upload_is_415_with_the_reason(
+    client: TestClient, tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    error = assert_error(_upload(client, name, data), 415, "unsupported_media_type")
+    assert reason.lower() in error["message"].lower()
+    assert _stored(tmp_path / "home") == []
+    assert client.get("/documents").status_code == 503  # nothing was written: no store was even created
+
+
+def test_not_multipart_or_no_file_field(client: TestClient) -> None:
+    assert_error(client.post("/documents", content=PLAN.read_bytes(), headers={"Content-Type": "text/plain"}), 415)
+    assert_error(client.post("/documents", data={"name": "x"}), 415)  # a form, but not multipart
+    assert_error(client.post("/documents", files={"document": ("a.txt", PLAN.read_bytes())}), 400)
+    two = client.post("/documents", files=[("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))])
+    assert_error(two, 400)
+
+
+def test_upload_name_is_never_a_path(client: TestClient, tmp_path: Path) -> None:
+    response = _upload(client, "../../../etc/Kế hoạch.txt", PLAN.read_bytes())
+    assert response.status_code == 201  # type: ignore[attr-defined]
+    source = Path(response.json()["source"])  # type: ignore[attr-defined]
+    assert source.name == "Kế hoạch.txt" and source.parent.parent == tmp_path / "home" / "uploads"
+
+
+def test_concurrent_uploads_take_turns(client: TestClient, tmp_path: Path) -> None:
+    results: dict[str, int] = {}
+
+    def send(path: Path) -> None:
+        results[path.name] = _upload(client, path.name, path.read_bytes()).status_code  # type: ignore[attr-defined]
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in (PLAN, LETTER)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {PLAN.name: 201, LETTER.name: 201}
+    assert client.get("/documents").json()["total"] == 2
+    assert len(_stored(tmp_path / "home")) == 2

@@ -1,0 +1,330 @@
+"""The search index: incremental add/replace/remove without stale or duplicated hits, persistence, model changes."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.pipeline import extract_text
+from ingest.read import read_file
+from ingest.records import Extraction
+from search_api import index as index_module
+from search_api.chunks import Chunk, chunks_of
+from search_api.embedding import HashingEmbedder, Matrix
+from search_api.index import (
+    Bm25,
+    Dense,
+    SearchIndex,
+    SearchIndexError,
+    build_index,
+    folded_syllables,
+    syllables,
+)
+from tests.conftest import SAMPLES
+
+SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
+
+
+class CountingEmbedder(HashingEmbedder):
+    """HashingEmbedder that records how many passages it was asked to embed."""
+
+    def __init__(self, dim: int = 256) -> None:
+        super().__init__(dim)
+        self.passages = 0
+
+    def embed_passages(self, texts: Sequence[str]) -> Matrix:
+        self.passages += len(texts)
+        return super().embed_passages(texts)
+
+
+class OtherModel(HashingEmbedder):
+    """Same dimension, different vectors: stands for another model of the same size."""
+
+    def embed_queries(self, texts: Sequence[str]) -> Matrix:
+        return super().embed_queries([t[::-1] for t in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> Matrix:
+        return self.embed_queries(texts)
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[tuple[Extraction, str]]:
+    out = []
+    for path in SAMPLE_FILES:
+        text = read_file(path, max_bytes=10**8).text
+        out.append((extract_text(text, source=str(path)), text))
+    return out
+
+
+def _build(home: Path, samples: list[tuple[Extraction, str]], embedder: HashingEmbedder) -> None:
+    build_index(home, [e for e, _ in samples], {e.source: t for e, t in samples}, embedder)
+
+
+def _bm25_sources(index: SearchIndex, query: str, *, folded: bool = False) -> list[str]:
+    ids, scores = index.bm25(query, folded=folded)
+    order = np.argsort(-scores)
+    return [c.source for c in index.chunks(ids[order])]
+
+
+def _all_ids(index: SearchIndex) -> list[str]:
+    return [r[0] for r in index.db.execute("SELECT source || '#' || chunk_id FROM chunks")]
+
+
+# --- BM25 ------------------------------------------------------------------------------------------
+
+
+def test_tokenizers_fold_case_tones_and_marks() -> None:
+    assert syllables("Ủy ban, HOÁ đơn; 107/2020/NĐ-CP") == ["ủy", "ban", "hóa", "đơn", "107", "2020", "nđ", "cp"]
+    assert folded_syllables("Chỉ tiêu TRỰC TUYẾN đạt") == ["chi", "tieu", "truc", "tuyen", "dat"]
+
+
+def test_bm25_matches_the_textbook_formula() -> None:
+    bm = Bm25()
+    docs = [["a", "b", "a"], ["b", "c"], ["c", "c", "d", "e"]]
+    bm.add([10, 20, 30], docs)
+    ids, scores = bm.scores(["a", "c"])
+    got = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    n, avgdl = 3, 3.0
+
+    def term(tf: int, df: int, dl: int) -> float:
+        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        k1, b = index_module.BM25_K1, index_module.BM25_B
+        return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
+
+    assert got[10] == pytest.approx(term(2, 1, 3), rel=1e-5)
+    assert got[20] == pytest.approx(term(1, 2, 2), rel=1e-5)
+    assert got[30] == pytest.approx(term(2, 2, 4), rel=1e-5)
+
+
+def test_bm25_removal_changes_statistics_like_a_rebuild() -> None:
+    docs = {1: ["x", "y"], 2: ["x", "z", "z"], 3: ["y", "w"], 4: ["x", "x", "w"]}
+    incremental = Bm25()
+    incremental.add(list(docs), list(docs.values()))
+    incremental.scores(["x"])  # settle, then remove and add on top of a built matrix
+    incremental.remove([2, 3])
+    incremental.add([5], [["z", "y", "x"]])
+    rebuilt = Bm25()
+    rebuilt.add([1, 4, 5], [docs[1], docs[4], ["z", "y", "x"]])
+    for query in (["x"], ["z", "w"], ["y", "x", "q"]):
+        a, b = incremental.scores(query), rebuilt.scores(query)
+        assert a[0].tolist() == b[0].tolist()
+        np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
+    incremental.compact()
+    assert incremental.ids.tolist() == [1, 4, 5] and len(incremental) == 3
+
+
+# --- building, replacing, removing -----------------------------------------------------------------
+
+
+def test_build_is_incremental_and_embeds_only_new_texts(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+    embedder = CountingEmbedder()
+    _build(tmp_path, samples, embedder)
+    index = SearchIndex.open(tmp_path, read_only=True)
+    total = sum(len(chunks_of(e, t)) for e, t in samples)
+    assert len(index) == total and len(index.plain) == total and index.dense is not None
+    assert len(index.dense) == total
+    distinct = len({c.text for e, t in samples for c in chunks_of(e, t)})
+    assert embedder.passages == distinct + 1  # + the model probe
+    index.close()
+
+    again = CountingEmbedder()
+    summary = build_index(tmp_path, [e for e, _ in samples], {e.source: t for e, t in samples}, again)
+    assert summary.changes == {"new": 0, "updated": 0, "unchanged": len(samples)}
+    assert again.passages == 1  # only the probe: nothing re-embedded
+
+
+def test_re_adding_a_changed_document_leaves_no_stale_or_duplicate_hits(
+    tmp_path: Path, samples: list[tuple[Extraction, str]]
+) -> None:
+    _build(tmp_path, samples, HashingEmbedder())
+    extraction, text = samples[0]
+    old_phrase = "hộp thư điện tử trao đổi văn bản"
+    assert old_phrase in text
+    changed_text = text.replace(old_phrase, "mạng nội bộ chuyên dùng trao đổi văn bản")
+    changed = extract_text(changed_text, source=extraction.source)
+    embedder = CountingEmbedder()
+    summary = build_index(tmp_path, [changed], {changed.source: changed_text}, embedder)
+    assert summary.changes["updated"] == 1
+    new_chunks = chunks_of(changed, changed_text)
+    # only the passages whose text changed are embedded again (plus the probe)
+    old_texts = {c.text for c in chunks_of(extraction, text)}
+    assert embedder.passages == len({c.text for c in new_chunks} - old_texts) + 1
+
+    index = SearchIndex.open(tmp_path, read_only=True)
+    ids = _all_ids(index)
+    assert len(ids) == len(set(ids))
+    mine = [r[0] for r in index.db.execute("SELECT chunk_id FROM chunks WHERE source = ?", (extraction.source,))]
+    assert sorted(mine) == sorted(c.id for c in new_chunks)
+    assert extraction.source not in _bm25_sources(index, "hộp thư điện tử")[:3]
+    assert _bm25_sources(index, "mạng nội bộ chuyên dùng")[0] == extraction.source
+    # dense side: the changed passage's vector is the new text's, and the old vector is gone
+    assert index.dense is not None
+    changed_chunk = next(c for c in new_chunks if "mạng nội bộ chuyên dùng" in c.text)
+    query = HashingEmbedder().embed_passages([changed_chunk.text])[0]
+    hit_ids, scores = index.dense.search(query, 3)
+    assert index.chunks(hit_ids[:1])[0].id == changed_chunk.id and scores[0] == pytest.approx(1.0, abs=1e-2)
+    assert len(index.dense) == len(index)
+
+
+def test_remove_document_and_add_document(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+    _build(tmp_path, samples, HashingEmbedder())
+    index = SearchIndex.open(tmp_path)
+    gone, text = samples[1]
+    assert index.remove_document(gone.source)
+    assert not index.remove_document("never/ingested.txt")
+    assert gone.source not in {c.source for c in index.chunks(index.bm25("cải cách hành chính", folded=False)[0])}
+    assert index.dense is not None
+    everything = index.dense.search(HashingEmbedder().embed_queries(["cải cách"])[0], 10_000)[0]
+    assert gone.source not in {c.source for c in index.chunks(everything)}
+    assert len(index.dense) == len(index) == len(index.plain)
+    index.save()
+    index.close()
+
+    index = SearchIndex.open(tmp_path)
+    assert gone.source not in index.sources()
+    chunks = chunks_of(gone, text)
+    index.add_document(gone.source, chunks, HashingEmbedder(), sha256=gone.document.sha256)
+    index.add_document(gone.source, chunks, HashingEmbedder(), sha256=gone.document.sha256)  # twice: no duplicates
+    ids = _all_ids(index)
+    assert len(ids) == len(set(ids)) and len(index.dense or []) == len(index) == len(index.plain)
+    index.close()
+
+
+def test_persistence_round_trip_gives_identical_results(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+    _build(tmp_path, samples, HashingEmbedder())
+    query = HashingEmbedder().embed_queries(["thu nhập tăng thêm người lao động"])[0]
+    first = SearchIndex.open(tmp_path, read_only=True)
+    second = SearchIndex.open(tmp_path, read_only=True)
+    for a, b in [(first.bm25("thu nhap tang them", folded=True), second.bm25("thu nhap tang them", folded=True))]:
+        assert a[0].tolist() == b[0].tolist()
+    assert first.dense is not None and second.dense is not None
+    assert first.dense.search(query, 5)[0].tolist() == second.dense.search(query, 5)[0].tolist()
+    files = {p.name for p in (tmp_path / "index").iterdir()}
+    assert {"bm25.npz", "chunks.sqlite", "dense.faiss", "state.json"} <= files
+    assert not [name for name in files if name.endswith(".tmp")]  # temp files were renamed into place
+
+
+def test_a_crash_before_saving_keeps_every_committed_document(
+    tmp_path: Path, samples: list[tuple[Extraction, str]]
+) -> None:
+    """Committed to the database but never saved: reopening reconciles FAISS and BM25 without re-embedding."""
+    _build(tmp_path, samples[:2], HashingEmbedder())
+    index = SearchIndex.open(tmp_path)
+    extraction, text = samples[2]
+    index.add_document(extraction.source, chunks_of(extraction, text), HashingEmbedder(), sha256="x")
+    removed = samples[0][0].source
+    index.remove_document(removed)
+    index.close()  # no save(): the files on disk lag the database
+
+    reopened = SearchIndex.open(tmp_path, read_only=True)
+    assert len(reopened.plain) == len(reopened) and reopened.dense is not None
+    assert len(reopened.dense) == len(reopened)
+    assert extraction.source in _bm25_sources(reopened, "cải cách hành chính")
+    assert removed not in _bm25_sources(reopened, "cải cách hành chính")
+    assert set(reopened.dense.ids().tolist()) == {r[0] for r in reopened.db.execute("SELECT id FROM chunks")}
+    embedder = CountingEmbedder()
+    summary = build_index(tmp_path, [e for e, _ in samples[1:3]], {e.source: t for e, t in samples}, embedder)
+    assert summary.changes["updated"] == 1 and summary.changes["unchanged"] == 1  # the sha recorded was "x"
+    assert embedder.passages == 1  # every text already had its vector
+
+
+def test_a_model_change_forces_re_embedding(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+    _build(tmp_path, samples[:1], HashingEmbedder())
+    index = SearchIndex.open(tmp_path, read_only=True)
+    index.check_model(HashingEmbedder())  # the same model in another object is fine
+    with pytest.raises(SearchIndexError, match="run `cchc ingest` again"):
+        index.check_model(OtherModel())
+    with pytest.raises(SearchIndexError):
+        index.check_model(HashingEmbedder(dim=128))
+    index.close()
+
+    other = CountingEmbedder(dim=128)
+    summary = build_index(tmp_path, [samples[0][0]], {samples[0][0].source: samples[0][1]}, other)
+    assert summary.changes["unchanged"] == 1
+    assert summary.embedded == len({c.text for c in chunks_of(*samples[0])})
+    index = SearchIndex.open(tmp_path, read_only=True)
+    assert index.dim == 128 and index.dense is not None and index.dense.dim == 128
+    assert len(index.dense) == len(index)
+    index.check_model(HashingEmbedder(dim=128))
+
+
+def test_filters_select_by_every_field(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+    _build(tmp_path, samples, HashingEmbedder())
+    index = SearchIndex.open(tmp_path, read_only=True)
+
+    def chunks(**kw: str | int) -> list[Chunk]:
+        return index.chunks(index.select(**kw))  # type: ignore[arg-type]
+
+    assert {c.province for c in chunks(province="vinh long")} == {"Vĩnh Long"}
+    assert {c.year for c in chunks(year_from=2023, year_to=2024)} <= {2023, 2024}
+    assert chunks(year_from=2024) and all((c.year or 0) >= 2024 for c in chunks(year_from=2024))
+    assert {c.kind for c in chunks(kind="task")} == {"task"}
+    assert {c.doc_kind for c in chunks(doc_kind="ke hoach")} == {"Kế hoạch"}
+    assert {c.area for c in chunks(area="tthc")} == {"tthc"}
+    by_name = chunks(unit="Sở Nội vụ")
+    assert by_name and all(any(u.endswith("/so-noi-vu") for u in c.units) for c in by_name)
+    by_id = chunks(unit="vn.vinh-long/so-noi-vu")
+    assert by_id and {c.province for c in by_id} == {"Vĩnh Long"}
+    assert not len(index.select(province="Hà Giang"))
+
+
+# --- dense index ------------------------------------------------------------------------------------
+
+
+def test_hnsw_past_the_threshold_masks_removed_ids_and_filters_exactly(
+    tmp_path: Path, samples: list[tuple[Extraction, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 50)
+    monkeypatch.setattr(index_module, "HNSW_MAX_DELETED_FRACTION", 0.9)
+    _build(tmp_path, samples, HashingEmbedder())
+    index = SearchIndex.open(tmp_path)
+    assert index.dense is not None and index.dense.hnsw  # rebuilt as HNSW when saved
+    query = HashingEmbedder().embed_queries(["kiểm soát thủ tục hành chính"])[0]
+    top = index.dense.search(query, 5)[0]
+    index.remove_document(index.chunks(top[:1])[0].source)
+    assert index.dense.deleted
+    after = index.dense.search(query, 50)[0]
+    assert not set(after.tolist()) & index.dense.deleted
+    allowed = index.select(kind="target")
+    exact = index.dense.search(query, 5, allowed)
+    assert set(exact[0].tolist()) <= set(allowed.tolist()) and len(exact[0]) == 5
+    brute = np.array([float(HashingEmbedder().embed_passages([c.text])[0] @ query) for c in index.chunks(allowed)])
+    assert exact[1][0] == pytest.approx(brute.max(), abs=1e-2)
+    index.save()
+    index.close()
+    reopened = SearchIndex.open(tmp_path)
+    assert reopened.dense is not None and reopened.dense.deleted == index.dense.deleted
+    assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
+    monkeypatch.setattr(index_module, "HNSW_MAX_DELETED_FRACTION", 0.0)
+    reopened.save()  # too many dead ids now: the graph is rebuilt from the stored vectors
+    assert reopened.dense.hnsw and not reopened.dense.deleted and len(reopened.dense) == len(reopened)
+    assert reopened.dense.recall is not None and reopened.dense.recall >= index_module.HNSW_MIN_RECALL
+    assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
+
+
+def test_dense_index_kind_follows_size() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((30, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    flat = Dense.build(8, np.arange(30, dtype=np.int64), vectors)
+    assert not flat.hnsw
+    found, scores = flat.search(vectors[3], 3)
+    assert found[0] == 3 and scores[0] == pytest.approx(1.0)
+    flat.remove(np.array([3], np.int64))
+    assert 3 not in flat.search(vectors[3], 30)[0].tolist() and len(flat) == 29
+
+
+def test_chunk_fields_survive_the_table(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+    extraction, text = samples[4]
+    chunks = chunks_of(extraction, text)
+    _build(tmp_path, [(extraction, text)], HashingEmbedder())
+    index = SearchIndex.open(tmp_path, read_only=True)
+    stored = index.chunks(range(1, len(chunks) + 1))
+    assert sorted(stored, key=lambda c: c.id) == sorted(chunks, key=lambda c: c.id)
+    assert all(isinstance(c.units, tuple) for c in stored)
+    assert dataclasses.asdict(stored[0]).keys() == dataclasses.asdict(chunks[0]).keys()

