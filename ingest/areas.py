@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.vntext import match_key
 
@@ -136,9 +137,9 @@ def leading_area(text: str) -> tuple[str, str] | None:
 
     For PDF text where a heading was glued to its first sentence: "Cải cách thể chế Tiếp tục đổi mới …".
     """
-    words = text.split()[:_MAX_WORDS]
     if not _may_start_area(text):
         return None
+    words = text.split()[:_MAX_WORDS]
     keys = match_key(" ".join(words)).split()
     if len(keys) != len(words):
         return None
@@ -150,9 +151,18 @@ def leading_area(text: str) -> tuple[str, str] | None:
     return None
 
 
+_FIRST_WORD = re.compile(r"\s*(\S+)")  # the first of `str.split()` without splitting a whole paragraph
+
+
 def _may_start_area(text: str) -> bool:
-    first = text.split(maxsplit=1)
-    return bool(first) and match_key(first[0]).strip(",.:") in _STARTS
+    first = _FIRST_WORD.match(text)
+    return first is not None and _word_key(first.group(1)) in _STARTS
+
+
+@lru_cache(maxsize=4096)
+def _word_key(word: str) -> str:
+    """Memoised: headings open with the same few words."""
+    return match_key(word).strip(",.:")
 
 
 def _match_key_area(key: str) -> str | None:

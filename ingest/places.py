@@ -112,7 +112,8 @@ def province_slug(name: str | None) -> str | None:
 def _province_mention_re() -> re.Pattern[str]:
     names = sorted({new_tones(n).lower() for p in PROVINCES for n in (p.name, *p.aliases)}, key=len, reverse=True)
     alt = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<!\w)(?:tỉnh|thành phố|tp\.?)\s*({alt})(?!\w)")
+    # Literal "t" first (not a look-behind) so the engine can skip to candidate positions.
+    return re.compile(rf"t(?<!\wt)(?:ỉnh|hành phố|p\.?)\s*({alt})(?!\w)")
 
 
 def province_mentions(text: str) -> Iterator[Province]:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 from ingest.areas import area_of, leading_area
 from ingest.notation import GENERIC_NOUNS, KIND_NOUNS, PARTY_KINDS, STATE_KINDS
@@ -23,8 +24,7 @@ from ingest.vntext import collapse, match_key, new_tones
 # ---------------------------------------------------------------------------------------------------- lines
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):  # a tuple, not a frozen dataclass: built for every line of every document
     start: int
     end: int
     text: str
@@ -225,14 +225,17 @@ _CAPTION = re.compile(
     r"(?P<num>\d{1,5}[a-z]?)?\s*(?P<sym>/[^\s,;()]+)?\s*(?P<date>ngày[^()]{0,40}?\d{4})",
     re.IGNORECASE,
 )
+_ISSUER_VERB = r"(?:ban hành|yêu cầu|đề nghị|chỉ đạo|thông báo|báo cáo|xây dựng)(?!\w)"
 _ISSUER_ACT = re.compile(
     r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
-    r"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{0,80}?)\s+"
-    r"(?:ban hành|yêu cầu|đề nghị|chỉ đạo|thông báo|báo cáo|xây dựng)(?!\w)"
+    rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
 )
+_HAS_ISSUER_VERB = re.compile(_ISSUER_VERB)  # cheap test before _ISSUER_ACT, which has no fast start
 _SIGN_MODE = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
 _ITEM = re.compile(r"^[-+•·∙]\s*")
+_NOI_NHAN = re.compile(r"Nơi nhận\b", re.I)
+_VV = re.compile(r"V/v\b", re.IGNORECASE)
 _HEADER_LINES = 40
 
 
@@ -297,8 +300,8 @@ def _read_header(lines: list[_Line]) -> _Header:
                 head.enacting = cand
     else:
         for i, line in enumerate(top):
-            first = line.cells[0] if line.cells[0] else line.stripped
-            if re.match(r"V/v\b", first, re.IGNORECASE):
+            first = line.cells[0] or line.stripped
+            if _VV.match(first):
                 head.title, _ = _title_after(lines, i, first_text=first)
                 head.kind = "Công văn"
                 break
@@ -311,7 +314,7 @@ def _read_header(lines: list[_Line]) -> _Header:
 
 def _is_org_line(cell: str) -> bool:
     """An upper-case header line naming the issuing body (not the national motto, not the kind)."""
-    return _is_upper(cell) and len(cell) <= 90 and not _MOTTO.search(match_key(cell)) and _kind_of_line(cell) is None
+    return len(cell) <= 90 and _is_upper(cell) and not _MOTTO.search(match_key(cell)) and _kind_of_line(cell) is None
 
 
 def _merge_org_lines(orgs: list[str]) -> list[str]:
@@ -348,7 +351,7 @@ def _title_after(lines: list[_Line], index: int, *, first_text: str | None = Non
 
 def _closing(lines: list[_Line], body_end: int) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
     """(recipients, signer, signer_title, signing_mode) from the Nơi nhận list and the signature block."""
-    nn = next((i for i, ln in enumerate(lines[:body_end]) if re.match(r"Nơi nhận\b", ln.stripped, re.I)), None)
+    nn = next((i for i, ln in enumerate(lines[:body_end]) if _NOI_NHAN.match(ln.stripped)), None)
     recipients: list[str] = []
     if nn is not None:
         first = re.sub(r"^Nơi nhận\s*:?\s*", "", lines[nn].cells[0], flags=re.I)
@@ -378,7 +381,7 @@ def _signature(window: list[_Line]) -> tuple[str | None, str | None, str | None]
     for line in window:
         for cell in line.cells:
             cell = cell.strip(" *")
-            if not cell or _ITEM.match(cell) or re.match(r"Nơi nhận\b", cell, re.I):
+            if not cell or _ITEM.match(cell) or _NOI_NHAN.match(cell):
                 continue
             sign = _SIGN_MODE.match(cell)
             if sign and _is_upper(sign.group(2) or "X"):
@@ -452,19 +455,24 @@ def _heading_marker(text: str) -> tuple[str, str, int, str] | None:
 
 
 _HEADING_CUT = re.compile(r":|;|\.(?:\s|$)")
+_NON_SPACE_WS = re.compile(r"[^\S ]")
 
 
 def _trim_heading(rest: str) -> tuple[str, str | None]:
     """Heading text (the part before ':' / end of first sentence, ≤ 150 chars) and its reform area."""
-    rest = collapse(rest)
+    if "  " in rest or rest[:1] == " " or rest[-1:] == " " or _NON_SPACE_WS.search(rest):
+        rest = collapse(rest)  # only when it changes something: most heading lines are already single-spaced
     area = area_of(rest)
     if area is None:
         lead = leading_area(rest)
         if lead is not None:
             return lead[1], lead[0]
-    cut_at = _HEADING_CUT.search(rest)
     whole = rest.rstrip(" .;")
-    heading = whole if len(whole) <= 150 and ":" not in whole else rest[: cut_at.start()] if cut_at else rest
+    if len(whole) <= 150 and ":" not in whole:
+        heading = whole
+    else:
+        cut_at = _HEADING_CUT.search(rest)
+        heading = rest[: cut_at.start()] if cut_at else rest
     if len(heading) > 150:
         heading = heading[:150].rsplit(" ", 1)[0]
     return heading.strip(" .,-"), area
@@ -582,7 +590,7 @@ def _issuer(head: _Header, lines: list[_Line], text: str) -> tuple[str | None, D
         prov = province(head.place).name  # type: ignore[union-attr]
     act = None
     for line in lines[:_HEADER_LINES]:
-        match = _ISSUER_ACT.search(line.text)
+        match = _ISSUER_ACT.search(line.text) if _HAS_ISSUER_VERB.search(line.text) else None
         if match:
             act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
             break

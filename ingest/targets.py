@@ -17,15 +17,17 @@ from collections.abc import Sequence
 from ingest.records import Comparator, Section, Target, Task
 from ingest.vntext import collapse
 
-_NUM = r"(\d+(?:[.,]\d+)?)"
-_PERCENT = re.compile(rf"(?<![\w/.,]){_NUM}\s*%")
+# A number not glued to a word or another number. The first digit comes before the look-behind (which then checks
+# the character before it) so the regex engine can skip straight to digits.
+_NUM = r"(\d(?<![\w/.,]\d)\d*(?:[.,]\d+)?)"
+_PERCENT = re.compile(rf"{_NUM}\s*%")
 _COUNT_UNITS = (
     "lần lương cơ sở/người/tháng", "lần lương cơ sở", "thủ tục hành chính", "tin, bài", "tin bài", "bài viết", "bài",
     "TTHC", "thủ tục", "hồ sơ", "văn bản", "đơn vị", "cuộc", "lớp", "lượt", "người", "sáng kiến", "đợt", "buổi",
     "chuyên mục", "phóng sự", "tin",
 )  # fmt: skip
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_COUNT_UNITS, key=len, reverse=True))
-_COUNT = re.compile(rf"(?<![\w/.,]){_NUM}(?:/\d+)?\s+({_UNIT_RE})(?!\w)")
+_COUNT = re.compile(rf"{_NUM}(?:/\d+)?\s+({_UNIT_RE})(?!\w)")
 
 _CUES: tuple[tuple[re.Pattern[str], Comparator], ...] = (
     (re.compile(r"(?:tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn)\s*$", re.I), ">="),

@@ -11,9 +11,10 @@ The same unit in two documents of one province therefore gets the same id; "Sở
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,6 +179,43 @@ _MASTER = re.compile(
     )
     + ")"
 )
+# The first word of every literal a mention can begin with (any case for the case-insensitive "các", "tất cả"):
+# positions that start none of them are skipped by one fast search instead of trying every branch of _MASTER.
+_FIRST_WORDS = {
+    re.match(r"\w+", v).group(0)  # type: ignore[union-attr]
+    for variant in (
+        *(v for cat in _FIXED_CATS for vs in _LEX[cat].values() for v in vs),
+        *(v for spec in _LEVELED.values() for v in spec["variants"]),
+        *_PARTY,
+        # first words of the _GROUP_RE, _SUB_RE, _SO_RE, _PHONG_RE, _BAN_RE, "bao" and _BARE_RE alternatives
+        *("UBND", "Ủy", "Uỷ", "HĐND", "Hội", "Bộ", "bộ", "Văn", "Thanh", "Ban", "Sở", "Phòng", "phòng", "Chi"),
+        *("Báo", "LĐVP", "LDVP"),
+    )
+    for v in (variant, variant.upper())
+} | {"".join(cs) for word in ("các", "tất") for cs in itertools.product(*({c, c.upper()} for c in word))}
+
+
+def _prefix_regex(words: Iterable[str]) -> str:
+    """A regex matching where any of `words` starts, as a trie (one branch per letter, not one per word)."""
+    trie: dict[str, Any] = {}
+    for word in sorted(words, key=len):  # shortest first: a word that extends a shorter one adds nothing
+        node = trie
+        for char in word:
+            if node.get("") is not None:
+                break
+            node = node.setdefault(char, {})
+        else:
+            node.clear()
+            node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        return "" if not alts else alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return emit(trie)
+
+
+_CANDIDATE = re.compile(_prefix_regex(_FIRST_WORDS))
 _LEVEL_AT_END = re.compile(rf" ({_LEVEL})(?: ({_PLACE}))?$")
 _PLACE_AT_END = re.compile(rf" ({_PLACE})$")
 _ELIDED = re.compile(rf"(?:, | và )({_SECTOR_RE})(?: (thị xã|huyện|thành phố|quận))?(?=\s*[,;)]|\s*$| thị xã| huyện)")
@@ -226,6 +264,19 @@ class _Acc:
     resolved: _Resolved
     variants: dict[str, None] = field(default_factory=dict)
     mentions: dict[tuple[int, int], UnitMention] = field(default_factory=dict)
+
+
+def _mentions(text: str) -> Iterator[re.Match[str]]:
+    """Exactly `_MASTER.finditer(text)`, tried only where a mention's first word begins."""
+    search, match = _CANDIDATE.search, _MASTER.match
+    pos = 0
+    while (c := search(text, pos)) is not None:
+        m = match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 def _cap_first(text: str) -> str:
@@ -299,7 +350,7 @@ class UnitResolver:
 
     def _scan(self, text: str, base: int, *, cell: bool = False) -> list[tuple[int, _Resolved, str]]:
         hits: list[tuple[int, _Resolved, str]] = []
-        for m in _MASTER.finditer(text):
+        for m in _mentions(text):
             res = self._classify(m.lastgroup or "", m.group(0), cell=cell)
             if res is not None:
                 hits.append((base + m.start(), res, m.group(0)))
@@ -316,6 +367,8 @@ class UnitResolver:
         """ "Phòng Tư pháp, Văn phòng …, Tài chính - Kế hoạch": a bare sector in a list takes the list's head noun."""
         out: list[tuple[int, _Resolved, str]] = []
         heads = [(s, r) for s, r, _ in hits if r.kind in ("so", "phong")]
+        if not heads:  # nothing to elide from: skip scanning every ", " / " và "
+            return out
         for m in _ELIDED.finditer(text):
             start = base + m.start(1)
             i = bisect.bisect_left(heads, start, key=lambda h: h[0]) - 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
 # Old-style tone placement (hoá, thuỷ, uỷ) → the new style NFC text uses most (hóa, thủy, ủy).
 _OLD_TONES = {
     "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -17,7 +16,7 @@ _OLD_TONE_RE = re.compile("|".join(_OLD_TONES) + "|" + "|".join(k.upper() for k 
 
 def collapse(text: str) -> str:
     """Whitespace runs (line breaks, tabs) to one space, trimmed."""
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def new_tones(text: str) -> str:
