@@ -59,24 +59,16 @@ class Stats:
 
 def prepare(home: Path, model: str) -> None:
     """The samples in the graph and the search index, as `cchc ingest` leaves them."""
-    from ingest.pipeline import extract_paths
-    from kg.loader import ingest_paths
     from search_api.embedding import HashingEmbedder, default_embedder
-    from search_api.index import build_index
+    from search_api.ingestion import ingest_into
     from search_api.settings import Settings
 
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
-    store = Settings(home=home).open_store(read_only=False)
-    try:
-        summary = ingest_paths([samples], store)
-    finally:
-        store.close()
-    extractions, failures = extract_paths([samples])
-    if summary.failures or failures:
-        raise SystemExit(f"ingest failed: {summary.line()}")
     embedder = HashingEmbedder() if model == "hashing" else default_embedder(home)
-    build_index(home, extractions, {}, embedder)
+    done = ingest_into(Settings(home=home), [samples], embedder)
+    if done.graph.failures:
+        raise SystemExit(f"ingest failed: {done.graph.line()}")
 
 
 def serve(home: Path, port: int, model: str) -> None:

@@ -14,11 +14,11 @@ from tqdm import tqdm
 from ingest.pipeline import extract_paths
 from ingest.records import Extraction, extraction_schema, to_json
 from kg import questions
-from kg.loader import ingest_paths
 from kg.store import GraphStore, StoreError, load_query
 from kg.views import EXPORTERS, VIEWS, view
 from search_api.embedding import default_embedder
-from search_api.index import SearchIndexError, build_index
+from search_api.index import SearchIndexError
+from search_api.ingestion import ingest_into
 from search_api.search import Filters, Searcher
 from search_api.settings import settings
 
@@ -101,32 +101,35 @@ def ingest(
 ) -> None:
     """Extract documents and load them into the graph (one named graph per file) and the search index."""
     config = settings(store)
-    graph = _open(store, read_only=False)
     show = sys.stderr.isatty()
+    bar = tqdm(desc="index", unit="doc", disable=not show)
+
+    def advance(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
     try:
-        summary = ingest_paths(
-            paths, graph, progress=(lambda items: tqdm(items, desc="graph", unit="doc")) if show else None
+        done = ingest_into(
+            config,
+            paths,
+            default_embedder(config.home) if index else None,
+            graph_progress=(lambda items: tqdm(items, desc="graph", unit="doc")) if show else None,
+            index_progress=advance,
         )
+    except StoreError as err:
+        typer.echo(f"cchc: {err}", err=True)
+        raise typer.Exit(code=2) from err
+    except SearchIndexError as err:
+        typer.echo(f"cchc: search index: {err}", err=True)
+        raise typer.Exit(code=2) from err
     finally:
-        graph.close()
-    for failure in summary.failures:
+        bar.close()
+    for failure in done.graph.failures:
         typer.echo(f"cchc: {failure.source}: {failure.reason}", err=True)
-    typer.echo(summary.line())
-    if index and summary.loaded:
-        bar = tqdm(total=len(summary.loaded), desc="index", unit="doc", disable=not show)
-
-        def advance(done: int, total: int) -> None:
-            bar.update(done - bar.n)
-
-        try:
-            built = build_index(config.home, summary.loaded, summary.texts, default_embedder(config.home), advance)
-        except SearchIndexError as err:
-            typer.echo(f"cchc: search index: {err}", err=True)
-            raise typer.Exit(code=2) from err
-        finally:
-            bar.close()
-        typer.echo(built.line())
-    if summary.failures:
+    typer.echo(done.graph.line())
+    if done.index is not None:
+        typer.echo(done.index.line())
+    if done.graph.failures:
         raise typer.Exit(code=1)
 
 

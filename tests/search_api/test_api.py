@@ -20,12 +20,11 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from ingest.pipeline import extract_paths
 from kg.loader import ingest_paths
 from search_api.api.deps import get_store
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
-from search_api.index import build_index
+from search_api.ingestion import ingest_into
 from search_api.settings import Settings
 from tests.conftest import SAMPLES
 
@@ -36,16 +35,8 @@ def ingested_home(home: Path, *, index: bool = True) -> Path:
     """`home` with the samples (copied under it, so their recorded paths stay readable) in graph and index."""
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
-    store = Settings(home=home).open_store(read_only=False)
-    try:
-        summary = ingest_paths([samples], store)
-    finally:
-        store.close()
-    assert not summary.failures and summary.changes["new"] == 5, summary.line()
-    if index:
-        extractions, failures = extract_paths([samples])
-        assert not failures
-        build_index(home, extractions, {}, HashingEmbedder())
+    done = ingest_into(Settings(home=home), [samples], HashingEmbedder() if index else None)
+    assert not done.graph.failures and done.graph.changes["new"] == 5, done.graph.line()
     return home
 
 

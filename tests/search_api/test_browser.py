@@ -52,21 +52,12 @@ class Browser:
 
 def _ingest(home: Path) -> None:
     """The five samples in the graph and in the search index (with the tiny deterministic embedder)."""
-    from ingest.pipeline import extract_paths
-    from kg.loader import ingest_paths
     from search_api.embedding import HashingEmbedder
-    from search_api.index import build_index
+    from search_api.ingestion import ingest_into
     from search_api.settings import Settings
 
-    store = Settings(home=home).open_store(read_only=False)
-    try:
-        summary = ingest_paths([SAMPLES], store)
-    finally:
-        store.close()
-    assert not summary.failures, summary.line()
-    extractions, failures = extract_paths([SAMPLES])
-    assert not failures
-    build_index(home, extractions, {}, HashingEmbedder())
+    done = ingest_into(Settings(home=home), [SAMPLES], HashingEmbedder())
+    assert not done.graph.failures, done.graph.line()
 
 
 @pytest.fixture(scope="module")

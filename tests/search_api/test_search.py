@@ -12,11 +12,12 @@ from ingest.pipeline import extract_paths
 from ingest.read import read_file
 from ingest.vntext import fold
 from kg import questions
-from kg.loader import ingest_paths
 from kg.store import GraphStore
 from search_api.embedding import Embedder, HashingEmbedder, default_embedder
 from search_api.index import Ids, Scores, build_index
+from search_api.ingestion import ingest_into
 from search_api.search import Filters, Hit, Mode, Searcher, has_diacritics, minmax, mix_bm25, rrf
+from search_api.settings import Settings
 from tests.conftest import SAMPLES
 
 
@@ -31,12 +32,7 @@ def _index(home: Path, paths: list[Path], embedder: Embedder) -> None:
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The samples in a graph store and a search index (HashingEmbedder) under one data directory."""
     path = tmp_path_factory.mktemp("home")
-    store = GraphStore.open_local(path)
-    try:
-        ingest_paths([SAMPLES], store)
-    finally:
-        store.close()
-    _index(path, [SAMPLES], HashingEmbedder())
+    ingest_into(Settings(home=path), [SAMPLES], HashingEmbedder())
     return path
 
 
