@@ -24,19 +24,19 @@ class Health(BaseModel):
 # --- documents -------------------------------------------------------------------------------------
 
 
+_DOC_EXAMPLE = {
+    "id": _DOC_ID,
+    "iri": _DOC_IRI,
+    "source": "ingest/samples/004_bf7d911f24922af4.txt",
+    "kind": "quyet-dinh",
+    "title": _TITLE,
+    "date": "2022-12",
+    "scope": "vn.vinh-long",
+}
+
+
 class DocumentSummary(BaseModel):
-    model_config = _example(
-        {
-            "id": _DOC_ID,
-            "iri": _DOC_IRI,
-            "source": "ingest/samples/004_bf7d911f24922af4.txt",
-            "kind": "quyet-dinh",
-            "title": _TITLE,
-            "date": "2022-12",
-            "scope": "vn.vinh-long",
-            "issuer": "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long",
-        }
-    )
+    model_config = _example({**_DOC_EXAMPLE, "issuer": "Chủ tịch Ủy ban nhân dân tỉnh Vĩnh Long"})
     id: str = Field(description="Id in URLs: the path under …/doc/ (a canonical id, or _local/<hash> for drafts).")
     iri: str
     source: str = Field(description="The file as ingested.")
@@ -104,15 +104,7 @@ class CitingDocument(BaseModel):
 class DocumentDetail(BaseModel):
     model_config = _example(
         {
-            "document": {
-                "id": _DOC_ID,
-                "iri": _DOC_IRI,
-                "source": "ingest/samples/004_bf7d911f24922af4.txt",
-                "kind": "quyet-dinh",
-                "title": _TITLE,
-                "date": "2022-12",
-                "scope": "vn.vinh-long",
-            },
+            "document": _DOC_EXAMPLE,
             "text": "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG …",
             "text_available": True,
             "spans": [
