@@ -74,6 +74,13 @@ def _span(g: Graph, node: URIRef, start: int, end: int) -> None:
     g.add((selector, OA.end, Literal(end)))
 
 
+def _provenance(g: Graph, node: URIRef, provenance: Iterable[tuple[URIRef, URIRef]], start: int, end: int) -> None:
+    """Where a citation, task or target came from: file, extraction run and character span."""
+    for p, o in provenance:
+        g.add((node, p, o))
+    _span(g, node, start, end)
+
+
 def _unit(g: Graph, unit: Unit) -> None:
     node = iris.agent(unit.id)
     if unit.is_group:
@@ -130,9 +137,7 @@ def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[
             g.add((node, CCHC.citedDate, _date(citation.date)))
         for flag in citation.flags:
             g.add((node, CCHC.flag, Literal(flag)))
-        for p, o in provenance:
-            g.add((node, p, o))
-        _span(g, node, citation.start, citation.end)
+        _provenance(g, node, provenance, citation.start, citation.end)
 
         g.add((target, RDF.type, FAMILY_CLASS[citation.family]))
         g.add((target, RDF.type, CCHC.LegalDocument))
@@ -233,9 +238,7 @@ def extraction_graph(e: Extraction) -> Graph:
             _deadline(g, deadline, task.deadline)
         for index in task.citations:
             g.add((node, ELI.cites, work_iri(e.citations[index])))
-        for p, o in provenance:
-            g.add((node, p, o))
-        _span(g, node, task.start, task.end)
+        _provenance(g, node, provenance, task.start, task.end)
 
     for n, target in enumerate(e.targets, start=1):
         node = iris.in_file(sha, "target", f"G{n:02d}")
@@ -250,9 +253,7 @@ def extraction_graph(e: Extraction) -> Graph:
             g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
         if target.task:
             g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
-        for p, o in provenance:
-            g.add((node, p, o))
-        _span(g, node, target.start, target.end)
+        _provenance(g, node, provenance, target.start, target.end)
 
     for n, anomaly in enumerate(e.anomalies, start=1):
         node = iris.in_file(sha, "issue", f"A{n:02d}")

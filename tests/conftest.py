@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from kg.loader import ingest_paths
+from kg.store import GraphStore
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "ingest" / "samples"
 
@@ -36,3 +39,14 @@ def seeds_gold(shared: Path) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def citation_cases(shared: Path) -> list[dict[str, Any]]:
     return json.loads((shared / "docs" / "citation_cases.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.fixture(scope="session")
+def samples_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the five samples ingested into the graph (for read-only use)."""
+    home = tmp_path_factory.mktemp("cchc-home")
+    store = GraphStore.open_local(home)
+    summary = ingest_paths([SAMPLES], store)
+    store.close()
+    assert summary.changes["new"] == 5 and not summary.failures
+    return home

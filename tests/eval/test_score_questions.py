@@ -1,5 +1,5 @@
 """The gold questions asked of a graph built from the samples (eval.score_questions): every answerable question
-must come out equal to gold, except the ones listed below with the extraction error that makes them differ."""
+must come out equal to gold; the unanswerable ones are listed with the data they would need."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 
 from eval import score_questions as sq
-from kg.loader import ingest_paths
 from kg.store import GraphStore
-from tests.conftest import REPO, SAMPLES
+from tests.conftest import REPO
 
 # Every answerable question must equal gold; these need data the graph does not hold (see eval/score_questions.py).
 NOT_ANSWERABLE = {"Q05", "Q07", "Q19", "Q20", "Q21"}
@@ -27,13 +26,8 @@ def gold(shared: Path) -> tuple[list[sq.Gold], sq.Gold]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    home = tmp_path_factory.mktemp("questions-store")
-    writer = GraphStore.open_local(home)
-    summary = ingest_paths([SAMPLES], writer)
-    writer.close()
-    assert summary.changes["new"] == 5 and not summary.failures
-    reader = GraphStore.open_local(home, read_only=True)
+def store(samples_store_dir: Path) -> Any:
+    reader = GraphStore.open_local(samples_store_dir, read_only=True)
     yield reader
     reader.close()
 
