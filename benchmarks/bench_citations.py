@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ingest.citations import CitingContext, find_citations
 from ingest.normalize import normalize
-from ingest.registry import notation_key
+from ingest.notation import notation_key
 from ingest.vntext import collapse
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "phapdien_articles.jsonl.gz"

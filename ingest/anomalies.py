@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from ingest.notation import notation_key
 from ingest.records import Anomaly, Citation, DocumentMeta, Extraction, Task
-from ingest.registry import Work, notation_key, registry
+from ingest.registry import Work, registry
 
 _SEVERITY = {
     "suspected_typo": "high",

@@ -160,13 +160,6 @@ def _iso(m: re.Match[str]) -> str | None:
     return f"{y}-{month:02d}-{day:02d}"
 
 
-def _number(raw: str) -> tuple[str, bool]:
-    """Display number (2-digit padded, letter suffix lower-case) and whether the raw form was over-padded."""
-    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyz")
-    value = int(digits)
-    return f"{value:02d}{raw[len(digits) :].lower()}", len(digits) > len(f"{value:02d}")
-
-
 def _split_codes(raw: str) -> list[str]:
     return [c for c in re.split(r"[ ]*[-/][ ]*", raw.strip()) if c]
 
@@ -197,7 +190,7 @@ class _Finder:
         self.text = text
         self.ctx = context if context.scope != UNKNOWN_SCOPE else _context_from_header(text, context)
         own = context.own_notation or ""
-        self.own_key = _cmp_key(own) if re.match(r"\d", own) else None
+        self.own_key = nt.notation_key(own) if re.match(r"\d", own) else None
         self.cands: list[_Cand] = []
 
     # ---- numbered notations
@@ -238,7 +231,7 @@ class _Finder:
         if _SELF_RE.fullmatch(text, floor, s):
             return None  # the document's own "Số:" header
         noun, noun_start = _noun_before(text, s, floor)
-        display, overpadded = _number(m.group("num"))
+        display, overpadded = nt.display_number(m.group("num"))
         flags: list[str] = ["zero_padded_number"] if overpadded else []
         family: Family
         year: int | None = None
@@ -267,7 +260,7 @@ class _Finder:
                 if parsed_a is None:
                     return None
                 notation, kind, issuer, family = parsed_a
-        if self.own_key is not None and _cmp_key(notation) == self.own_key:
+        if self.own_key is not None and nt.notation_key(notation) == self.own_key:
             return None
         start = noun_start if noun_start < s else s
         cand = _Cand(
@@ -378,7 +371,7 @@ class _Finder:
         floor = _line_start(self.text, s)
         if _SELF_RE.fullmatch(self.text, floor, s):
             return None
-        display, _ = _number(self.text[num_start:end].split("/")[0].strip())
+        display, _ = nt.display_number(self.text[num_start:end].split("/")[0].strip())
         is_law = nt.fast_fold(noun_raw).lower().endswith("luat")
         if year is None:
             return _Cand(s, end, f"{display}/?/NĐ-CP", "Nghị định", "normative", "CP", "vn", None, None, False,
@@ -616,9 +609,9 @@ class _Finder:
         dates: dict[str, set[str]] = defaultdict(set)
         for cand in self.cands:
             if cand.date and cand.key:
-                dates[_cmp_key(cand.key)].add(cand.date)
+                dates[nt.notation_key(cand.key)].add(cand.date)
         for cand in self.cands:
-            if cand.date and len(dates.get(_cmp_key(cand.key), ())) > 1:
+            if cand.date and len(dates.get(nt.notation_key(cand.key), ())) > 1:
                 cand.flags.append("date_conflict")
 
     def citations(self, sections: tuple[Section, ...]) -> tuple[Citation, ...]:
@@ -686,12 +679,6 @@ def _free(text: str, pos: int) -> bool:
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
-
-
-def _cmp_key(notation: str) -> str:
-    """Identity of a written notation for comparisons (case, spaces and leading zeros ignored)."""
-    n = re.sub(r"\s+", "", notation).upper()
-    return re.sub(r"(?<![\dA-ZĐ])0+(\d)", r"\1", n)
 
 
 def _slug_notation(notation: str) -> str:

@@ -41,6 +41,7 @@ _RECURRING = (
     ("dinh-ky", re.compile(r"\bdinh\s+ky\b")),
     ("dot-xuat", re.compile(r"\bdot\s+xuat\b")),
 )
+RECURRING = _RECURRING  # public: kg.vocab writes the recurrence code list from it
 # Bullets and semicolons separate the parts of a multi-deadline cell; "và" does only after a concrete date.
 _PARTS = re.compile(r"(?:^|\s)[-+•*]\s+|;|\n")
 _AND = re.compile(r"\s+v[àa]\s+", re.IGNORECASE)

@@ -131,8 +131,6 @@ CUES: tuple[tuple[str, str], ...] = (
 )
 CUE_RE = re.compile("|".join(f"(?P<c{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(CUES)))
 CUE_RELATION = {f"c{i}": rel for i, (_, rel) in enumerate(CUES)}
-# Cues that only govern a mention when they sit right before it ("tại", "theo" are everywhere).
-NEAR_ONLY = frozenset({"theo"})
 
 
 def _fold_table() -> dict[int, str]:
@@ -151,6 +149,20 @@ _FOLD = _fold_table()
 def fast_fold(text: str) -> str:
     """`vntext.fold` as one `str.translate` (length-preserving, so offsets survive); for NFC text only."""
     return text.translate(_FOLD)
+
+
+def notation_key(notation: str) -> str:
+    """Identity of a written notation for lookups and comparisons: no spaces, upper case, leading zeros dropped."""
+    n = re.sub(r"\s+", "", notation).upper()
+    return re.sub(r"(?<![\dA-ZĐ])0+(\d)", r"\1", n)
+
+
+def display_number(raw: str) -> tuple[str, bool]:
+    """A notation's number as displayed, two digits at least with its letter suffix (`9` → `09`, `30c`), and
+    whether the raw form was padded beyond that (`009`)."""
+    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyz")
+    value = int(digits)
+    return f"{value:02d}{raw[len(digits) :].lower()}", len(digits) > len(f"{value:02d}")
 
 
 def canon_code(code: str, noun: str | None = None) -> tuple[str, list[str]]:

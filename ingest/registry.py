@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from ingest.notation import fast_fold as fold
+from ingest.notation import notation_key
 from ingest.vntext import collapse
 
 DATA = Path(__file__).with_name("data") / "registry.json"
@@ -74,12 +75,6 @@ CURATED_LAWS: tuple[tuple[str, str, str], ...] = (
     ("Luật sửa đổi, bổ sung một số điều của Luật Cán bộ, công chức và Luật Viên chức", "52/2019/QH14", "2019"),
     ("Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân", "11/2003/QH11", "2003-11-26"),
 )  # fmt: skip
-
-
-def notation_key(notation: str) -> str:
-    """Identity of a notation for lookups: no spaces, upper case, leading zeros dropped."""
-    n = re.sub(r"\s+", "", notation).upper()
-    return re.sub(r"(?<![\dA-ZĐ])0+(\d)", r"\1", n)
 
 
 # --------------------------------------------------------------------------------------------------- works

@@ -35,8 +35,8 @@ from rdflib.term import Node
 from ingest import notation as nt
 from ingest.citations import CitingContext, acts_on_parent, find_citations
 from ingest.normalize import normalize
+from ingest.notation import notation_key
 from ingest.records import Citation
-from ingest.registry import notation_key
 from ingest.vntext import collapse, fold, match_key, slug
 from kg import iris
 from kg.build import FAMILY_CLASS, RELATION_PROPERTY, work_iri

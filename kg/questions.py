@@ -16,7 +16,7 @@ from rdflib.term import Identifier, Node
 
 from ingest.citations import CitingContext, find_citations
 from ingest.normalize import normalize
-from ingest.notation import KIND_NOUNS
+from ingest.notation import KIND_NOUNS, display_number
 from ingest.places import province_slug
 from ingest.vntext import match_key, slug
 from kg.iris import concept
@@ -52,12 +52,6 @@ def _works_by_prefix(store: GraphStore, prefix: str, kind: str | None = None) ->
     return [(str(r["work"]), str(r["notation"])) for r in store.query("works_by_prefix", **bindings)]
 
 
-def _number(raw: str) -> str:
-    """The canonical number token: zero-padded to two digits (`9` → `09`), letter suffix kept (`30c`)."""
-    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyz")
-    return f"{int(digits):02d}{raw[len(digits) :]}"
-
-
 def resolve_works(store: GraphStore, query: str) -> list[str]:
     """IRIs of the works a loose query names: "NĐ 107/2020", "107/2020", "218/KH-UBND", "ke hoach 218"."""
     text = normalize(query).text
@@ -72,12 +66,14 @@ def resolve_works(store: GraphStore, query: str) -> list[str]:
     if found:
         return sorted(found)
     if m := _NUMBER_YEAR.search(text):  # "107/2020": number and year of a normative notation, any kind
-        return sorted(w for w, _ in _works_by_prefix(store, f"{_number(m.group(1))}/{m.group(2)}/"))
+        return sorted(w for w, _ in _works_by_prefix(store, f"{display_number(m.group(1))[0]}/{m.group(2)}/"))
     if m := _NUMBER_CODE.search(text):  # "218/KH-UBND" typed loosely: every year and scope of it
-        wanted = match_key(f"{_number(m.group(1))}/{m.group(2)}")
-        return sorted(w for w, n in _works_by_prefix(store, f"{_number(m.group(1))}/") if match_key(n) == wanted)
+        number = display_number(m.group(1))[0]
+        wanted = match_key(f"{number}/{m.group(2)}")
+        return sorted(w for w, n in _works_by_prefix(store, f"{number}/") if match_key(n) == wanted)
     if m := _KIND_NUMBER.search(match_key(text)):  # "ke hoach 218", "quyết định 2617"
-        return sorted(w for w, _ in _works_by_prefix(store, f"{_number(m.group(2))}/", KIND_NOUNS[m.group(1)]))
+        number = display_number(m.group(2))[0]
+        return sorted(w for w, _ in _works_by_prefix(store, f"{number}/", KIND_NOUNS[m.group(1)]))
     return []
 
 

@@ -15,7 +15,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from ingest.areas import REFORM_AREAS
-from ingest.deadlines import _RECURRING
+from ingest.deadlines import RECURRING
 from ingest.notation import ABBREV_NOUNS, KIND_NOUNS, PARTY_KINDS, STATE_KINDS
 from ingest.records import Relation
 from ingest.vntext import slug
@@ -191,7 +191,7 @@ def vocabulary() -> Graph:
     for key, (labels, prop) in ROLES.items():
         node = _concept(g, "responsibility-role", key, labels)
         g.add((node, CCHC.property, prop))
-    for key, _ in _RECURRING:
+    for key, _ in RECURRING:
         _concept(g, "recurrence", key, RECURRENCES.get(key, Labels(key, "")))
     return g
 

@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, SH, SKOS, Graph, Literal, URIRef
 
 from ingest import notation as nt
 from ingest.areas import REFORM_AREAS
-from ingest.deadlines import _RECURRING
+from ingest.deadlines import RECURRING
 from ingest.pipeline import extract_paths
 from ingest.records import Anomaly, Comparator, DeadlineKind, Relation, Task
 from ingest.vntext import fold, slug
@@ -149,7 +149,7 @@ def test_readme_describes_every_class_and_scheme(ontology: Graph) -> None:
 def test_every_code_value_has_its_labels() -> None:
     assert set(vocab.RELATIONS) == set(get_args(Relation))
     assert set(vocab.REFORM_AREAS_EN) == set(REFORM_AREAS)
-    assert set(vocab.RECURRENCES) == {key for key, _ in _RECURRING}
+    assert set(vocab.RECURRENCES) == {key for key, _ in RECURRING}
 
 
 @pytest.mark.parametrize(("relation", "cue"), [(r, cue) for r, labels in vocab.RELATIONS.items() for cue in labels.alt])
@@ -162,7 +162,7 @@ def test_relation_cue_labels_are_read_as_their_relation(relation: str, cue: str)
     ("key", "label"), [(k, label) for k, labels in vocab.RECURRENCES.items() for label in (labels.vi, *labels.alt)]
 )
 def test_recurrence_labels_are_read_as_their_recurrence(key: str, label: str) -> None:
-    assert {k for k, pattern in _RECURRING if pattern.search(fold(label))} == {key}
+    assert {k for k, pattern in RECURRING if pattern.search(fold(label))} == {key}
 
 
 def test_relation_concepts_name_the_property_the_graph_writes(vocabulary: Graph) -> None:
@@ -214,4 +214,4 @@ def test_recurrence_shape_accepts_exactly_the_vocabulary(shapes: Graph) -> None:
     patterns = [str(o) for s in shapes.subjects(SH.path, CCHC.recurrence) for o in shapes.objects(s, SH.pattern)]
     assert len(patterns) == 1
     alternatives = set(re.findall(r"\(([a-z|-]+)\)", patterns[0]))
-    assert alternatives == {"|".join(key for key, _ in _RECURRING)}
+    assert alternatives == {"|".join(key for key, _ in RECURRING)}
