@@ -15,9 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from ingest import notation as nt
+from ingest.laws import LawVersion, law_gazetteer
 from ingest.places import UNKNOWN_SCOPE, province
 from ingest.records import Citation, DocumentMeta, Family, Relation, Section
-from ingest.registry import LawVersion, law_gazetteer, registry
+from ingest.registry import registry
 from ingest.vntext import collapse, slug
 
 # --------------------------------------------------------------------------------------------------- context

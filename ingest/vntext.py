@@ -11,6 +11,8 @@ _OLD_TONES = {
     "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
+# A word for matching names: letters and digits; punctuation and underscores separate words.
+TOKEN_RE = re.compile(r"[^\W_]+")
 _OLD_TONE_RE = re.compile("|".join(_OLD_TONES) + "|" + "|".join(k.upper() for k in _OLD_TONES))
 
 

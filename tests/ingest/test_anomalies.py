@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
+from ingest.laws import law_gazetteer
 from ingest.records import Deadline, DocumentMeta, Extraction, Task
-from ingest.registry import law_gazetteer, registry
+from ingest.registry import registry
 
 
 def _meta(source: str, scope: str, date: str | None, year: int | None = None) -> DocumentMeta:
