@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.vntext import fold
+from ingest.vntext import fold, slug
 
 # State kind codes (NĐ 30/2020 Phụ lục III + normative kinds) → kind name, in canonical case.
 STATE_KINDS: dict[str, str] = {
@@ -195,6 +195,13 @@ def is_central_issuer(code: str) -> bool:
 def kind_slug(kind: str) -> str:
     """CID TYPE: the kind name folded (`Nghị định` → `nghi-dinh`)."""
     return re.sub(r"[^a-z0-9]+", "-", fold(kind)).strip("-")
+
+
+def notation_slug(notation: str) -> str:
+    """`107/2020/NĐ-CP` → `107_2020_ndd-cp`; `05/KH-UBND` → `5_kh-ubnd`; `107/?/NĐ-CP` → `107_x_ndd-cp`."""
+    parts = notation.replace("?", "x").split("/")
+    head = re.sub(r"^0+(?=\d)", "", parts[0])
+    return "_".join(slug(p, dd=True) for p in [head, *parts[1:]])
 
 
 # First year of each National Assembly term (a law of that year may belong to either term).
