@@ -11,13 +11,12 @@ usage: python -m benchmarks.bench_citations [CORPUS.jsonl.gz] [--limit N]
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import time
 from pathlib import Path
 
 from ingest.citations import CitingContext, find_citations
+from ingest.jsonl import jsonl_records
 from ingest.normalize import normalize
 from ingest.notation import notation_key
 from ingest.vntext import collapse
@@ -38,10 +37,7 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
-    with gzip.open(args.corpus, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh]
-    if args.limit:
-        records = records[: args.limit]
+    records = list(jsonl_records(args.corpus, args.limit or None))
     ctx = CitingContext()
     find_citations("Nghị định số 30/2020/NĐ-CP và Luật Viên chức", ctx)  # warm the lazy registry load
 

@@ -13,7 +13,6 @@ Goal (issue: semantic search): ≥ 20 passages/s at ~66 tokens a passage.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.jsonl import jsonl_records
 from search_api.embedding import Embedder, build_e5_folder, default_embedder, length_batches
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,11 +52,10 @@ def passages(n: int, count_tokens: Callable[[str], int], corpus: Path, target_to
         if current:
             out.append(current)
     if len(out) < n and corpus.is_file():
-        with gzip.open(corpus, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                out.extend(p.strip() for p in json.loads(line)["text"].split("\n") if len(p.strip()) >= 20)
-                if len(out) >= n:
-                    break
+        for record in jsonl_records(corpus):
+            out.extend(p.strip() for p in record["text"].split("\n") if len(p.strip()) >= 20)
+            if len(out) >= n:
+                break
     return out[:n]
 
 

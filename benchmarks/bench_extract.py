@@ -8,23 +8,13 @@ Prints characters, megabytes (UTF-8) and MB/s. Goal (issue: ingestion): ≥ 3 MB
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+from ingest.jsonl import jsonl_records
 from ingest.pipeline import extract_text
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "phapdien_articles.jsonl.gz"
-
-
-def corpus_records(path: Path, limit: int | None = None) -> Iterator[dict[str, str]]:
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for n, line in enumerate(lines):
-            if limit is not None and n >= limit:
-                return
-            yield json.loads(line)
 
 
 def main() -> None:
@@ -33,13 +23,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="only the first N records")
     args = parser.parse_args()
 
-    texts = [r["text"] for r in corpus_records(args.corpus, args.limit) if r.get("text")]
+    texts = [r["text"] for r in jsonl_records(args.corpus, args.limit) if r.get("text")]
     n_bytes = sum(len(t.encode("utf-8")) for t in texts)
     n_chars = sum(len(t) for t in texts)
     counts = {"citations": 0, "tasks": 0, "targets": 0, "units": 0}
     began = time.perf_counter()
     for i, text in enumerate(texts):
-        e = extract_text(text, source=f"record-{i}")
+        e = extract_text(text, source=f"record-{i}").extraction
         counts["citations"] += len(e.citations)
         counts["tasks"] += len(e.tasks)
         counts["targets"] += len(e.targets)

@@ -2,15 +2,15 @@
 
     python -m benchmarks.bench_search [--corpus PATH] [--sample N] [--budget SECONDS] [--workdir DIR]
 
-1. Seeds: `ingest/samples` extracted (`extract_paths`), graph loaded, index built with the default embedder
-   (`build_index`); chunks, build seconds, passages/s. Then latency p50/p95 over the 70 queries of
+1. Seeds: `ingest/samples` extracted (`extract_paths`), then graph and index loaded as `cchc ingest` loads them
+   (`ingest_into`, default embedder); chunks, build seconds, passages/s. Then latency p50/p95 over the 70 queries of
    `eval/search_queries.jsonl` for `Searcher.search` (fused, k=10: query embedding, both BM25s, FAISS, fusion,
    graph lookup, chunk fetch), for the query embedding alone, and for a bare FAISS `search` of the precomputed
    query vector on the same FAISS index (`SearchIndex.dense.index`, k=100 = the candidates the path asks for).
 2. Corpus: a FIXED sample of the Pháp điển corpus, the first N records with non-empty `text` in file order, each
    read as `cchc ingest` reads a JSON Lines record (`jsonl_documents`: title + text), extracted with
-   `extract_text`, graph loaded, indexed by `build_index` (which calls `chunks_of`). N: unless `--sample` is
-   given, passages/s is measured on the chunks of the first records (≥ 500 chunks), and N is the number of
+   `extract_text` and checked as one batch (`batch_of`), loaded by `ingest_into` (graph, then index). N: unless
+   `--sample` is given, passages/s is measured on the chunks of the first records (≥ 500 chunks), and N is the number of
    articles whose chunks embed within `--budget` seconds (default 480 s: the full 64,768 articles would take
    far longer on this CPU). Measured on this machine (2 CPUs, load ~3-4: 26 passages/s, 4.83 chunks/article,
    ≈ 198 min for the full corpus) that gave N = 2,611; `--sample 2611` reproduces that sample.
@@ -27,7 +27,6 @@ included. The machine is shared: the load average is printed at start and end.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import re
@@ -40,17 +39,13 @@ from typing import Any
 import faiss
 import numpy as np
 
-from ingest.pipeline import extract_paths, extract_text
-from ingest.read import read_file
-from ingest.records import Extraction
-from kg import iris
-from kg.build import extraction_graph
-from kg.loader import jsonl_documents
-from kg.store import GraphStore
+from ingest.jsonl import jsonl_documents, jsonl_records
+from ingest.pipeline import Batch, batch_of, extract_paths, extract_text
 from search_api.chunks import chunks_of
 from search_api.embedding import Embedder, default_embedder
-from search_api.index import build_index
+from search_api.ingestion import ingest_into
 from search_api.search import CANDIDATES, Searcher
+from search_api.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "ingest" / "samples"
@@ -82,26 +77,16 @@ def timed(fn: Callable[[int], Any], n: int, rounds: int = ROUNDS) -> list[float]
     return out
 
 
-def load_graph(data_dir: Path, extractions: Sequence[Extraction]) -> float:
-    """Load the extractions into the graph store as `ingest_paths` does (so document-number lookups run); seconds."""
-    began = time.perf_counter()
-    store = GraphStore.open_local(data_dir)
-    try:
-        known = store.file_graphs()
-        for e in extractions:
-            sha = e.document.sha256
-            store.replace_file(e.source, iris.file(sha), sha, extraction_graph(e), known=known)
-    finally:
-        store.close()
-    return time.perf_counter() - began
-
-
-def build(data_dir: Path, extractions: Sequence[Extraction], texts: dict[str, str], embedder: Embedder) -> None:
-    """A fresh graph and index; prints graph seconds, chunks, build seconds and passages/s."""
+def build(data_dir: Path, batch: Batch, embedder: Embedder) -> None:
+    """A fresh graph and index, loaded as `cchc ingest` loads them; prints graph seconds, chunks, build seconds and
+    passages/s."""
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
-    graph_s = load_graph(data_dir, extractions)
-    summary = build_index(data_dir, extractions, texts, embedder)
+    began = time.perf_counter()
+    done = ingest_into(Settings(home=data_dir), batch, embedder)
+    summary = done.index
+    assert summary is not None
+    graph_s = time.perf_counter() - began - summary.seconds
     rate = summary.embedded / summary.seconds if summary.seconds else 0.0
     print(f"  graph loaded in {graph_s:.1f} s")
     print(
@@ -149,11 +134,10 @@ def open_searcher(data_dir: Path, embedder: Embedder) -> Searcher:
 
 def seeds(workdir: Path, embedder: Embedder) -> None:
     print("== 1. seeds (ingest/samples) ==")
-    extractions, failures = extract_paths([SAMPLES])
-    texts = {e.source: read_file(Path(e.source), max_bytes=1 << 62).text for e in extractions}
-    print(f"  {len(extractions)} documents extracted, {len(failures)} failures")
+    batch = extract_paths([SAMPLES])
+    print(f"  {len(batch.documents)} documents extracted, {len(batch.failures)} failures")
     data_dir = workdir / "seeds"
-    build(data_dir, extractions, texts, embedder)
+    build(data_dir, batch, embedder)
     queries = [json.loads(line)["query"] for line in QUERIES_FILE.read_text(encoding="utf-8").splitlines() if line]
     searcher = open_searcher(data_dir, embedder)
     try:
@@ -164,9 +148,8 @@ def seeds(workdir: Path, embedder: Embedder) -> None:
 
 def scan(corpus: Path) -> list[tuple[str, str, bool]]:
     """(id, title, has non-empty text) of every record, in file order."""
-    with gzip.open(corpus, "rt", encoding="utf-8") if corpus.name.endswith(".gz") else corpus.open() as lines:
-        records = (json.loads(line) for line in lines if line.strip())
-        return [(str(r["id"]), str(r.get("title") or ""), bool(str(r.get("text") or "").strip())) for r in records]
+    records = jsonl_records(corpus)
+    return [(str(r["id"]), str(r.get("title") or ""), bool(str(r.get("text") or "").strip())) for r in records]
 
 
 def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: float, with_text: set[str]) -> int:
@@ -179,7 +162,7 @@ def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: fl
     for doc_id, text in jsonl_documents(corpus):
         if doc_id not in with_text:
             continue  # no body text: not part of the sample
-        passages += [c.text for c in chunks_of(extract_text(text, source=doc_id), text)]
+        passages += [c.text for c in chunks_of(extract_text(text, source=doc_id))]
         articles += 1
         if len(passages) >= CALIBRATION_CHUNKS:
             break
@@ -223,17 +206,16 @@ def corpus_part(corpus: Path, workdir: Path, embedder: Embedder, wanted: int | N
     n = pick_sample(corpus, embedder, wanted, budget, {r[0] for r in with_text})
     chosen = {r[0] for r in with_text[:n]}
     began = time.perf_counter()
-    texts: dict[str, str] = {}
-    extractions = []
+    documents = []
     for doc_id, text in jsonl_documents(corpus):
         if doc_id in chosen:
-            texts[doc_id] = text
-            extractions.append(extract_text(text, source=doc_id))
-            if len(extractions) == n:
+            documents.append(extract_text(text, source=doc_id))
+            if len(documents) == n:
                 break
+    batch = batch_of(documents)
     print(f"  sample: the first {n:,} records with non-empty text; extracted in {time.perf_counter() - began:.1f} s")
     data_dir = workdir / f"corpus-{n}"
-    build(data_dir, extractions, texts, embedder)
+    build(data_dir, batch, embedder)
     others = [r for r in records if r[0] not in chosen and r[1].strip()]
     rng = np.random.default_rng(0)
     picks = rng.choice(len(others), CORPUS_QUERIES, replace=False)

@@ -59,6 +59,7 @@ class Stats:
 
 def prepare(home: Path, model: str) -> None:
     """The samples in the graph and the search index, as `cchc ingest` leaves them."""
+    from ingest.pipeline import extract_paths
     from search_api.embedding import HashingEmbedder, default_embedder
     from search_api.ingestion import ingest_into
     from search_api.settings import Settings
@@ -66,7 +67,7 @@ def prepare(home: Path, model: str) -> None:
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
     embedder = HashingEmbedder() if model == "hashing" else default_embedder(home)
-    done = ingest_into(Settings(home=home), [samples], embedder)
+    done = ingest_into(Settings(home=home), extract_paths([samples]), embedder)
     if done.graph.failures:
         raise SystemExit(f"ingest failed: {done.graph.line()}")
 

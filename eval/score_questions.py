@@ -25,10 +25,12 @@ from typing import Any
 from rdflib import URIRef
 
 from eval.score_seeds import _law_tokens, citation_key
+from ingest.pipeline import extract_paths
 from ingest.vntext import match_key, slug
 from kg import questions as kq
-from kg.loader import ingest_paths
 from kg.store import GraphStore
+from search_api.ingestion import ingest_into
+from search_api.settings import Settings
 
 Gold = Mapping[str, Any]
 
@@ -581,9 +583,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = args.store or Path(tmp)
         if args.store is None:
-            writer = GraphStore.open_local(home)
-            ingest_paths([args.shared / "seeds"], writer)
-            writer.close()
+            ingest_into(Settings(home=home), extract_paths([args.shared / "seeds"]), None)
         store = GraphStore.open_local(home, read_only=True)
         results = score_questions(store, questions, seeds)
         store.close()

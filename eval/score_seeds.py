@@ -268,10 +268,10 @@ def score_anomalies(extractions: Mapping[str, Extraction]) -> Score:
 
 def score_all(shared: Path) -> dict[str, Any]:
     gold = json.loads((shared / "gold" / "seeds_gold.json").read_text(encoding="utf-8"))
-    extractions, failures = extract_paths([shared / "seeds"])
+    documents, failures = extract_paths([shared / "seeds"])
     if failures:
         raise SystemExit(f"extraction failed: {failures}")
-    found = by_file(extractions)
+    found = by_file(d.extraction for d in documents)
     return {
         "citations": score_citations(found, gold),
         "laws": score_laws(found, gold),

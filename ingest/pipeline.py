@@ -1,23 +1,26 @@
 """files → text → normalised text → structure → extracted records (with source offsets).
 
-The only place that knows the order of the stages; every stage is a pure function of its inputs.
+The only place that knows the order of the stages; every stage is a pure function of its inputs. A batch of
+files (`extract_paths`) is extracted file by file, then checked across documents (`batch_of`); what leaves is
+`Extracted`: the records with the text they came from, which the graph and the index take as they are.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ingest import __version__
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
+from ingest.jsonl import is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
-from ingest.records import DocumentMeta, Extraction
+from ingest.records import Anomaly, DocumentMeta, Extracted, Extraction
 from ingest.structure import parse_document
 from ingest.tables import parse_tables
 from ingest.targets import find_targets
@@ -25,6 +28,11 @@ from ingest.tasks import extract_tasks
 from ingest.units import UnitResolver
 
 R = TypeVar("R")
+
+MAX_FILE_BYTES = 20_000_000  # the default size limit of one file (`cchc extract --max-mb`, uploads: Settings)
+
+Progress = Callable[[int, int], None]
+"""Called with (done, total) as a stage goes through a batch (the command line draws a bar with it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +43,14 @@ class Failure:
     reason: str
 
 
-def extract_text(source_text: str, *, source: str) -> Extraction:
+class Batch(NamedTuple):
+    """What a batch of files gave: the documents extracted, and the files that could not be."""
+
+    documents: list[Extracted]
+    failures: list[Failure]
+
+
+def extract_text(source_text: str, *, source: str) -> Extracted:
     """Extract every record from one decoded document text."""
     sha = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
     norm = normalize(source_text)
@@ -51,7 +66,7 @@ def extract_text(source_text: str, *, source: str) -> Extraction:
     targets = find_targets(text, sections=sections, tasks=tasks)
     units = resolver.units(text)
     anomalies = find_anomalies(meta, citations, tasks)
-    return Extraction(
+    extraction = Extraction(
         source=source,
         document=meta,
         sections=_remap(norm, sections),
@@ -62,6 +77,7 @@ def extract_text(source_text: str, *, source: str) -> Extraction:
         anomalies=anomalies,
         extractor_version=__version__,
     )
+    return Extracted(extraction, source_text, norm, tables)
 
 
 def own_cid(meta: DocumentMeta) -> str | None:
@@ -75,7 +91,7 @@ def own_cid(meta: DocumentMeta) -> str | None:
     return found[0].cid if found else None
 
 
-def extract_file(path: Path, *, source: str | None = None, max_bytes: int = 20_000_000) -> Extraction:
+def extract_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> Extracted:
     """Read and extract one file; raises `ReadError` with a one-line reason."""
     decoded = read_file(path, max_bytes=max_bytes)
     return extract_text(decoded.text, source=source if source is not None else str(path))
@@ -90,18 +106,41 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def extract_paths(paths: Iterable[Path], *, max_bytes: int = 20_000_000) -> tuple[list[Extraction], list[Failure]]:
-    """Extract every file; failures are collected, never fatal; batch anomalies added at the end."""
-    done: list[Extraction] = []
+def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:
+    """Extract every file (a folder: every supported file below it), then check the batch across documents.
+
+    With `corpora`, a JSON Lines file is a corpus of document records (`cchc ingest`); otherwise it is refused
+    like any unsupported file (`cchc extract`). Failures are collected, never fatal.
+    """
+    done: list[Extracted] = []
     failed: list[Failure] = []
-    for path in expand_paths(paths):
-        try:
-            done.append(extract_file(path, max_bytes=max_bytes))
-        except ReadError as err:
-            failed.append(Failure(str(path), err.reason))
-    extra = cross_document_anomalies(done)
-    done = [dataclasses.replace(e, anomalies=e.anomalies + extra.get(e.source, ())) for e in done]
-    return done, failed
+    for path in paths:
+        if corpora and is_jsonl(path):
+            try:
+                for doc_id, text in jsonl_documents(path):
+                    done.append(extract_text(text, source=doc_id))
+            except (ReadError, OSError) as err:
+                failed.append(Failure(str(path), getattr(err, "reason", str(err))))
+            continue
+        for file in expand_paths([path]):
+            try:
+                done.append(extract_file(file, max_bytes=max_bytes))
+            except ReadError as err:
+                failed.append(Failure(str(file), err.reason))
+    return batch_of(done, failed)
+
+
+def batch_of(documents: Sequence[Extracted], failures: Sequence[Failure] = ()) -> Batch:
+    """The documents with the cross-document checks of the batch added to their anomalies."""
+    extra = cross_document_anomalies([d.extraction for d in documents])
+    checked = [
+        dataclasses.replace(d, extraction=_with_anomalies(d.extraction, extra.get(d.source, ()))) for d in documents
+    ]
+    return Batch(checked, list(failures))
+
+
+def _with_anomalies(extraction: Extraction, extra: tuple[Anomaly, ...]) -> Extraction:
+    return dataclasses.replace(extraction, anomalies=extraction.anomalies + extra) if extra else extraction
 
 
 def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:

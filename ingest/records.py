@@ -7,13 +7,19 @@ normalised offsets; `ingest.pipeline` maps them back before anything leaves the 
 
 JSON: `to_json(record)` gives plain dicts/lists; `extraction_schema()` gives the JSON Schema of
 `cchc extract`'s output (derived from these types by pydantic, so it cannot drift).
+
+`Extracted` is what the stages after `ingest` take: one document's `Extraction` with the text it was read from.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # only annotations: the readers below import nothing from here, and must not have to
+    from ingest.normalize import NormalizedText
+    from ingest.tables import Table
 
 Comparator = Literal["=", ">=", ">", "<=", "<"]
 """How a target's value binds: `tối thiểu`/`từ … trở lên`/`ít nhất` are `>=`, `trên` is `>`."""
@@ -201,6 +207,25 @@ class Extraction:
     targets: tuple[Target, ...] = ()
     anomalies: tuple[Anomaly, ...] = ()
     extractor_version: str = field(default="")
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One document through `ingest`: its records, and the text they were read from.
+
+    The graph, chunking and the index all take these, so a file is read once and extracted once. `text` is the
+    decoded source text (record offsets point into it); `normalized` and `tables` are the extractors' own reading
+    of it, kept so chunking does not normalise and parse the tables again. Not part of `cchc extract`'s JSON.
+    """
+
+    extraction: Extraction
+    text: str
+    normalized: NormalizedText
+    tables: tuple[Table, ...]
+
+    @property
+    def source(self) -> str:
+        return self.extraction.source
 
 
 def to_json(record: Any) -> Any:

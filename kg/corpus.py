@@ -18,8 +18,8 @@ bulk loader: rdflib's parser is several times slower (see `benchmarks/bench_grap
 from __future__ import annotations
 
 import datetime
-import gzip
 import hashlib
+import itertools
 import json
 import re
 import time
@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from ingest import notation as nt
 from ingest.citations import CitingContext, acts_on_parent, find_citations
+from ingest.jsonl import jsonl_lines
 from ingest.normalize import normalize
 from ingest.notation import notation_key
 from ingest.records import Citation
@@ -356,17 +357,9 @@ def record_quads(record: Record, sha256: str, index: CorpusIndex) -> RecordQuads
 
 def read_records(path: Path, limit: int | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """(sha256 of the JSON line, record) for the first `limit` records of a JSON Lines file (gzip or not)."""
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        n = 0
-        for line in lines:
-            line = line.strip()
-            if not line:
-                continue
-            if limit is not None and n >= limit:
-                return
-            n += 1
-            yield hashlib.sha256(line.encode("utf-8")).hexdigest(), json.loads(line)
+    for _, line in itertools.islice(jsonl_lines(path), limit):
+        line = line.strip()
+        yield hashlib.sha256(line.encode("utf-8")).hexdigest(), json.loads(line)
 
 
 def corpus_quads(path: Path, limit: int | None = None, *, index: CorpusIndex | None = None) -> Iterator[Quad]:

@@ -9,7 +9,8 @@ Three kinds, each carrying what filters and answers need (document, span, provin
 - `target`: one per quantitative target sentence.
 
 Spans are SOURCE offsets (what `ingest.records` promises). Sections, tasks and targets already carry them;
-splitting and merging paragraphs happens in the normalised text and is mapped back with `source_span`.
+splitting and merging paragraphs happens in the normalised text the extractors read (`Extracted.normalized`,
+with the tables they found) and is mapped back with `source_span`.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from functools import partial
 from typing import Literal
 
 from ingest.areas import REFORM_AREAS
-from ingest.normalize import NormalizedText, normalize
-from ingest.records import Extraction, Section, Task
-from ingest.tables import Cell, Row, Table, parse_tables
+from ingest.normalize import NormalizedText
+from ingest.records import Extracted, Extraction, Section, Task
+from ingest.tables import Cell, Row, Table
 from ingest.vntext import match_key
 from kg.build import document_iri
 
@@ -233,9 +234,8 @@ def _row_cells(row: Row) -> list[Cell]:
     return [c for c in (*named, *row.extra) if c is not None and c.text]
 
 
-def _paragraphs(ctx: _Context, text: str) -> list[tuple[int | None, _Piece]]:
+def _paragraphs(ctx: _Context, text: str, tables: Sequence[Table]) -> list[tuple[int | None, _Piece]]:
     """Every paragraph outside tables, and table data rows, with the index of the section they sit in."""
-    tables = parse_tables(text)
     table_spans = [(t.start, t.end) for t in tables]
     task_spans = [(ctx.to_norm(t.start), ctx.to_norm(t.end)) for t in ctx.e.tasks if t.origin == "table"]
     pieces: list[_Piece] = []
@@ -261,9 +261,9 @@ def _heads(ctx: _Context, index: int, piece: _Piece) -> bool:
     return piece.start <= ctx.section_spans[index][0] < piece.start + 8
 
 
-def _section_chunks(ctx: _Context, text: str, make: Callable[..., Chunk]) -> list[Chunk]:
+def _section_chunks(ctx: _Context, tables: Sequence[Table], make: Callable[..., Chunk]) -> list[Chunk]:
     chunks: list[Chunk] = []
-    paragraphs = _paragraphs(ctx, text)
+    paragraphs = _paragraphs(ctx, ctx.norm.text, tables)
     i = 0
     while i < len(paragraphs):
         index = paragraphs[i][0]
@@ -300,10 +300,10 @@ def _chunk_id(e: Extraction, start: int, end: int, kind: str) -> str:
     return f"{e.document.sha256[:12]}:{start}-{end}:{kind}"
 
 
-def chunks_of(extraction: Extraction, source_text: str) -> list[Chunk]:
+def chunks_of(document: Extracted) -> list[Chunk]:
     """All chunks of one document, in source order (sections, then task rows and targets by position)."""
-    norm = normalize(source_text)
-    ctx = _Context(extraction, source_text, norm)
+    extraction = document.extraction
+    ctx = _Context(extraction, document.text, document.normalized)
     meta = extraction.document
     make = partial(
         Chunk,
@@ -313,7 +313,7 @@ def chunks_of(extraction: Extraction, source_text: str) -> list[Chunk]:
         year=document_year(extraction),
         doc_kind=meta.kind,
     )
-    chunks = _section_chunks(ctx, norm.text, make)
+    chunks = _section_chunks(ctx, document.tables, make)
     tasks = {t.id: t for t in extraction.tasks}
     for task in extraction.tasks:
         if task.origin != "table":

@@ -6,12 +6,12 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from tqdm import tqdm
 
-from ingest.pipeline import extract_paths
+from ingest.pipeline import MAX_FILE_BYTES, Progress, extract_paths
 from ingest.records import Extraction, extraction_schema, to_json
 from kg import questions
 from kg.store import GraphStore, StoreError, load_query
@@ -51,10 +51,13 @@ def extract(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="json: full records; table: a summary.")] = (
         OutputFormat.table
     ),
-    max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = 20.0,
+    max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = (
+        MAX_FILE_BYTES / 1_000_000
+    ),
 ) -> None:
     """Extract citations, units, tasks, targets and anomalies from documents."""
-    extractions, failures = extract_paths(paths, max_bytes=int(max_mb * 1_000_000))
+    documents, failures = extract_paths(paths, max_bytes=int(max_mb * 1_000_000))
+    extractions = [d.extraction for d in documents]
     for failure in failures:
         typer.echo(f"cchc: {failure.source}: {failure.reason}", err=True)
     if output_format is OutputFormat.json:
@@ -102,19 +105,15 @@ def ingest(
     """Extract documents and load them into the graph (one named graph per file) and the search index."""
     config = settings(store)
     show = sys.stderr.isatty()
-    bar = tqdm(desc="index", unit="doc", disable=not show)
-
-    def advance(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-
+    bars = [tqdm(desc=name, unit="doc", disable=not show) for name in ("graph", "index")]
     try:
+        embedder = default_embedder(config.home) if index else None
         done = ingest_into(
             config,
-            paths,
-            default_embedder(config.home) if index else None,
-            graph_progress=(lambda items: tqdm(items, desc="graph", unit="doc")) if show else None,
-            index_progress=advance,
+            extract_paths(paths, corpora=True),
+            embedder,
+            graph_progress=_advance(bars[0]),
+            index_progress=_advance(bars[1]),
         )
     except StoreError as err:
         typer.echo(f"cchc: {err}", err=True)
@@ -123,7 +122,8 @@ def ingest(
         typer.echo(f"cchc: search index: {err}", err=True)
         raise typer.Exit(code=2) from err
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     for failure in done.graph.failures:
         typer.echo(f"cchc: {failure.source}: {failure.reason}", err=True)
     typer.echo(done.graph.line())
@@ -131,6 +131,14 @@ def ingest(
         typer.echo(done.index.line())
     if done.graph.failures:
         raise typer.Exit(code=1)
+
+
+def _advance(bar: tqdm[Any]) -> Progress:
+    def advance(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return advance
 
 
 @app.command()

@@ -26,7 +26,7 @@ import sqlite3
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,8 +37,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]  # no stubs installed: scipy-stubs would type it
 
-from ingest.read import read_file
-from ingest.records import Extraction
+from ingest.pipeline import Progress
+from ingest.records import Extracted
 from ingest.vntext import fold, match_key, new_tones, slug
 from search_api.chunks import CHUNKER_VERSION, Chunk, chunks_of
 from search_api.embedding import Embedder, Matrix
@@ -77,7 +77,6 @@ PROBE_MIN_COSINE = 0.999
 _MAX_TOKEN = 40  # longer "words" are base64, hashes, URLs: noise in the vocabulary
 
 _WORD = re.compile(r"\w+")
-Progress = Callable[[int, int], None]
 Ids = npt.NDArray[np.int64]
 Scores = npt.NDArray[np.float32]
 
@@ -823,8 +822,7 @@ def _replacing(target: Path) -> Iterator[Path]:
 
 def build_index(
     data_dir: Path,
-    extractions: Iterable[Extraction],
-    source_texts: Mapping[str, str],
+    documents: Iterable[Extracted],
     embedder: Embedder,
     progress: Progress | None = None,
 ) -> BuildSummary:
@@ -832,8 +830,7 @@ def build_index(
 
     Unchanged files (same sha256 and chunker version) are skipped; changed ones are re-chunked and replace their
     old chunks; only new texts are embedded, EMBED_BATCH chunks at a time, each batch committed, so an
-    interrupted build resumes where it stopped. `source_texts` maps a source to its decoded text (a file
-    missing from it is read from disk). `progress(done, total)` counts documents.
+    interrupted build resumes where it stopped. `progress(done, total)` counts documents.
     """
     started = time.perf_counter()
     summary = BuildSummary()
@@ -842,21 +839,18 @@ def build_index(
         index.use_model(embedder)
         summary.embedded += index.embed_missing(embedder)
         known = index.sources()
-        items = list(extractions)
+        items = list(documents)
         batch: list[tuple[str, str, Sequence[Chunk]]] = []
         pending = 0
-        for done, e in enumerate(items, start=1):
-            sha = e.document.sha256
-            previous = known.get(e.source)
+        for done, document in enumerate(items, start=1):
+            sha = document.extraction.document.sha256
+            previous = known.get(document.source)
             if previous == (sha, CHUNKER_VERSION):
                 summary.changes["unchanged"] += 1
             else:
                 summary.changes["new" if previous is None else "updated"] += 1
-                text = source_texts.get(e.source)
-                if text is None:
-                    text = read_file(Path(e.source), max_bytes=1 << 62).text
-                chunks = chunks_of(e, text)
-                batch.append((e.source, sha, chunks))
+                chunks = chunks_of(document)
+                batch.append((document.source, sha, chunks))
                 pending += len(chunks)
             if pending >= EMBED_BATCH or (done == len(items) and batch):
                 summary.embedded += index.add_documents(batch, embedder)
@@ -870,3 +864,15 @@ def build_index(
         index.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def is_indexed(data_dir: Path, source: str) -> bool:
+    """Whether the index of `data_dir` holds `source` (False when there is no index yet)."""
+    try:
+        index = SearchIndex.open(data_dir, read_only=True)
+    except SearchIndexError:
+        return False
+    try:
+        return source in index.sources()
+    finally:
+        index.close()

@@ -9,15 +9,8 @@ from typing import Any
 
 import pytest
 
-from kg.loader import ingest_paths
 from kg.store import GraphStore
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "ingest" / "samples"
-
-
-def shared_dir() -> Path:
-    return Path(os.environ.get("CCHC_SHARED", REPO.parent / "shared")).resolve()
+from tests.helpers import REPO, SAMPLES, load_files, shared_dir  # noqa: F401 (REPO: until the modules import helpers)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +39,7 @@ def samples_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the five samples ingested into the graph (for read-only use)."""
     home = tmp_path_factory.mktemp("cchc-home")
     store = GraphStore.open_local(home)
-    summary = ingest_paths([SAMPLES], store)
+    summary = load_files([SAMPLES], store)
     store.close()
     assert summary.changes["new"] == 5 and not summary.failures
     return home

@@ -16,11 +16,10 @@ from rdflib import URIRef
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
+from ingest.pipeline import batch_of, extract_text
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
 from kg import questions
-from kg.loader import ingest_paths
 from kg.store import Change, FileGraph, GraphStore, StoreError
-from search_api.api import indexing
 from search_api.api.deps import ReadStore, ServiceState, State
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import in_province, kind_filter, province_filter
@@ -37,6 +36,8 @@ from search_api.api.models import (
     SpanKind,
     UploadResult,
 )
+from search_api.index import build_index, is_indexed
+from search_api.ingestion import ingest_into
 
 router = APIRouter(tags=["documents"])
 
@@ -286,25 +287,27 @@ def _store_upload(state: ServiceState, name: str, data: bytes) -> tuple[UploadRe
         staged = staging / name
         staged.write_bytes(data)
         try:
-            decoded = read_file(staged, max_bytes=limit)
+            text = read_file(staged, max_bytes=limit).text
         except ReadError as err:
             raise ApiError(415, f"Không đọc được tệp (cannot read the file): {err.reason}") from None
-        sha = hashlib.sha256(decoded.text.encode("utf-8")).hexdigest()
         with state.writer:
-            return _ingest_staged(state, staged, sha)
+            return _ingest_staged(state, staged, text)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _index_quietly(state: ServiceState, path: Path) -> bool:
+def _index_quietly(state: ServiceState, source: str, text: str) -> bool:
     """Index a file the graph already holds but the index lacks (ingested before the index existed)."""
     try:
-        return indexing.add_file(state.settings, path, state.get_embedder())
-    except (ReadError, OSError):
+        build_index(state.settings.home, [extract_text(text, source=source)], state.get_embedder())
+    except OSError:  # the index cannot be written now: the graph holds the file all the same
         return False
+    return True
 
 
-def _ingest_staged(state: ServiceState, staged: Path, sha: str) -> tuple[UploadResult, int]:
+def _ingest_staged(state: ServiceState, staged: Path, text: str) -> tuple[UploadResult, int]:
+    """The upload's text read once: an already stored copy answers `unchanged`; else extracted once, then loaded."""
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     try:
         reader: GraphStore | None = state.stores.get()
     except ApiError:
@@ -312,7 +315,7 @@ def _ingest_staged(state: ServiceState, staged: Path, sha: str) -> tuple[UploadR
     if reader is not None:
         for path, fg in reader.file_graphs().items():
             if fg.sha256 == sha:  # the same content, uploaded or ingested before: nothing to do
-                indexed = indexing.is_indexed(state.settings, path) or _index_quietly(state, Path(path))
+                indexed = is_indexed(state.settings.home, path) or _index_quietly(state, path, text)
                 return UploadResult(
                     change="unchanged", source=path, document=_document_of(reader, fg.graph), indexed=indexed
                 ), 200
@@ -327,19 +330,14 @@ def _ingest_staged(state: ServiceState, staged: Path, sha: str) -> tuple[UploadR
         shutil.rmtree(folder, ignore_errors=True)
         raise ApiError(503, f"Kho dữ liệu đang bận (store busy): {err}", "store_busy") from err
     try:
-        summary = ingest_paths([final], writer)
-        if summary.failures:
-            raise ApiError(415, f"Không đọc được tệp (cannot read the file): {summary.failures[0].reason}")
-        try:
-            indexed = indexing.add_file(state.settings, final, state.get_embedder())
-        except Exception:
-            writer.remove_file(str(final))
-            raise
+        batch = batch_of([extract_text(text, source=str(final))])
+        done = ingest_into(state.settings, batch, state.get_embedder(), store=writer, all_or_nothing=True)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     finally:
         writer.close()
+    summary = done.graph
     change: Change = "new" if summary.changes["new"] else "updated" if summary.changes["updated"] else "unchanged"
     reader = state.stores.get()
     written = reader.file_graphs().get(str(final))
@@ -349,7 +347,7 @@ def _ingest_staged(state: ServiceState, staged: Path, sha: str) -> tuple[UploadR
         source=str(final),
         document=document,
         triples=summary.triples,
-        indexed=indexed,
+        indexed=done.index is not None,
     )
     return result, 201
 

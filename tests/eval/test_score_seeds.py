@@ -17,9 +17,9 @@ from ingest.records import Extraction, to_json
 
 @pytest.fixture(scope="module")
 def extracted(shared: Path) -> dict[str, Extraction]:
-    extractions, failures = extract_paths([shared / "seeds"])
+    documents, failures = extract_paths([shared / "seeds"])
     assert not failures
-    return score_seeds.by_file(extractions)
+    return score_seeds.by_file(d.extraction for d in documents)
 
 
 def test_citation_f1(extracted: dict[str, Extraction], seeds_gold: dict[str, Any]) -> None:

@@ -20,14 +20,14 @@ Căn cứ **Nghị định số 107/2020/NĐ-CP** ngày 14/9/2020 của Chính p
 
 
 def test_numbered_document_gets_its_own_cid_and_is_not_its_own_citation() -> None:
-    e = extract_text(NUMBERED, source="kh218.md")
+    e = extract_text(NUMBERED, source="kh218.md").extraction
     assert e.document.number == "218/KH-UBND"
     assert e.document.cid == "vn.soc-trang/ke-hoach/218_kh-ubnd/2023"
     assert [c.notation for c in e.citations] == ["107/2020/NĐ-CP"]
 
 
 def test_offsets_are_source_offsets_through_markup() -> None:
-    e = extract_text(NUMBERED, source="kh218.md")
+    e = extract_text(NUMBERED, source="kh218.md").extraction
     c = e.citations[0]
     assert NUMBERED[c.start : c.end].startswith("Nghị định số 107/2020/NĐ-CP")
     assert c.relation == "can_cu"
@@ -44,5 +44,5 @@ def test_same_plan_cited_with_two_years_is_flagged_across_documents(tmp_path: Pa
     (tmp_path / "b.txt").write_text("Sóc Trăng, ngày 10 tháng 01 năm 2024\n" + body.format(year=2024), encoding="utf-8")
     done, failed = extract_paths([tmp_path])
     assert not failed
-    flagged = {Path(e.source).name for e in done for a in e.anomalies if a.citations}
+    flagged = {Path(d.source).name for d in done for a in d.extraction.anomalies if a.citations}
     assert "b.txt" in flagged

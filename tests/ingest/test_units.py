@@ -284,6 +284,6 @@ def test_every_seed_unit_has_a_name(doc: str) -> None:
     """No concrete unit of a seed (prose, cells, prose duties) is a bare kind word, a place, a post or a clause."""
     bare = re.compile(r"(?i)(?:đơn vị|ban|phường|xã|ban ngành.*|ủy ban nhân dân.*|sau đây.*|.* theo .*|tỉnh [A-ZĐ].*)")
     path = next(SAMPLES.glob(f"{doc}_*.txt"))
-    for unit in extract_text(path.read_text(encoding="utf-8"), source=path.name).units:
+    for unit in extract_text(path.read_text(encoding="utf-8"), source=path.name).extraction.units:
         if not unit.is_group:
             assert not bare.fullmatch(unit.name), unit.id

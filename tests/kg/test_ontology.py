@@ -68,10 +68,10 @@ def shapes() -> Graph:
 
 @pytest.fixture(scope="module")
 def seeds_graph() -> Graph:
-    extractions, _ = extract_paths([SAMPLES])
+    documents, _ = extract_paths([SAMPLES])
     graph = Graph()
-    for extraction in extractions:
-        graph += extraction_graph(extraction)
+    for document in documents:
+        graph += extraction_graph(document.extraction)
     return graph
 
 

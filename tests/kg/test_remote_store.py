@@ -15,10 +15,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
-from kg.loader import ingest_paths
 from kg.questions import anomalies, cites, compare, find_units, unit_responsibilities
 from kg.store import GraphStore
 from tests.conftest import SAMPLES
+from tests.helpers import load_files
 from tests.kg.virtuoso import VirtuosoEndpoint, require_binaries, virtuoso_endpoint  # noqa: F401 (the fixture)
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")  # not rdflib.XSD: pytest probes module globals
@@ -67,7 +67,7 @@ def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         remote.remove_file(source)
     local = GraphStore.open_local(home / "local")
     for store in (remote, local):
-        summary = ingest_paths(files, store)
+        summary = load_files(files, store)
         assert summary.changes == {"new": 5, "updated": 0, "unchanged": 0} and not summary.failures
     yield Stores(remote, local, files)
     local.close()
@@ -157,7 +157,7 @@ def test_anomalies_are_the_same(stores: Stores) -> None:
 def test_reingesting_changes_nothing_on_the_server(stores: Stores) -> None:
     remote = stores.remote
     count, sizes = remote.triple_count(), _graph_sizes(remote)
-    summary = ingest_paths(stores.files, remote)
+    summary = load_files(stores.files, remote)
     assert summary.changes == {"new": 0, "updated": 0, "unchanged": 5}
     assert remote.triple_count() == count
     assert _graph_sizes(remote) == sizes
@@ -169,7 +169,7 @@ def test_changing_one_file_replaces_only_its_graph_on_the_server(stores: Stores)
     old_graph = remote.file_graphs()[str(changed)].graph
     try:
         changed.write_text(original + "\nCăn cứ Nghị định số 61/2018/NĐ-CP;\n", encoding="utf-8")
-        summary = ingest_paths(stores.files, remote)
+        summary = load_files(stores.files, remote)
         after = _graph_sizes(remote)
         assert summary.changes == {"new": 0, "updated": 1, "unchanged": 4}
         assert {k: v for k, v in after.items() if k != str(changed)} == {
@@ -180,7 +180,7 @@ def test_changing_one_file_replaces_only_its_graph_on_the_server(stores: Stores)
         assert not remote.query_text(f"SELECT * WHERE {{ GRAPH {old_graph.n3()} {{ ?s ?p ?o }} }} LIMIT 1")
     finally:  # leave the shared server as the other tests found it
         changed.write_text(original, encoding="utf-8")
-        ingest_paths(stores.files, remote)
+        load_files(stores.files, remote)
     assert _graph_sizes(remote) == before
 
 

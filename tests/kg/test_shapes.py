@@ -28,11 +28,11 @@ ONTOLOGY = REPO / "ontology"
 
 @pytest.fixture(scope="module")
 def seeds_graph() -> Graph:
-    extractions, failures = extract_paths([SAMPLES])
-    assert len(extractions) == 5 and not failures
+    documents, failures = extract_paths([SAMPLES])
+    assert len(documents) == 5 and not failures
     graph = Graph()
-    for extraction in extractions:
-        graph += extraction_graph(extraction)
+    for document in documents:
+        graph += extraction_graph(document.extraction)
     return graph
 
 

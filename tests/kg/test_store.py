@@ -16,9 +16,9 @@ from rdflib import XSD, Graph, Literal
 from ingest.pipeline import extract_file
 from kg import iris
 from kg.build import extraction_graph
-from kg.loader import ingest_paths
 from kg.store import GraphStore, StoreError, load_query, query_names
 from tests.conftest import SAMPLES
+from tests.helpers import load_files
 
 
 def _copy_samples(folder: Path) -> list[Path]:
@@ -44,9 +44,9 @@ def _graph_triples(store: GraphStore) -> dict[str, int]:
 def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
     files = _copy_samples(tmp_path / "docs")
     store = GraphStore.open_local(tmp_path / "home")
-    first = ingest_paths(files, store)
+    first = load_files(files, store)
     count = store.triple_count()
-    second = ingest_paths(files, store)
+    second = load_files(files, store)
     assert first.changes == {"new": 5, "updated": 0, "unchanged": 0}
     assert second.changes == {"new": 0, "updated": 0, "unchanged": 5}
     assert store.triple_count() == count > 1000
@@ -56,12 +56,12 @@ def test_ingest_twice_changes_nothing(tmp_path: Path) -> None:
 def test_changing_one_file_replaces_only_its_graph(tmp_path: Path) -> None:
     files = _copy_samples(tmp_path / "docs")
     store = GraphStore.open_local(tmp_path / "home")
-    ingest_paths(files, store)
+    load_files(files, store)
     before = _graph_triples(store)
     old_graph = store.file_graphs()[str(files[0])].graph
     changed = files[0].read_text(encoding="utf-8") + "\nCăn cứ Nghị định số 61/2018/NĐ-CP;\n"
     files[0].write_text(changed, encoding="utf-8")
-    summary = ingest_paths(files, store)
+    summary = load_files(files, store)
     after = _graph_triples(store)
     assert summary.changes == {"new": 0, "updated": 1, "unchanged": 4}
     assert {k: v for k, v in after.items() if k != str(files[0])} == {
@@ -75,8 +75,8 @@ def test_changing_one_file_replaces_only_its_graph(tmp_path: Path) -> None:
 def test_one_graph_per_file_holds_its_own_extraction(tmp_path: Path) -> None:
     store = GraphStore.open_local(tmp_path / "home")
     path = sorted(SAMPLES.glob("*.txt"))[0]
-    ingest_paths([path], store)
-    expected = extraction_graph(extract_file(path))
+    load_files([path], store)
+    expected = extraction_graph(extract_file(path).extraction)
     assert len(store.graph_of(str(path))) == len(expected)
 
 
@@ -84,9 +84,9 @@ def test_same_content_under_two_paths_is_one_graph_with_two_paths(tmp_path: Path
     a = _copy_samples(tmp_path / "a")[0]
     b = _copy_samples(tmp_path / "b")[0]
     store = GraphStore.open_local(tmp_path / "home")
-    ingest_paths([a], store)
+    load_files([a], store)
     count = store.triple_count()
-    summary = ingest_paths([b], store)
+    summary = load_files([b], store)
     graphs = store.file_graphs()
     assert summary.changes["new"] == 1
     assert graphs[str(a)].graph == graphs[str(b)].graph
@@ -95,9 +95,9 @@ def test_same_content_under_two_paths_is_one_graph_with_two_paths(tmp_path: Path
 
 def test_read_only_open_does_not_block_the_writer(tmp_path: Path) -> None:
     writer = GraphStore.open_local(tmp_path / "home")
-    ingest_paths([sorted(SAMPLES.glob("*.txt"))[0]], writer)
+    load_files([sorted(SAMPLES.glob("*.txt"))[0]], writer)
     reader = GraphStore.open_local(tmp_path / "home", read_only=True)
-    ingest_paths([sorted(SAMPLES.glob("*.txt"))[1]], writer)
+    load_files([sorted(SAMPLES.glob("*.txt"))[1]], writer)
     assert len(reader.file_graphs()) == 1  # a snapshot until it reopens
     assert len(GraphStore.open_local(tmp_path / "home", read_only=True).file_graphs()) == 2
 
@@ -138,10 +138,10 @@ def test_killed_ingest_leaves_a_store_that_opens_and_answers(tmp_path: Path) -> 
     graphs = store.file_graphs()
     assert 10 <= len(graphs) < 60, "the kill should land mid-load"
     for source in graphs:
-        missing = _terms(extraction_graph(extract_file(Path(source)))) - _terms(store.graph_of(source))
+        missing = _terms(extraction_graph(extract_file(Path(source)).extraction)) - _terms(store.graph_of(source))
         assert not missing, (source, sorted(map(str, missing))[:3])
     assert store.triple_count() == sum(len(store.graph_of(s)) for s in graphs)
     fresh = GraphStore.open_local(home)  # a writer can reopen it and finish the job
-    summary = ingest_paths([docs], fresh)
+    summary = load_files([docs], fresh)
     assert summary.changes["new"] + summary.changes["unchanged"] == 60
     assert isinstance(fresh.union(), Graph)

@@ -20,13 +20,14 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from kg.loader import ingest_paths
+from ingest.pipeline import extract_paths
 from search_api.api.deps import get_store
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.ingestion import ingest_into
 from search_api.settings import Settings
 from tests.conftest import SAMPLES
+from tests.helpers import load_files
 
 VINH_LONG_PLAN = "004_bf7d911f24922af4.txt"
 
@@ -35,7 +36,7 @@ def ingested_home(home: Path, *, index: bool = True) -> Path:
     """`home` with the samples (copied under it, so their recorded paths stay readable) in graph and index."""
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
-    done = ingest_into(Settings(home=home), [samples], HashingEmbedder() if index else None)
+    done = ingest_into(Settings(home=home), extract_paths([samples]), HashingEmbedder() if index else None)
     assert not done.graph.failures and done.graph.changes["new"] == 5, done.graph.line()
     return home
 
@@ -357,12 +358,12 @@ def test_store_changes_are_seen_by_readers(tmp_path: Path) -> None:
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
     first = Settings(home=home).open_store(read_only=False)
-    ingest_paths([samples / VINH_LONG_PLAN], first)
+    load_files([samples / VINH_LONG_PLAN], first)
     first.close()
     with TestClient(create_app(Settings(home=home), embedder=HashingEmbedder())) as c:
         assert c.get("/documents").json()["total"] == 1
         writer = Settings(home=home).open_store(read_only=False)
-        ingest_paths([samples], writer)
+        load_files([samples], writer)
         writer.close()
         assert c.get("/documents").json()["total"] == 5
 

@@ -52,11 +52,12 @@ class Browser:
 
 def _ingest(home: Path) -> None:
     """The five samples in the graph and in the search index (with the tiny deterministic embedder)."""
+    from ingest.pipeline import extract_paths
     from search_api.embedding import HashingEmbedder
     from search_api.ingestion import ingest_into
     from search_api.settings import Settings
 
-    done = ingest_into(Settings(home=home), [SAMPLES], HashingEmbedder())
+    done = ingest_into(Settings(home=home), extract_paths([SAMPLES]), HashingEmbedder())
     assert not done.graph.failures, done.graph.line()
 
 

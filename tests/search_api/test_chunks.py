@@ -24,8 +24,8 @@ def documents() -> list[tuple[Extraction, str, list[Chunk]]]:
     out = []
     for path in SAMPLE_FILES:
         text = read_file(path, max_bytes=10**8).text
-        extraction = extract_text(text, source=str(path))
-        out.append((extraction, text, chunks_of(extraction, text)))
+        document = extract_text(text, source=str(path))
+        out.append((document.extraction, text, chunks_of(document)))
     return out
 
 
@@ -60,7 +60,7 @@ def test_ids_are_stable_unique_and_well_formed(documents: list[tuple[Extraction,
         assert len(ids) == len(set(ids))
         assert all(_ID.match(i) for i in ids)
         assert all(i.startswith(extraction.document.sha256[:12]) for i in ids)
-        assert [c.id for c in chunks_of(extraction, text)] == ids  # deterministic
+        assert [c.id for c in chunks_of(extract_text(text, source=extraction.source))] == ids  # deterministic
 
 
 def test_every_table_task_row_is_one_task_chunk(documents: list[tuple[Extraction, str, list[Chunk]]]) -> None:
@@ -138,7 +138,7 @@ def test_long_paragraphs_split_at_sentences_and_short_ones_merge() -> None:
     sentence = "Các cơ quan, đơn vị tăng cường kiểm tra việc giải quyết thủ tục hành chính trên địa bàn tỉnh"
     long_paragraph = ". ".join(f"{sentence} lần {i}" for i in range(30)) + "."
     text = f"KẾ HOẠCH\nCải cách hành chính năm 2024\nI. MỤC TIÊU\n{long_paragraph}\n- Ngắn.\n- Cũng ngắn.\n"
-    chunks = chunks_of(extract_text(text, source="synthetic.txt"), text)
+    chunks = chunks_of(extract_text(text, source="synthetic.txt"))
     body = [c for c in chunks if c.kind == "section" and "lần" in c.display]
     assert len(body) >= 5
     assert all(len(c.display.split()) <= MAX_WORDS for c in body)
@@ -157,7 +157,7 @@ def test_offsets_survive_normalisation_of_messy_sources(tmp_path: Path) -> None:
         "**KẾ HOẠCH**\r\n\r\n**I. MỤC TIÊU**\r\n\r\n*Đẩy mạnh chuyển đổi số trong giải quyết thủ tục hành chính,*\r\n"
         "*nâng cao tỷ lệ hồ sơ trực tuyến toàn trình trên Cổng Dịch vụ công quốc gia.*\r\n"
     )
-    chunks = chunks_of(extract_text(text, source="messy.txt"), text)
+    chunks = chunks_of(extract_text(text, source="messy.txt"))
     chunk = next(c for c in chunks if "chuyển đổi số" in c.display)
     assert _starts_with_words(text[chunk.start : chunk.end], chunk.display, n=8)
     assert text[chunk.start : chunk.end].rstrip("*\r\n").endswith("quốc gia.")

@@ -12,7 +12,7 @@ import pytest
 
 from ingest.pipeline import extract_text
 from ingest.read import read_file
-from ingest.records import Extraction
+from ingest.records import Extracted
 from search_api import index as index_module
 from search_api.chunks import Chunk, chunks_of
 from search_api.embedding import HashingEmbedder, Matrix
@@ -53,16 +53,12 @@ class OtherModel(HashingEmbedder):
 
 
 @pytest.fixture(scope="module")
-def samples() -> list[tuple[Extraction, str]]:
-    out = []
-    for path in SAMPLE_FILES:
-        text = read_file(path, max_bytes=10**8).text
-        out.append((extract_text(text, source=str(path)), text))
-    return out
+def samples() -> list[Extracted]:
+    return [extract_text(read_file(path, max_bytes=10**8).text, source=str(path)) for path in SAMPLE_FILES]
 
 
-def _build(home: Path, samples: list[tuple[Extraction, str]], embedder: HashingEmbedder) -> None:
-    build_index(home, [e for e, _ in samples], {e.source: t for e, t in samples}, embedder)
+def _build(home: Path, samples: list[Extracted], embedder: HashingEmbedder) -> None:
+    build_index(home, samples, embedder)
 
 
 def _bm25_sources(index: SearchIndex, query: str, *, folded: bool = False) -> list[str]:
@@ -121,38 +117,38 @@ def test_bm25_removal_changes_statistics_like_a_rebuild() -> None:
 # --- building, replacing, removing -----------------------------------------------------------------
 
 
-def test_build_is_incremental_and_embeds_only_new_texts(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+def test_build_is_incremental_and_embeds_only_new_texts(tmp_path: Path, samples: list[Extracted]) -> None:
     embedder = CountingEmbedder()
     _build(tmp_path, samples, embedder)
     index = SearchIndex.open(tmp_path, read_only=True)
-    total = sum(len(chunks_of(e, t)) for e, t in samples)
+    total = sum(len(chunks_of(d)) for d in samples)
     assert len(index) == total and len(index.plain) == total and index.dense is not None
     assert len(index.dense) == total
-    distinct = len({c.text for e, t in samples for c in chunks_of(e, t)})
+    distinct = len({c.text for d in samples for c in chunks_of(d)})
     assert embedder.passages == distinct + 1  # + the model probe
     index.close()
 
     again = CountingEmbedder()
-    summary = build_index(tmp_path, [e for e, _ in samples], {e.source: t for e, t in samples}, again)
+    summary = build_index(tmp_path, samples, again)
     assert summary.changes == {"new": 0, "updated": 0, "unchanged": len(samples)}
     assert again.passages == 1  # only the probe: nothing re-embedded
 
 
 def test_re_adding_a_changed_document_leaves_no_stale_or_duplicate_hits(
-    tmp_path: Path, samples: list[tuple[Extraction, str]]
+    tmp_path: Path, samples: list[Extracted]
 ) -> None:
     _build(tmp_path, samples, HashingEmbedder())
-    extraction, text = samples[0]
+    extraction, text = samples[0].extraction, samples[0].text
     old_phrase = "hộp thư điện tử trao đổi văn bản"
     assert old_phrase in text
     changed_text = text.replace(old_phrase, "mạng nội bộ chuyên dùng trao đổi văn bản")
     changed = extract_text(changed_text, source=extraction.source)
     embedder = CountingEmbedder()
-    summary = build_index(tmp_path, [changed], {changed.source: changed_text}, embedder)
+    summary = build_index(tmp_path, [changed], embedder)
     assert summary.changes["updated"] == 1
-    new_chunks = chunks_of(changed, changed_text)
+    new_chunks = chunks_of(changed)
     # only the passages whose text changed are embedded again (plus the probe)
-    old_texts = {c.text for c in chunks_of(extraction, text)}
+    old_texts = {c.text for c in chunks_of(samples[0])}
     assert embedder.passages == len({c.text for c in new_chunks} - old_texts) + 1
 
     index = SearchIndex.open(tmp_path, read_only=True)
@@ -171,10 +167,10 @@ def test_re_adding_a_changed_document_leaves_no_stale_or_duplicate_hits(
     assert len(index.dense) == len(index)
 
 
-def test_remove_document_and_add_document(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+def test_remove_document_and_add_document(tmp_path: Path, samples: list[Extracted]) -> None:
     _build(tmp_path, samples, HashingEmbedder())
     index = SearchIndex.open(tmp_path)
-    gone, text = samples[1]
+    gone = samples[1].extraction
     assert index.remove_document(gone.source)
     assert not index.remove_document("never/ingested.txt")
     assert gone.source not in {c.source for c in index.chunks(index.bm25("cải cách hành chính", folded=False)[0])}
@@ -187,7 +183,7 @@ def test_remove_document_and_add_document(tmp_path: Path, samples: list[tuple[Ex
 
     index = SearchIndex.open(tmp_path)
     assert gone.source not in index.sources()
-    chunks = chunks_of(gone, text)
+    chunks = chunks_of(samples[1])
     index.add_document(gone.source, chunks, HashingEmbedder(), sha256=gone.document.sha256)
     index.add_document(gone.source, chunks, HashingEmbedder(), sha256=gone.document.sha256)  # twice: no duplicates
     ids = _all_ids(index)
@@ -195,7 +191,7 @@ def test_remove_document_and_add_document(tmp_path: Path, samples: list[tuple[Ex
     index.close()
 
 
-def test_persistence_round_trip_gives_identical_results(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+def test_persistence_round_trip_gives_identical_results(tmp_path: Path, samples: list[Extracted]) -> None:
     _build(tmp_path, samples, HashingEmbedder())
     query = HashingEmbedder().embed_queries(["thu nhập tăng thêm người lao động"])[0]
     first = SearchIndex.open(tmp_path, read_only=True)
@@ -210,14 +206,14 @@ def test_persistence_round_trip_gives_identical_results(tmp_path: Path, samples:
 
 
 def test_a_crash_before_saving_keeps_every_committed_document(
-    tmp_path: Path, samples: list[tuple[Extraction, str]]
+    tmp_path: Path, samples: list[Extracted]
 ) -> None:
     """Committed to the database but never saved: reopening reconciles FAISS and BM25 without re-embedding."""
     _build(tmp_path, samples[:2], HashingEmbedder())
     index = SearchIndex.open(tmp_path)
-    extraction, text = samples[2]
-    index.add_document(extraction.source, chunks_of(extraction, text), HashingEmbedder(), sha256="x")
-    removed = samples[0][0].source
+    extraction = samples[2].extraction
+    index.add_document(extraction.source, chunks_of(samples[2]), HashingEmbedder(), sha256="x")
+    removed = samples[0].source
     index.remove_document(removed)
     index.close()  # no save(): the files on disk lag the database
 
@@ -228,12 +224,12 @@ def test_a_crash_before_saving_keeps_every_committed_document(
     assert removed not in _bm25_sources(reopened, "cải cách hành chính")
     assert set(reopened.dense.ids().tolist()) == {r[0] for r in reopened.db.execute("SELECT id FROM chunks")}
     embedder = CountingEmbedder()
-    summary = build_index(tmp_path, [e for e, _ in samples[1:3]], {e.source: t for e, t in samples}, embedder)
+    summary = build_index(tmp_path, samples[1:3], embedder)
     assert summary.changes["updated"] == 1 and summary.changes["unchanged"] == 1  # the sha recorded was "x"
     assert embedder.passages == 1  # every text already had its vector
 
 
-def test_a_model_change_forces_re_embedding(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+def test_a_model_change_forces_re_embedding(tmp_path: Path, samples: list[Extracted]) -> None:
     _build(tmp_path, samples[:1], HashingEmbedder())
     index = SearchIndex.open(tmp_path, read_only=True)
     index.check_model(HashingEmbedder())  # the same model in another object is fine
@@ -244,16 +240,16 @@ def test_a_model_change_forces_re_embedding(tmp_path: Path, samples: list[tuple[
     index.close()
 
     other = CountingEmbedder(dim=128)
-    summary = build_index(tmp_path, [samples[0][0]], {samples[0][0].source: samples[0][1]}, other)
+    summary = build_index(tmp_path, samples[:1], other)
     assert summary.changes["unchanged"] == 1
-    assert summary.embedded == len({c.text for c in chunks_of(*samples[0])})
+    assert summary.embedded == len({c.text for c in chunks_of(samples[0])})
     index = SearchIndex.open(tmp_path, read_only=True)
     assert index.dim == 128 and index.dense is not None and index.dense.dim == 128
     assert len(index.dense) == len(index)
     index.check_model(HashingEmbedder(dim=128))
 
 
-def test_filters_select_by_every_field(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
+def test_filters_select_by_every_field(tmp_path: Path, samples: list[Extracted]) -> None:
     _build(tmp_path, samples, HashingEmbedder())
     index = SearchIndex.open(tmp_path, read_only=True)
 
@@ -277,7 +273,7 @@ def test_filters_select_by_every_field(tmp_path: Path, samples: list[tuple[Extra
 
 
 def test_hnsw_past_the_threshold_masks_removed_ids_and_filters_exactly(
-    tmp_path: Path, samples: list[tuple[Extraction, str]], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, samples: list[Extracted], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 50)
     monkeypatch.setattr(index_module, "HNSW_MAX_DELETED_FRACTION", 0.9)
@@ -319,10 +315,9 @@ def test_dense_index_kind_follows_size() -> None:
     assert 3 not in flat.search(vectors[3], 30)[0].tolist() and len(flat) == 29
 
 
-def test_chunk_fields_survive_the_table(tmp_path: Path, samples: list[tuple[Extraction, str]]) -> None:
-    extraction, text = samples[4]
-    chunks = chunks_of(extraction, text)
-    _build(tmp_path, [(extraction, text)], HashingEmbedder())
+def test_chunk_fields_survive_the_table(tmp_path: Path, samples: list[Extracted]) -> None:
+    chunks = chunks_of(samples[4])
+    _build(tmp_path, [samples[4]], HashingEmbedder())
     index = SearchIndex.open(tmp_path, read_only=True)
     stored = index.chunks(range(1, len(chunks) + 1))
     assert sorted(stored, key=lambda c: c.id) == sorted(chunks, key=lambda c: c.id)

@@ -22,17 +22,16 @@ from tests.conftest import SAMPLES
 
 
 def _index(home: Path, paths: list[Path], embedder: Embedder) -> None:
-    extractions, failures = extract_paths(paths)
+    documents, failures = extract_paths(paths)
     assert not failures
-    texts = {e.source: read_file(Path(e.source), max_bytes=10**8).text for e in extractions}
-    build_index(home, extractions, texts, embedder)
+    build_index(home, documents, embedder)
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The samples in a graph store and a search index (HashingEmbedder) under one data directory."""
     path = tmp_path_factory.mktemp("home")
-    ingest_into(Settings(home=path), [SAMPLES], HashingEmbedder())
+    ingest_into(Settings(home=path), extract_paths([SAMPLES]), HashingEmbedder())
     return path
 
 
