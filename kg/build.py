@@ -9,11 +9,12 @@ what resolves entities across files; their facts from each file stay in that fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
+from rdflib.term import Node
 
 from ingest.citations import acts_on_parent
 from ingest.records import AgentRef, Citation, Deadline, Extraction, Unit
@@ -39,6 +40,7 @@ FAMILY_CLASS = {
     "administrative": CCHC.LegalDocument,
 }
 _PLAN_KINDS = {"Kế hoạch", "Chương trình"}
+Triple = tuple[URIRef, URIRef, Node]
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -66,19 +68,68 @@ def _date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date) if _FULL_DATE.match(value) else Literal(value)
 
 
-def _span(g: Graph, node: URIRef, start: int, end: int) -> None:
+def span_triples(node: URIRef, start: int, end: int) -> Iterator[Triple]:
+    """Where a record sits in its source text: an `oa:TextPositionSelector` of character offsets."""
     selector = URIRef(f"{node}/span")
-    g.add((node, CCHC.span, selector))
-    g.add((selector, RDF.type, OA.TextPositionSelector))
-    g.add((selector, OA.start, Literal(start)))
-    g.add((selector, OA.end, Literal(end)))
+    yield node, CCHC.span, selector
+    yield selector, RDF.type, OA.TextPositionSelector
+    yield selector, OA.start, Literal(start)
+    yield selector, OA.end, Literal(end)
 
 
 def _provenance(g: Graph, node: URIRef, provenance: Iterable[tuple[URIRef, URIRef]], start: int, end: int) -> None:
     """Where a citation, task or target came from: file, extraction run and character span."""
     for p, o in provenance:
         g.add((node, p, o))
-    _span(g, node, start, end)
+    for triple in span_triples(node, start, end):
+        g.add(triple)
+
+
+def citation_triples(
+    node: URIRef, citation: Citation, document: URIRef, date_literal: Callable[[str], Literal]
+) -> Iterator[Triple]:
+    """The citation node: in which document, which work, as written, with what cue, date and flags."""
+    yield node, RDF.type, CCHC.Citation
+    yield node, CCHC.inDocument, document
+    yield node, CCHC.citesWork, work_iri(citation)
+    yield node, CCHC.notationAsWritten, Literal(citation.text)
+    yield node, CCHC.relationKind, iris.concept("relation", citation.relation)
+    if citation.cue:
+        yield node, CCHC.cuePhrase, Literal(citation.cue)
+    if citation.date:
+        yield node, CCHC.citedDate, date_literal(citation.date)
+    for flag in citation.flags:
+        yield node, CCHC.flag, Literal(flag)
+
+
+def cited_work_triples(target: URIRef, citation: Citation) -> Iterator[Triple]:
+    """What a mention says about the work it cites: its family, kind, id, notation and, by name, its title."""
+    yield target, RDF.type, FAMILY_CLASS[citation.family]
+    yield target, RDF.type, CCHC.LegalDocument
+    yield target, ELI.type_document, iris.concept("doc-type", slug(citation.kind))
+    if citation.cid:
+        yield target, DCTERMS.identifier, Literal(citation.cid)
+    if citation.notation:
+        yield target, ELI.id_local, Literal(citation.notation)
+    if citation.law_name:
+        yield target, ELI.title, Literal(citation.law_name, lang="vi")
+
+
+def nested_edge(citation: Citation, citations: Sequence[Citation]) -> tuple[URIRef, URIRef] | None:
+    """For a mention inside another's subject phrase, the direct edge (actor, acted on) between the two works: from
+    the one whose phrase holds it, or, passive ("B được sửa đổi, bổ sung tại A"), from it to that one (A → B).
+    None for a mention that is not nested: its edge runs from the citing document."""
+    if citation.nested_in is None:
+        return None
+    parent, target = work_iri(citations[citation.nested_in]), work_iri(citation)
+    return (target, parent) if acts_on_parent(citation) else (parent, target)
+
+
+def edge_triples(subject: URIRef, target: URIRef, relation: str) -> Iterator[Triple]:
+    """`eli:cites`, and the property of the relation's cue (`eli:based_on`, `eli:amends` …) when it has one."""
+    yield subject, ELI.cites, target
+    if relation in RELATION_PROPERTY:
+        yield subject, RELATION_PROPERTY[relation], target
 
 
 def _unit(g: Graph, unit: Unit) -> None:
@@ -126,40 +177,16 @@ def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[
     nodes = [iris.in_file(sha, "cit", f"{c.start}-{c.end}") for c in e.citations]
     for citation, node in zip(e.citations, nodes, strict=True):
         target = work_iri(citation)
-        g.add((node, RDF.type, CCHC.Citation))
-        g.add((node, CCHC.inDocument, doc))
-        g.add((node, CCHC.citesWork, target))
-        g.add((node, CCHC.notationAsWritten, Literal(citation.text)))
-        g.add((node, CCHC.relationKind, iris.concept("relation", citation.relation)))
-        if citation.cue:
-            g.add((node, CCHC.cuePhrase, Literal(citation.cue)))
-        if citation.date:
-            g.add((node, CCHC.citedDate, _date(citation.date)))
-        for flag in citation.flags:
-            g.add((node, CCHC.flag, Literal(flag)))
+        for triple in (*citation_triples(node, citation, doc, _date), *cited_work_triples(target, citation)):
+            g.add(triple)
         _provenance(g, node, provenance, citation.start, citation.end)
-
-        g.add((target, RDF.type, FAMILY_CLASS[citation.family]))
-        g.add((target, RDF.type, CCHC.LegalDocument))
-        g.add((target, ELI.type_document, iris.concept("doc-type", slug(citation.kind))))
-        if citation.cid:
-            g.add((target, DCTERMS.identifier, Literal(citation.cid)))
-        if citation.notation:
-            g.add((target, ELI.id_local, Literal(citation.notation)))
-        if citation.law_name:
-            g.add((target, ELI.title, Literal(citation.law_name, lang="vi")))
-
-        # The direct edge: from the citing document, or, for a nested mention, from the work whose
+        # The direct edge: from the citing document, or, for a nested mention, between it and the work whose
         # subject phrase contains it (a third-party assertion kept in this file's graph).
-        subject = doc
         if citation.nested_in is not None:
-            subject = work_iri(e.citations[citation.nested_in])
             g.add((node, CCHC.nestedIn, nodes[citation.nested_in]))
-            if acts_on_parent(citation):  # "B được sửa đổi, bổ sung tại A": the edge runs A → B
-                subject, target = target, subject
-        g.add((subject, ELI.cites, target))
-        if citation.relation in RELATION_PROPERTY:
-            g.add((subject, RELATION_PROPERTY[citation.relation], target))
+        subject, cited = nested_edge(citation, e.citations) or (doc, target)
+        for triple in edge_triples(subject, cited, citation.relation):
+            g.add(triple)
     return nodes
 
 

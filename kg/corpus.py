@@ -33,15 +33,22 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from ingest import notation as nt
-from ingest.citations import CitingContext, acts_on_parent, find_citations
+from ingest.citations import CitingContext, find_citations
 from ingest.jsonl import jsonl_lines
 from ingest.normalize import normalize
 from ingest.notation import notation_key
-from ingest.records import Citation
 from ingest.vntext import collapse, fold, match_key, slug
 from kg import iris
-from kg.build import FAMILY_CLASS, RELATION_PROPERTY, work_iri
-from kg.iris import CCHC, ELI, OA, PROV
+from kg.build import (
+    FAMILY_CLASS,
+    citation_triples,
+    cited_work_triples,
+    edge_triples,
+    nested_edge,
+    span_triples,
+    work_iri,
+)
+from kg.iris import CCHC, ELI, PROV
 from kg.store import GraphStore
 
 Quad = tuple[URIRef, URIRef, Node, URIRef]
@@ -201,14 +208,6 @@ def _related(record: Record, index: CorpusIndex) -> Iterator[URIRef]:
                 yield target
 
 
-def _span(node: URIRef, start: int, end: int, g: URIRef) -> Iterator[Quad]:
-    selector = URIRef(f"{node}/span")
-    yield node, CCHC.span, selector, g
-    yield selector, RDF.type, OA.TextPositionSelector, g
-    yield selector, OA.start, Literal(start), g
-    yield selector, OA.end, Literal(end), g
-
-
 def _clean(value: object) -> str:
     """Corpus strings as the graph keeps every literal: NFC, look-alike letters fixed, one line."""
     return collapse(normalize(str(value or "")).text)
@@ -237,19 +236,6 @@ def _work_facts(work: URIRef, doc: SourceDoc, g: URIRef) -> Iterator[Quad]:
         yield work, ELI.date_document, _date(doc.date), g
     if doc.issuer:
         yield work, CCHC.issuerName, Literal(doc.issuer, lang="vi"), g
-
-
-def _cited_facts(target: URIRef, c: Citation, g: URIRef) -> Iterator[Quad]:
-    """What a mention says about the cited work (the same facts `kg.build` records for a file's citations)."""
-    yield target, RDF.type, FAMILY_CLASS[c.family], g
-    yield target, RDF.type, CCHC.LegalDocument, g
-    yield target, ELI.type_document, iris.concept("doc-type", slug(c.kind)), g
-    if c.cid:
-        yield target, DCTERMS.identifier, Literal(c.cid), g
-    if c.notation:
-        yield target, ELI.id_local, Literal(c.notation), g
-    if c.law_name:
-        yield target, ELI.title, Literal(c.law_name, lang="vi"), g
 
 
 def _de_muc_facts(record: Record, g: URIRef) -> Iterator[Quad]:
@@ -321,34 +307,18 @@ def record_quads(record: Record, sha256: str, index: CorpusIndex) -> RecordQuads
         nodes = [iris.in_file(sha256, "cit", f"{a}-{b}") for a, b in spans]
         for c, node, (start, end) in zip(citations, nodes, spans, strict=True):
             target = work_iri(c)
-            own += [
-                (node, RDF.type, CCHC.Citation, g),
-                (node, CCHC.inDocument, work, g),
-                (node, CCHC.citesWork, target, g),
-                (node, CCHC.notationAsWritten, Literal(c.text), g),
-                (node, CCHC.relationKind, iris.concept("relation", c.relation), g),
-                (node, PROV.wasDerivedFrom, source, g),
-            ]
-            if c.cue:
-                own.append((node, CCHC.cuePhrase, Literal(c.cue), g))
-            if c.date:
-                own.append((node, CCHC.citedDate, _date(c.date), g))
-            own += [(node, CCHC.flag, Literal(flag), g) for flag in c.flags]
-            own += _span(node, start, end, g)
-            shared += _cited_facts(target, c, graph_of(target))
-            # The direct edges: from the article (and its work), or, for a nested mention, from the work
+            own += [(s, p, o, g) for s, p, o in citation_triples(node, c, work, _date)]
+            own.append((node, PROV.wasDerivedFrom, source, g))
+            own += [(s, p, o, g) for s, p, o in span_triples(node, start, end)]
+            shared += [(s, p, o, graph_of(target)) for s, p, o in cited_work_triples(target, c)]
+            # The direct edges: from the article (and its work), or, for a nested mention, between it and the work
             # whose subject phrase contains it — as `kg.build` does for a file.
             if c.nested_in is not None:
                 own.append((node, CCHC.nestedIn, nodes[c.nested_in], g))
-                parent = work_iri(citations[c.nested_in])
-                edges = [(target, parent)] if acts_on_parent(c) else [(parent, target)]
-            else:
-                edges = [(part, target), (work, target)]
-            for subject, cited in edges:
+            nested = nested_edge(c, citations)
+            for subject, cited in [nested] if nested else [(part, target), (work, target)]:
                 home = g if subject == part else graph_of(subject)
-                shared.append((subject, ELI.cites, cited, home))
-                if c.relation in RELATION_PROPERTY:
-                    shared.append((subject, RELATION_PROPERTY[c.relation], cited, home))
+                shared += [(s, p, o, home) for s, p, o in edge_triples(subject, cited, c.relation)]
     return RecordQuads(own, shared)
 
 
