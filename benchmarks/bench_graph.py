@@ -94,9 +94,9 @@ def questions(store: GraphStore) -> list[Question]:
     citing = URIRef(str(store.query_text(MOST_CITING)[0]["doc"]))
     notation = store.query_text(f"SELECT ?n WHERE {{ {top.n3()} eli:id_local ?n }} LIMIT 1")
     return [
-        Question(f"cited_by (most cited: {top.split('/doc/')[-1]})", "cited_by", {"work": top}),
+        Question(f"cited_by (most cited: {iris.short_id(top)})", "cited_by", {"work": top}),
         Question(f"cited_by ({NAMED_WORK})", "cited_by", {"work": iris.work(NAMED_WORK)}),
-        Question(f"document_cites ({citing.split('/doc/')[-1]})", "document_cites", {"doc": citing}),
+        Question(f"document_cites ({iris.short_id(citing)})", "document_cites", {"doc": citing}),
         Question(
             f"works_by_notation ({notation[0]['n'] if notation else '-'})",
             "works_by_notation",

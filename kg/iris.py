@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from rdflib import RDFS, SKOS, XSD, Namespace, URIRef
 from rdflib.namespace import DCTERMS
@@ -26,6 +26,27 @@ PREFIXES = {
 def _iri(path: str) -> URIRef:
     # CIDs and unit ids are IRI-safe by construction; quote() guards anything that is not.
     return URIRef(BASE + quote(path, safe="/._-~"))
+
+
+def from_path(path: str) -> URIRef:
+    """The node whose path under the base is `path` (`task/966d4f3e1f32/T01`): the inverse of `path_of`."""
+    return _iri(path)
+
+
+def path_of(iri: str) -> str:
+    """A node's path under the base, as ids are written in URLs (`doc/vn/…`, `org/…`, `task/…`); an IRI
+    outside the base is returned as it is."""
+    return unquote(iri[len(BASE) :]) if iri.startswith(BASE) else iri
+
+
+def short_id(iri: str) -> str:
+    """The id a node was named from: a canonical id or `_local/…` (doc/), a unit id (org/), a scope (place/);
+    any other node's path under the base."""
+    path = path_of(iri)
+    for kind in ("doc/", "org/", "place/"):
+        if path.startswith(kind):
+            return path[len(kind) :]
+    return path
 
 
 def work(cid: str) -> URIRef:

@@ -19,7 +19,7 @@ from ingest.normalize import normalize
 from ingest.notation import KIND_NOUNS, display_number
 from ingest.places import province_slug
 from ingest.vntext import match_key, slug
-from kg.iris import concept
+from kg.iris import concept, short_id
 from kg.store import GraphStore
 
 _NUMBER_YEAR = re.compile(r"(?<![\d/])0*(\d{1,5}[a-z]?)\s*/\s*((?:19|20)\d\d)(?![\d])")
@@ -114,7 +114,7 @@ def find_units(store: GraphStore, name: str, province: str | None = None) -> lis
             continue
         if place and f"place/vn.{place}" not in scope:
             continue
-        out.append({"id": _v(row["unit"]), "name": _v(row["label"]), "scope": scope.rsplit("place/", 1)[-1],
+        out.append({"id": _v(row["unit"]), "name": _v(row["label"]), "scope": short_id(scope),
                     "group": _v(row["group"])})  # fmt: skip
     return sorted(out, key=lambda u: u["id"])
 
@@ -152,7 +152,7 @@ def documents(store: GraphStore) -> list[dict[str, Any]]:
         seen.setdefault(str(row["doc"]), {
             "id": _v(row["doc"]), "source": _v(row["path"]), "kind": (_v(row.get("kind")) or "").rsplit("/", 1)[-1],
             "title": _v(row.get("title")), "date": _v(row.get("date")),
-            "scope": (_v(row.get("scope")) or "").rsplit("place/", 1)[-1], "issuer": _v(row.get("issuer")),
+            "scope": short_id(_v(row.get("scope")) or ""), "issuer": _v(row.get("issuer")),
         })  # fmt: skip
     return list(seen.values())
 
@@ -210,9 +210,14 @@ def anomalies(store: GraphStore) -> list[dict[str, Any]]:
 # --- whole-graph answers (eval.score_questions asks the gold questions through these) ------------
 
 
-def _last(value: Any, sep: str = "/") -> str | None:
+def _last(value: Any) -> str | None:
     """The local part of an IRI-valued cell (`…/reform-area/tthc` → `tthc`), None when unbound."""
-    return str(value).rsplit(sep, 1)[-1] if value is not None else None
+    return str(value).rsplit("/", 1)[-1] if value is not None else None
+
+
+def _place(value: Any) -> str | None:
+    """The scope a place IRI names (`vn.vinh-long`), None when unbound."""
+    return short_id(str(value)) if value is not None else None
 
 
 def document_facts(store: GraphStore) -> list[dict[str, Any]]:
@@ -222,7 +227,7 @@ def document_facts(store: GraphStore) -> list[dict[str, Any]]:
         year = row.get("year")
         out.setdefault(str(row["doc"]), {
             "id": _v(row["doc"]), "source": _v(row["path"]), "kind": _last(row.get("kind")),
-            "title": _v(row.get("title")), "date": _v(row.get("date")), "scope": _last(row.get("scope"), "place/"),
+            "title": _v(row.get("title")), "date": _v(row.get("date")), "scope": _place(row.get("scope")),
             "issuer": _v(row.get("issuer")), "year": int(str(year)[:4]) if year is not None else None,
             "signer": _v(row.get("signer")), "signer_title": _v(row.get("signerTitle")),
             "signing_mode": _v(row.get("signingMode")),
@@ -288,7 +293,7 @@ def unit_documents(store: GraphStore) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for row in store.query("document_units"):
         unit = out.setdefault(str(row["unit"]), {
-            "id": _v(row["unit"]), "names": [], "scope": _last(row.get("scope"), "place/"),
+            "id": _v(row["unit"]), "names": [], "scope": _place(row.get("scope")),
             "group": _v(row["group"]), "sources": [],
         })  # fmt: skip
         for key, value in (("names", _v(row["label"])), ("sources", _v(row["path"]))):

@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 from rdflib.term import Node
 
+from kg.iris import short_id
 from kg.store import GraphStore
 
 VIEWS = ("citations", "responsibilities", "co_responsibility")
@@ -22,14 +23,6 @@ VIEWS = ("citations", "responsibilities", "co_responsibility")
 
 def _s(value: Node | None) -> str:
     return "" if value is None else str(value)
-
-
-def _short(iri: str) -> str:
-    """The readable tail of an IRI: a CID or unit id rather than the whole base."""
-    for marker in ("/doc/", "/org/", "/task/", "/place/"):
-        if marker in iri:
-            return iri.split(marker, 1)[1]
-    return iri
 
 
 def citation_network(store: GraphStore) -> nx.MultiDiGraph[str]:
@@ -42,9 +35,9 @@ def citation_network(store: GraphStore) -> nx.MultiDiGraph[str]:
         # The source of a nested mention is a cited work; a node is a document once it cites directly.
         if source not in g or not nested:
             kind = "work" if nested else "document"
-            g.add_node(source, label=_s(row.get("sourceLabel")) or _short(source), kind=kind)
+            g.add_node(source, label=_s(row.get("sourceLabel")) or short_id(source), kind=kind)
         if target not in g:
-            g.add_node(target, label=_s(row.get("targetLabel")) or _short(target), kind="work")
+            g.add_node(target, label=_s(row.get("targetLabel")) or short_id(target), kind="work")
         relation = _s(row["relation"]).rsplit("/", 1)[-1]
         key = (source, target, relation, str(nested))
         if key not in seen:  # label alternatives repeat rows; the edge is the citation
@@ -59,7 +52,7 @@ def responsibility_graph(store: GraphStore) -> nx.Graph[str]:
     for row in store.query("responsibility_edges"):
         unit, task = _s(row["unit"]), _s(row["task"])
         g.add_node(
-            unit, bipartite="unit", label=_s(row["unitLabel"]), scope=_short(_s(row.get("scope"))),
+            unit, bipartite="unit", label=_s(row["unitLabel"]), scope=short_id(_s(row.get("scope"))),
             group=_s(row.get("group")) == "true",
         )  # fmt: skip
         g.add_node(task, bipartite="task", label=_s(row["taskText"])[:80], document=_s(row["doc"]),

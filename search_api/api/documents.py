@@ -19,12 +19,13 @@ from starlette.types import Message
 from ingest.pipeline import batch_of, extract_text
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
 from kg import questions
+from kg.iris import short_id
 from kg.store import Change, FileGraph, GraphStore, StoreError
 from search_api.api.deps import ReadStore, ServiceState, State
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import in_province, kind_filter, province_filter
 from search_api.api.formats import GraphFormat, TableFormat, alt_content, csv_response, negotiate, rdf_response
-from search_api.api.ids import document_iri, short_id
+from search_api.api.ids import document_iri
 from search_api.api.models import (
     Citation,
     CitingDocument,

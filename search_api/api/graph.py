@@ -14,13 +14,14 @@ from rdflib import Graph, URIRef
 
 from ingest.vntext import match_key
 from kg import questions, views
+from kg.iris import path_of, short_id
 from kg.store import GraphStore
 from search_api.api.deps import ReadStore, State
 from search_api.api.documents import NOTATION, _citing, cited_by, summaries
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import area_filter, in_province, province_filter
 from search_api.api.formats import GraphFormat, TableFormat, alt_content, csv_response, negotiate, rdf_response
-from search_api.api.ids import document_iri, node_id, node_iri, short_id, unit_iri
+from search_api.api.ids import document_iri, node_iri, unit_iri
 from search_api.api.models import (
     Anomaly,
     AnomalyList,
@@ -236,7 +237,7 @@ def _task(t: dict[str, Any], scope: str | None) -> dict[str, Any]:
         **t,
         **agents,
         "iri": t["id"],
-        "id": node_id(t["id"]),
+        "id": path_of(t["id"]),
         "document_id": short_id(t["document"]),
         "scope": scope,
     }
@@ -409,7 +410,7 @@ def network(store: GraphStore) -> nx.MultiDiGraph[str]:
     duties = views.responsibility_graph(store)
     for node, data in duties.nodes(data=True):
         if data["bipartite"] == "unit":
-            scope = str(data["scope"]).rsplit("place/", 1)[-1] or None  # the view keeps the place IRI
+            scope = data["scope"] or None
             g.add_node(node, label=data["label"], kind="unit", scope=scope, group=data["group"])
         else:
             doc = docs.get(data["document"])
@@ -464,9 +465,9 @@ def _province(scope: Any) -> str | None:
 
 def _elements(g: nx.MultiDiGraph[str], nodes: list[str]) -> CyElements:
     sub = g.subgraph(nodes)
-    named = nx.relabel_nodes(sub, {n: node_id(n) for n in sub.nodes})
+    named = nx.relabel_nodes(sub, {n: path_of(n) for n in sub.nodes})
     for original, data in sub.nodes(data=True):
-        data = named.nodes[node_id(original)]
+        data = named.nodes[path_of(original)]
         data["iri"] = original
         data["province"] = _province(data.get("scope"))
         if data.get("kind") in ("document", "work"):
@@ -536,5 +537,5 @@ def get_graph(
     if fmt != "json":
         return rdf_response(_rdf_of(store, nodes), fmt)
     return GraphView(
-        center=node_id(centre) if centre else None, depth=depth, truncated=truncated, elements=_elements(g, nodes)
+        center=path_of(centre) if centre else None, depth=depth, truncated=truncated, elements=_elements(g, nodes)
     )

@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from kg.iris import short_id
 from search_api.api.deps import ServiceState, State, directory_stamp
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import area_filter, province_filter
-from search_api.api.ids import short_id
 from search_api.index import DB_FILE, INDEX_DIR, SearchIndexError
 from search_api.search import Filters, Searcher
 
