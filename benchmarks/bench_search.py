@@ -253,7 +253,7 @@ def main() -> None:
     print(f"load average at start {os.getloadavg()} on {os.cpu_count()} CPUs")
     args.workdir.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
-    embedder = default_embedder(args.workdir)
+    embedder = default_embedder(args.workdir, Settings().embedder)
     print(f"embedder {type(embedder).__name__} ready in {time.perf_counter() - began:.1f} s")
     seeds(args.workdir, embedder)
     if args.corpus.is_file():

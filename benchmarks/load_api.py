@@ -66,7 +66,7 @@ def prepare(home: Path, model: str) -> None:
 
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
-    embedder = HashingEmbedder() if model == "hashing" else default_embedder(home)
+    embedder = HashingEmbedder() if model == "hashing" else default_embedder(home, Settings().embedder)
     done = ingest_into(Settings(home=home), extract_paths([samples]), embedder)
     if done.graph.failures:
         raise SystemExit(f"ingest failed: {done.graph.line()}")

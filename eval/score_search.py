@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
+from ingest.pipeline import MAX_FILE_BYTES
 from ingest.read import read_file
-from search_api.settings import settings
+from search_api.settings import Settings
 
 QUERIES = Path(__file__).with_name("search_queries.jsonl")
 SAMPLES = Path(__file__).resolve().parents[1] / "ingest" / "samples"
 MODES = ("bm25", "dense", "fused")
-MAX_BYTES = 20_000_000  # what `ingest.pipeline.extract_paths` accepts by default
 RECALL_K = 5
 RANK_K = 10
 METRICS = (f"recall@{RECALL_K}", f"mrr@{RANK_K}", f"ndcg@{RANK_K}")
@@ -166,7 +166,7 @@ def load_queries(path: Path = QUERIES, samples: Path = SAMPLES) -> list[Query]:
 
     def texts(source: str) -> str:
         if source not in cache:
-            cache[source] = read_file(samples / source, max_bytes=MAX_BYTES).text
+            cache[source] = read_file(samples / source, max_bytes=MAX_FILE_BYTES).text
         return cache[source]
 
     queries: list[Query] = []
@@ -227,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from search_api.search import Searcher  # imported here: it loads FAISS and the embedding model
 
     queries = load_queries(args.queries, args.samples)
-    searcher = Searcher.open(settings(args.store).home)
+    config = Settings.for_store(args.store)
+    searcher = Searcher.open(config.home, embedder_kind=config.embedder)
     modes = MODES if args.mode == "all" else (args.mode,)
     try:
         results = {mode: evaluate(_runner(searcher, mode), queries) for mode in modes}

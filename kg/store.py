@@ -187,7 +187,7 @@ class GraphStore:
     def run(self, sparql: str) -> Result:
         """Any read query form (SELECT, ASK, CONSTRUCT, DESCRIBE), rows read lazily by the caller.
 
-        The caller is responsible for refusing updates (see search_api.sparql_guard).
+        The caller is responsible for refusing updates (see kg.sparql_guard).
         """
         return self._ds.query(_PROLOGUE + sparql)
 

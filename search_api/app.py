@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state.sparql_pool = sparql_pool()  # a new one each time the app starts (tests restart it)
+        state.sparql_pool = sparql_pool(settings.sparql_workers)  # a new one each time the app starts (tests do)
         yield
         state.sparql_pool.shutdown(wait=False, cancel_futures=True)
 

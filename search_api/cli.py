@@ -20,7 +20,7 @@ from search_api.embedding import default_embedder
 from search_api.index import SearchIndexError
 from search_api.ingestion import ingest_into
 from search_api.search import Filters, Searcher
-from search_api.settings import settings
+from search_api.settings import Settings
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="CCHC Graph: Vietnamese administrative-reform documents."
@@ -85,7 +85,7 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", help="json or a 
 
 def _open(store: Path | None, *, read_only: bool) -> GraphStore:
     try:
-        return settings(store).open_store(read_only=read_only)
+        return Settings.for_store(store).open_store(read_only=read_only)
     except StoreError as err:
         typer.echo(f"cchc: {err}", err=True)
         raise typer.Exit(code=2) from err
@@ -103,11 +103,11 @@ def ingest(
     index: Annotated[bool, typer.Option("--index/--no-index", help="Also build or update the search index.")] = True,
 ) -> None:
     """Extract documents and load them into the graph (one named graph per file) and the search index."""
-    config = settings(store)
+    config = Settings.for_store(store)
     show = sys.stderr.isatty()
     bars = [tqdm(desc=name, unit="doc", disable=not show) for name in ("graph", "index")]
     try:
-        embedder = default_embedder(config.home) if index else None
+        embedder = default_embedder(config.home, config.embedder) if index else None
         done = ingest_into(
             config,
             extract_paths(paths, corpora=True),
@@ -294,7 +294,8 @@ def search(
         raise typer.Exit(code=2)
     try:
         filters = Filters(province=province, kind=kind, area=area, unit=unit).with_years(year)
-        searcher = Searcher.open(settings(store).home)
+        config = Settings.for_store(store)
+        searcher = Searcher.open(config.home, embedder_kind=config.embedder)
     except (ValueError, SearchIndexError) as err:
         typer.echo(f"cchc: {err}", err=True)
         raise typer.Exit(code=2) from err
@@ -327,7 +328,7 @@ def serve(
 
     from search_api.app import create_app
 
-    config = settings(store)
+    config = Settings.for_store(store)
     overrides = {k: v for k, v in (("port", port), ("host", host)) if v is not None}
     if overrides:
         config = config.model_validate({**config.model_dump(), **overrides})

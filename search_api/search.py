@@ -186,11 +186,18 @@ class Searcher:
     """Queries one data directory's index (and graph, when there is one)."""
 
     def __init__(
-        self, index: SearchIndex, data_dir: Path, embedder: Embedder | None = None, graph: GraphStore | None = None
+        self,
+        index: SearchIndex,
+        data_dir: Path,
+        embedder: Embedder | None = None,
+        graph: GraphStore | None = None,
+        *,
+        embedder_kind: str | None = None,
     ) -> None:
         self.index = index
         self.data_dir = data_dir
         self._embedder = embedder
+        self._embedder_kind = embedder_kind  # the runtime of the default model, when no embedder is given
         self.graph = graph
         self.fusion: Fusion = DEFAULT_FUSION
         self.alpha = DEFAULT_ALPHA
@@ -198,15 +205,16 @@ class Searcher:
         self.bm25_mix: Mix = BM25_MIX
 
     @classmethod
-    def open(cls, data_dir: Path, embedder: Embedder | None = None) -> Searcher:
-        """Open read-only; the default model is loaded only when a dense query needs it."""
+    def open(cls, data_dir: Path, embedder: Embedder | None = None, *, embedder_kind: str | None = None) -> Searcher:
+        """Open read-only; the default model (`embedder_kind`: onnx or torch) is loaded only when a dense query
+        needs it."""
         faiss.omp_set_num_threads(1)  # one query at a time: extra threads only add overhead (measured)
         index = SearchIndex.open(data_dir, read_only=True)
         try:
             graph = GraphStore.open_local(data_dir, read_only=True) if (data_dir / "graph").exists() else None
         except StoreError:
             graph = None
-        return cls(index, data_dir, embedder, graph)
+        return cls(index, data_dir, embedder, graph, embedder_kind=embedder_kind)
 
     def close(self) -> None:
         self.index.close()
@@ -216,7 +224,7 @@ class Searcher:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = default_embedder(self.data_dir)
+            self._embedder = default_embedder(self.data_dir, self._embedder_kind)
         return self._embedder
 
     def embed(self, queries: Sequence[str]) -> Matrix:

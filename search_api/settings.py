@@ -1,39 +1,34 @@
-"""One validated settings object: where the data lives, which store, service limits.
+"""The one validated settings object of the application: where the data lives, which store, the model, limits.
 
-Values come from arguments, then `CCHC_*` environment variables, then these defaults.
+Values come from arguments, then `CCHC_*` environment variables (`CCHC_HOME`, `CCHC_MAX_UPLOAD_MB` …), then
+these defaults. The graph's part (`home`, the SPARQL endpoints) is `kg.settings.StoreSettings`; every field is
+documented in the README, which a test checks.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kg.store import GraphStore
+from ingest.pipeline import MAX_FILE_BYTES
+from kg.settings import StoreSettings
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CCHC_", extra="ignore")
-
-    home: Path = Field(default=Path("cchc-data"), description="Data directory: graph store, index, model cache.")
-    sparql_endpoint: str | None = Field(
-        default=None, description="Use this SPARQL 1.1 server instead of the embedded store (query endpoint)."
+class Settings(StoreSettings):
+    embedder: str | None = Field(
+        default=None,
+        description="Embedding runtime: onnx or torch (default: onnx when onnxruntime is installed).",
     )
-    sparql_update_endpoint: str | None = Field(default=None, description="Update endpoint, when it differs.")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    max_upload_mb: float = Field(default=20.0, gt=0)
-    sparql_timeout_s: float = Field(default=10.0, gt=0)
-    sparql_max_rows: int = Field(default=10_000, gt=0)
-
-    def open_store(self, *, read_only: bool = False) -> GraphStore:
-        """The configured store: a SPARQL server when one is set, else Oxigraph under `home`."""
-        if self.sparql_endpoint:
-            return GraphStore.open_remote(self.sparql_endpoint, self.sparql_update_endpoint)
-        return GraphStore.open_local(self.home, read_only=read_only)
-
-
-def settings(store: Path | None = None) -> Settings:
-    """Settings from the environment, with `--store DIR` taking precedence over CCHC_HOME."""
-    return Settings(home=store) if store is not None else Settings()
+    host: str = Field(default="127.0.0.1", description="Interface `cchc serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `cchc serve` listens on.")
+    max_upload_mb: float = Field(
+        default=MAX_FILE_BYTES / 1_000_000, gt=0, description="Largest file `POST /documents` accepts, in MB."
+    )
+    max_text_mb: float = Field(
+        default=200.0, gt=0, description="Largest stored file `GET /documents/{id}` reads back to show, in MB."
+    )
+    sparql_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of one `/sparql` query, in seconds.")
+    sparql_max_rows: int = Field(default=10_000, gt=0, description="Rows (or triples) one `/sparql` answer holds.")
+    sparql_max_query_mb: float = Field(default=1.0, gt=0, description="Largest `POST /sparql` body, in MB.")
+    sparql_workers: int = Field(
+        default=4, gt=0, description="`/sparql` queries running at once; past this many, new ones get a 503."
+    )

@@ -82,17 +82,10 @@ class StoreCache:
                 self._memo[key] = value
         return value
 
-    def invalidate(self) -> None:
-        with self._lock:
-            self._store, self._stamp, self._memo = None, None, {}
 
-
-# Queries that outlive their time limit keep a worker until they end; past this many, new ones are refused.
-SPARQL_WORKERS = 4
-
-
-def sparql_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=SPARQL_WORKERS, thread_name_prefix="sparql")
+def sparql_pool(workers: int) -> ThreadPoolExecutor:
+    """Queries that outlive their time limit keep a worker until they end (`Settings.sparql_workers`)."""
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
 
 
 @dataclass
@@ -102,13 +95,17 @@ class ServiceState:
     settings: Settings
     stores: StoreCache
     writer: threading.Lock = field(default_factory=threading.Lock)
-    sparql_pool: ThreadPoolExecutor = field(default_factory=sparql_pool)
-    sparql_slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(SPARQL_WORKERS))
     embedder: Any = None  # search_api.embedding.Embedder: given (tests), else the default model on first use
     searcher: Any = None  # search_api.search.Searcher once opened
     searcher_stamp: Any = None
     search_lock: threading.Lock = field(default_factory=threading.Lock)
     searcher_opening: threading.Lock = field(default_factory=threading.Lock)  # one open at a time, not one per request
+    sparql_pool: ThreadPoolExecutor = field(init=False)  # replaced each time the app starts (see create_app)
+    sparql_slots: threading.BoundedSemaphore = field(init=False)  # past this many queries at once: 503
+
+    def __post_init__(self) -> None:
+        self.sparql_pool = sparql_pool(self.settings.sparql_workers)
+        self.sparql_slots = threading.BoundedSemaphore(self.settings.sparql_workers)
 
     def get_embedder(self) -> Any:
         """The one embedder uploads and searches share (loading the model takes seconds: once)."""
@@ -116,7 +113,7 @@ class ServiceState:
             if self.embedder is None:
                 from search_api.embedding import default_embedder
 
-                self.embedder = default_embedder(self.settings.home)
+                self.embedder = default_embedder(self.settings.home, self.settings.embedder)
             return self.embedder
 
 
@@ -128,14 +125,9 @@ def get_state(request: Request) -> ServiceState:
 State = Annotated[ServiceState, Depends(get_state)]
 
 
-def get_settings(state: State) -> Settings:
-    return state.settings
-
-
 def get_store(state: State) -> GraphStore:
     """The current read-only snapshot of the graph."""
     return state.stores.get()
 
 
-AppSettings = Annotated[Settings, Depends(get_settings)]
 ReadStore = Annotated[GraphStore, Depends(get_store)]

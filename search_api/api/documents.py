@@ -45,7 +45,6 @@ router = APIRouter(tags=["documents"])
 # Multipart framing around the file (boundaries, part headers) on top of the size limit.
 _MULTIPART_SLACK = 64 * 1024
 _SAFE_NAME = re.compile(r"[^\w.\- ]+")
-_TEXT_LIMIT = 200_000_000  # reading back an ingested file: the size limit applied when it was ingested
 
 # Spans of the tasks, targets and citations read from one file (the file graph IRI is ?file).
 _SPANS = """
@@ -114,11 +113,11 @@ def _file_of(store: GraphStore, source: str) -> tuple[FileGraph, list[str]]:
     return chosen, [source, *sorted(p for p, fg in graphs.items() if fg.graph == chosen.graph and p != source)]
 
 
-def _read_text(paths: list[str], sha256: str) -> str | None:
+def _read_text(paths: list[str], sha256: str, max_bytes: int) -> str | None:
     """The decoded text of the first path still readable with the content that was ingested."""
     for path in paths:
         try:
-            text = read_file(Path(path), max_bytes=_TEXT_LIMIT).text
+            text = read_file(Path(path), max_bytes=max_bytes).text
         except (ReadError, OSError):
             continue
         if hashlib.sha256(text.encode("utf-8")).hexdigest() == sha256:
@@ -200,6 +199,7 @@ def _citing(doc: dict[str, Any], citations: list[dict[str, Any]]) -> CitingDocum
 )
 def get_document(
     request: Request,
+    state: State,
     store: ReadStore,
     doc_id: str,
     format: Annotated[GraphFormat | None, Query(description="ttl / jsonld: the file's named graph.")] = None,
@@ -211,7 +211,7 @@ def get_document(
     if fmt != "json":
         return rdf_response(store.graph_of(facts["source"]), fmt)
     file, paths = _file_of(store, facts["source"])
-    text = _read_text(paths, file.sha256)
+    text = _read_text(paths, file.sha256, int(state.settings.max_text_mb * 1_000_000))
     spans = [
         Span(
             kind=cast(SpanKind, str(r["kind"])),

@@ -1,6 +1,6 @@
 """GET|POST /sparql: the SPARQL 1.1 protocol over the graph, read-only, with a row and a time limit.
 
-`search_api.sparql_guard` refuses updates and SERVICE before anything runs. The query runs in a small
+`kg.sparql_guard` refuses updates and SERVICE before anything runs. The query runs in a small
 dedicated thread pool: on timeout the client gets a 504 at once; the engine cannot be interrupted, so
 the worker stops at the next row it reads (a query that computes long before its first row keeps
 its worker until done, and when every worker is taken new queries get a 503).
@@ -24,15 +24,13 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.iris import PREFIXES
+from kg.sparql_guard import CheckedQuery, RefusedQuery, check_query
 from kg.store import GraphStore
 from search_api.api.deps import ReadStore, ServiceState, State
 from search_api.api.errors import ApiError, error_responses, log
 from search_api.api.models import SparqlResults
-from search_api.sparql_guard import CheckedQuery, RefusedQuery, check_query
 
 router = APIRouter(tags=["sparql"])
-
-_NAMESPACES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_CSV = "text/csv"
@@ -240,8 +238,9 @@ async def sparql_post(request: Request, state: State, store: ReadStore) -> Respo
     """The body is the query (`application/sparql-query`) or a form with `query=`; `update=` is refused."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
-    if len(body) > 1_000_000:
-        raise ApiError(413, "query over 1 MB")
+    limit = state.settings.sparql_max_query_mb
+    if len(body) > int(limit * 1_000_000):
+        raise ApiError(413, f"query over {limit:g} MB")
     text = body.decode("utf-8", errors="replace")
     if media == "application/x-www-form-urlencoded":
         form = parse_qs(text)

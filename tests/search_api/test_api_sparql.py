@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
+from kg.sparql_guard import RefusedQuery, check_query
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from search_api.sparql_guard import RefusedQuery, check_query
 from tests.search_api.test_api import assert_error, ingested_home
 
 PLANS = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } ORDER BY ?title"

@@ -26,6 +26,7 @@ from search_api.embedding import (
     precompiled_charsmap,
     read_e5_header,
 )
+from search_api.settings import Settings
 
 SENTENCE = "Sở Nội vụ chủ trì xây dựng kế hoạch cải cách hành chính"
 PARAPHRASE = "Sở Nội vụ là cơ quan đầu mối soạn thảo kế hoạch cải cách hành chính của tỉnh"
@@ -285,13 +286,13 @@ def test_onnx_batching_and_padding_do_not_change_vectors(onnx_e5: OnnxEmbedder) 
 def test_default_embedder_choice(folder: Path, onnx_e5: OnnxEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = folder.parent.parent  # the fixture folder sits where default_embedder looks for it
     monkeypatch.delenv("CCHC_EMBEDDER", raising=False)
-    assert isinstance(default_embedder(data_dir), OnnxEmbedder)
+    assert isinstance(default_embedder(data_dir, Settings().embedder), OnnxEmbedder)
     monkeypatch.setenv("CCHC_EMBEDDER", "torch")
-    assert isinstance(default_embedder(data_dir), SentenceTransformerEmbedder)
+    assert isinstance(default_embedder(data_dir, Settings().embedder), SentenceTransformerEmbedder)
     assert isinstance(default_embedder(data_dir, "onnx"), OnnxEmbedder)
     monkeypatch.setenv("CCHC_EMBEDDER", "tensorflow")
     with pytest.raises(ValueError, match="tensorflow"):
-        default_embedder(data_dir)
+        default_embedder(data_dir, Settings().embedder)
 
 
 # ------------------------------------------------------------------------------------------------------ helpers
