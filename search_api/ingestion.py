@@ -13,7 +13,7 @@ from ingest.pipeline import Batch, Progress
 from kg.loader import IngestSummary, load_graphs
 from kg.store import GraphStore
 from search_api.embedding import Embedder
-from search_api.index import BuildSummary, build_index
+from search_api.index_build import BuildSummary, build_index
 from search_api.settings import Settings
 
 

@@ -25,9 +25,10 @@ from ingest.areas import REFORM_AREAS, area_of
 from ingest.vntext import fold
 from kg import questions
 from kg.store import GraphStore, StoreError
+from search_api.chunk_store import Ids, Scores
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix, default_embedder
-from search_api.index import Ids, Scores, SearchIndex
+from search_api.index import SearchIndex
 
 Mode = Literal["bm25", "dense", "fused"]
 Fusion = Literal["rrf", "minmax"]
@@ -125,7 +126,7 @@ class Filters:
         kind = self.kind if self.kind in CHUNK_KINDS else None
         doc_kind = self.kind if self.kind and kind is None else None
         area = self.area if self.area in REFORM_AREAS or not self.area else (area_of(self.area) or self.area)
-        return index.select(
+        return index.store.select(
             province=self.province, year_from=self.year_from, year_to=self.year_to, kind=kind, doc_kind=doc_kind,
             area=area, unit=self.unit,
         )  # fmt: skip
@@ -276,7 +277,7 @@ class Searcher:
         first.sort(key=lambda i: rank.get(i, len(rank)))  # stable: unranked ones keep their document order
         graph = set(first)
         order = (first + [i for i in ids.tolist() if i not in graph])[:k]
-        chunks = self.index.chunk_map(order)
+        chunks = self.index.store.chunk_map(order)
         why: Why = "fused" if mode == "fused" else mode
         return [Hit.of(chunks[i], base.get(i, 0.0), "graph" if i in graph else why) for i in order if i in chunks]
 
@@ -287,11 +288,11 @@ class Searcher:
         works = questions.resolve_works(self.graph, query)
         if not works:
             return []
-        own = [ids[0] for w in works if (ids := self.index.document_chunks(w))]
+        own = [ids[0] for w in works if (ids := self.index.store.document_chunks(w))]
         spans = [
             (d["source"], c["start"], c["end"]) for d in questions.cites(self.graph, query) for c in d["citations"]
         ]
-        chosen = list(dict.fromkeys(own + self.index.overlapping(spans)))
+        chosen = list(dict.fromkeys(own + self.index.store.overlapping(spans)))
         if allowed is not None:
             permitted = set(allowed.tolist())
             chosen = [i for i in chosen if i in permitted]

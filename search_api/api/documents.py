@@ -37,7 +37,7 @@ from search_api.api.models import (
     SpanKind,
     UploadResult,
 )
-from search_api.index import build_index, is_indexed
+from search_api.index_build import build_index, is_indexed
 from search_api.ingestion import ingest_into
 
 router = APIRouter(tags=["documents"])

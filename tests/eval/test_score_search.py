@@ -16,6 +16,7 @@ import pytest
 
 from eval import score_search as ss
 from eval.score_search import Judged, Query, evaluate, gains, mrr_at, ndcg_at, recall_at
+from ingest.pipeline import MAX_FILE_BYTES
 from ingest.read import read_file
 from tests.conftest import SAMPLES
 
@@ -191,7 +192,7 @@ def test_queries_file_shape(rows: list[dict[str, object]]) -> None:
 
 
 def test_every_quote_occurs_exactly_once_in_its_sample(rows: list[dict[str, object]]) -> None:
-    texts = {p.name: read_file(p, max_bytes=ss.MAX_BYTES).text for p in SAMPLES.glob("*.txt")}
+    texts = {p.name: read_file(p, max_bytes=MAX_FILE_BYTES).text for p in SAMPLES.glob("*.txt")}
     for r in rows:
         relevant = r["relevant"]
         assert isinstance(relevant, list)
@@ -229,7 +230,7 @@ def test_command_prints_every_mode_and_type(
 
     class FakeSearcher:
         @classmethod
-        def open(cls, data_dir: Path) -> FakeSearcher:
+        def open(cls, data_dir: Path, embedder_kind: str | None = None) -> FakeSearcher:
             assert data_dir == tmp_path
             return cls()
 

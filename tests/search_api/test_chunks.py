@@ -12,7 +12,7 @@ from ingest.read import read_file
 from ingest.records import Extraction
 from kg.build import document_iri
 from search_api.chunks import MAX_WORDS, MIN_WORDS, Chunk, chunks_of, document_year, task_text
-from search_api.index import folded_syllables
+from search_api.keywords import folded_syllables
 from tests.conftest import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))

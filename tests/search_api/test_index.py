@@ -13,18 +13,12 @@ import pytest
 from ingest.pipeline import extract_text
 from ingest.read import read_file
 from ingest.records import Extracted
-from search_api import index as index_module
 from search_api.chunks import Chunk, chunks_of
 from search_api.embedding import HashingEmbedder, Matrix
-from search_api.index import (
-    Bm25,
-    Dense,
-    SearchIndex,
-    SearchIndexError,
-    build_index,
-    folded_syllables,
-    syllables,
-)
+from search_api.index import SearchIndex, SearchIndexError
+from search_api.index_build import build_index
+from search_api.keywords import BM25_B, BM25_K1, Bm25, folded_syllables, syllables
+from search_api.vectors import HNSW_MIN_RECALL, Dense, HnswPolicy
 from tests.conftest import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
@@ -68,7 +62,7 @@ def _bm25_sources(index: SearchIndex, query: str, *, folded: bool = False) -> li
 
 
 def _all_ids(index: SearchIndex) -> list[str]:
-    return [r[0] for r in index.db.execute("SELECT source || '#' || chunk_id FROM chunks")]
+    return [r[0] for r in index.store.db.execute("SELECT source || '#' || chunk_id FROM chunks")]
 
 
 # --- BM25 ------------------------------------------------------------------------------------------
@@ -89,7 +83,7 @@ def test_bm25_matches_the_textbook_formula() -> None:
 
     def term(tf: int, df: int, dl: int) -> float:
         idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        k1, b = index_module.BM25_K1, index_module.BM25_B
+        k1, b = BM25_K1, BM25_B
         return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
 
     assert got[10] == pytest.approx(term(2, 1, 3), rel=1e-5)
@@ -154,7 +148,7 @@ def test_re_adding_a_changed_document_leaves_no_stale_or_duplicate_hits(
     index = SearchIndex.open(tmp_path, read_only=True)
     ids = _all_ids(index)
     assert len(ids) == len(set(ids))
-    mine = [r[0] for r in index.db.execute("SELECT chunk_id FROM chunks WHERE source = ?", (extraction.source,))]
+    mine = [r[0] for r in index.store.db.execute("SELECT chunk_id FROM chunks WHERE source = ?", (extraction.source,))]
     assert sorted(mine) == sorted(c.id for c in new_chunks)
     assert extraction.source not in _bm25_sources(index, "hộp thư điện tử")[:3]
     assert _bm25_sources(index, "mạng nội bộ chuyên dùng")[0] == extraction.source
@@ -222,7 +216,7 @@ def test_a_crash_before_saving_keeps_every_committed_document(
     assert len(reopened.dense) == len(reopened)
     assert extraction.source in _bm25_sources(reopened, "cải cách hành chính")
     assert removed not in _bm25_sources(reopened, "cải cách hành chính")
-    assert set(reopened.dense.ids().tolist()) == {r[0] for r in reopened.db.execute("SELECT id FROM chunks")}
+    assert set(reopened.dense.ids().tolist()) == {r[0] for r in reopened.store.db.execute("SELECT id FROM chunks")}
     embedder = CountingEmbedder()
     summary = build_index(tmp_path, samples[1:3], embedder)
     assert summary.changes["updated"] == 1 and summary.changes["unchanged"] == 1  # the sha recorded was "x"
@@ -254,7 +248,7 @@ def test_filters_select_by_every_field(tmp_path: Path, samples: list[Extracted])
     index = SearchIndex.open(tmp_path, read_only=True)
 
     def chunks(**kw: str | int) -> list[Chunk]:
-        return index.chunks(index.select(**kw))  # type: ignore[arg-type]
+        return index.chunks(index.store.select(**kw))  # type: ignore[arg-type]
 
     assert {c.province for c in chunks(province="vinh long")} == {"Vĩnh Long"}
     assert {c.year for c in chunks(year_from=2023, year_to=2024)} <= {2023, 2024}
@@ -266,19 +260,18 @@ def test_filters_select_by_every_field(tmp_path: Path, samples: list[Extracted])
     assert by_name and all(any(u.endswith("/so-noi-vu") for u in c.units) for c in by_name)
     by_id = chunks(unit="vn.vinh-long/so-noi-vu")
     assert by_id and {c.province for c in by_id} == {"Vĩnh Long"}
-    assert not len(index.select(province="Hà Giang"))
+    assert not len(index.store.select(province="Hà Giang"))
 
 
 # --- dense index ------------------------------------------------------------------------------------
 
 
 def test_hnsw_past_the_threshold_masks_removed_ids_and_filters_exactly(
-    tmp_path: Path, samples: list[Extracted], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, samples: list[Extracted]
 ) -> None:
-    monkeypatch.setattr(index_module, "HNSW_THRESHOLD", 50)
-    monkeypatch.setattr(index_module, "HNSW_MAX_DELETED_FRACTION", 0.9)
-    _build(tmp_path, samples, HashingEmbedder())
-    index = SearchIndex.open(tmp_path)
+    policy = HnswPolicy(threshold=50, max_deleted_fraction=0.9)
+    build_index(tmp_path, samples, HashingEmbedder(), policy=policy)
+    index = SearchIndex.open(tmp_path, policy=policy)
     assert index.dense is not None and index.dense.hnsw  # rebuilt as HNSW when saved
     query = HashingEmbedder().embed_queries(["kiểm soát thủ tục hành chính"])[0]
     top = index.dense.search(query, 5)[0]
@@ -286,20 +279,20 @@ def test_hnsw_past_the_threshold_masks_removed_ids_and_filters_exactly(
     assert index.dense.deleted
     after = index.dense.search(query, 50)[0]
     assert not set(after.tolist()) & index.dense.deleted
-    allowed = index.select(kind="target")
+    allowed = index.store.select(kind="target")
     exact = index.dense.search(query, 5, allowed)
     assert set(exact[0].tolist()) <= set(allowed.tolist()) and len(exact[0]) == 5
     brute = np.array([float(HashingEmbedder().embed_passages([c.text])[0] @ query) for c in index.chunks(allowed)])
     assert exact[1][0] == pytest.approx(brute.max(), abs=1e-2)
     index.save()
     index.close()
-    reopened = SearchIndex.open(tmp_path)
+    reopened = SearchIndex.open(tmp_path, policy=policy)
     assert reopened.dense is not None and reopened.dense.deleted == index.dense.deleted
     assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
-    monkeypatch.setattr(index_module, "HNSW_MAX_DELETED_FRACTION", 0.0)
+    reopened.policy = HnswPolicy(threshold=50, max_deleted_fraction=0.0)
     reopened.save()  # too many dead ids now: the graph is rebuilt from the stored vectors
     assert reopened.dense.hnsw and not reopened.dense.deleted and len(reopened.dense) == len(reopened)
-    assert reopened.dense.recall is not None and reopened.dense.recall >= index_module.HNSW_MIN_RECALL
+    assert reopened.dense.recall is not None and reopened.dense.recall >= HNSW_MIN_RECALL
     assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
 
 

@@ -13,8 +13,9 @@ from ingest.read import read_file
 from ingest.vntext import fold
 from kg import questions
 from kg.store import GraphStore
+from search_api.chunk_store import Ids, Scores
 from search_api.embedding import Embedder, HashingEmbedder, default_embedder
-from search_api.index import Ids, Scores, build_index
+from search_api.index_build import build_index
 from search_api.ingestion import ingest_into
 from search_api.search import Filters, Hit, Mode, Searcher, has_diacritics, minmax, mix_bm25, rrf
 from search_api.settings import Settings
