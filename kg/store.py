@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -52,6 +52,16 @@ def load_query(name: str) -> str:
     if not path.is_file():
         raise KeyError(name)
     return path.read_text(encoding="utf-8")
+
+
+def _with_values(sparql: str, names: Sequence[str], rows: Sequence[Sequence[Identifier]]) -> str:
+    """`sparql` with a VALUES block opening its outermost WHERE clause."""
+    where = _WHERE.search(sparql)
+    if where is None:
+        raise ValueError("bindings need a query with a WHERE { … } clause")
+    head = " ".join(f"?{k}" for k in names)
+    body = " ".join("(" + " ".join(cast(Any, v).n3() for v in row) + ")" for row in rows)
+    return f"{sparql[: where.end()]}\n  VALUES ({head}) {{ {body} }}{sparql[where.end() :]}"
 
 
 def query_names() -> list[str]:
@@ -175,14 +185,15 @@ class GraphStore:
         variable), and Virtuoso rejects it when the variable is not projected.
         """
         if bindings:
-            where = _WHERE.search(sparql)
-            if where is None:
-                raise ValueError("bindings need a query with a WHERE { … } clause")
-            names = " ".join(f"?{k}" for k in bindings)
-            values = " ".join(cast(Any, v).n3() for v in bindings.values())
-            sparql = f"{sparql[: where.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[where.end() :]}"
+            sparql = _with_values(sparql, list(bindings), [list(bindings.values())])
         result: Result = self._ds.query(_PROLOGUE + sparql)
         return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
+
+    def query_values(self, name: str, variable: str, values: Sequence[Identifier]) -> list[dict[str, Node]]:
+        """Run the named query once for all `values` of one variable (a VALUES block with a row for each)."""
+        if not values:
+            return []
+        return self.query_text(_with_values(load_query(name), [variable], [[v] for v in values]))
 
     def run(self, sparql: str) -> Result:
         """Any read query form (SELECT, ASK, CONSTRUCT, DESCRIBE), rows read lazily by the caller.

@@ -1,4 +1,5 @@
-"""networkx views of the graph (citations, unit–task, co-responsibility), centrality, exports.
+"""networkx views of the graph (citations, unit–task, co-responsibility, and all of them as one network),
+centrality, exports.
 
 The views are read from the store with the named queries, so they work the same on the embedded
 store and on a SPARQL server.
@@ -7,14 +8,16 @@ store and on a SPARQL server.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
+from kg import questions
 from kg.iris import short_id
 from kg.store import GraphStore
 
@@ -76,6 +79,63 @@ def co_responsibility_graph(store: GraphStore, *, include_groups: bool = False) 
             weight = g.edges[a, b]["weight"] + 1 if g.has_edge(a, b) else 1
             g.add_edge(a, b, weight=weight)
     return g
+
+
+def _scope_of_work(iri: str) -> str | None:
+    """A cited work's place: the scope its canonical id starts with (`vn`, `vn.soc-trang`)."""
+    tail = short_id(iri) or ""
+    head = tail.split("/", 1)[0]
+    return head if head.startswith("vn") else None
+
+
+def network(store: GraphStore) -> nx.MultiDiGraph[str]:
+    """Citations and responsibilities as one graph: document/work, unit and task nodes; edges of kind cites,
+    lead, cooperate, and part_of (task → its plan)."""
+    docs = {d["id"]: d for d in questions.documents(store)}
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    citations = citation_network(store)
+    for node, data in citations.nodes(data=True):
+        doc = docs.get(node)
+        g.add_node(
+            node,
+            label=data["label"],
+            kind="document" if doc else "work",
+            scope=doc["scope"] if doc else _scope_of_work(node),
+        )
+    for source, target, data in citations.edges(data=True):
+        g.add_edge(source, target, kind="cites", relation=data["relation"])
+    duties = responsibility_graph(store)
+    for node, data in duties.nodes(data=True):
+        if data["bipartite"] == "unit":
+            scope = data["scope"] or None
+            g.add_node(node, label=data["label"], kind="unit", scope=scope, group=data["group"])
+        else:
+            doc = docs.get(data["document"])
+            g.add_node(
+                node, label=data["label"], kind="task", scope=doc["scope"] if doc else None, area=data["area"] or None
+            )
+            if data["document"] not in g:
+                g.add_node(
+                    data["document"],
+                    label=doc["title"] if doc else short_id(data["document"]),
+                    kind="document",
+                    scope=doc["scope"] if doc else None,
+                )
+            g.add_edge(node, data["document"], kind="part_of")
+    for unit, task, data in duties.edges(data=True):
+        if duties.nodes[unit]["bipartite"] != "unit":
+            unit, task = task, unit
+        g.add_edge(unit, task, kind=data["role"])
+    return g
+
+
+def node_descriptions(store: GraphStore, nodes: Iterable[str]) -> Graph:
+    """Every triple whose subject is one of `nodes` (their concise description); nodes outside the graph's
+    IRIs are skipped."""
+    out = Graph()
+    for row in store.query_values("node_triples", "s", [URIRef(n) for n in nodes if n.startswith("http")]):
+        out.add((row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
+    return out
 
 
 def work_centrality(citations: nx.MultiDiGraph[str]) -> dict[str, float]:

@@ -1,21 +1,37 @@
-"""The HTTP API: routes, response models, dependencies (see `search_api.app.create_app`)."""
+"""The HTTP API: one router per resource, the response models, dependencies (see `search_api.app.create_app`).
+
+Routers never import each other; what several need is in `answers` (shaped kg answers), `deps`, `errors`,
+`filters`, `formats`, `ids` and `models`.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from search_api.api import (
+    anomalies,
+    documents,
+    graph,
+    health,
+    plans,
+    search,
+    sparql,
+    tasks,
+    units,
+    uploads,
+    works,
+)
 
-from search_api.api import documents, graph, search, sparql
-from search_api.api.models import Health
-
-health = APIRouter(tags=["service"])
-
-
-@health.get("/healthz", operation_id="healthz", summary="Kiểm tra máy chủ (liveness)", response_model=Health)
-async def healthz() -> Health:
-    """Answers without touching the store: the baseline of the load test."""
-    return Health()
-
-
-ROUTERS = (health, search.router, documents.router, graph.router, sparql.router)
+ROUTERS = (
+    health.router,
+    search.router,
+    documents.router,
+    uploads.router,
+    works.router,
+    units.router,
+    tasks.router,
+    plans.router,
+    anomalies.router,
+    graph.router,
+    sparql.router,
+)
 # Paths whose `.csv` / `.ttl` / `.jsonld` suffix selects the format.
 FORMAT_PREFIXES = ("/documents", "/works", "/units", "/tasks", "/anomalies", "/graph")

@@ -1,0 +1,45 @@
+"""/compare: plans side by side (targets and tasks per reform area, deadlines, shared and differing basis)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from kg import questions
+from kg.iris import short_id
+from search_api.api.answers import summaries
+from search_api.api.deps import ReadStore
+from search_api.api.errors import ApiError, error_responses
+from search_api.api.ids import document_iri
+from search_api.api.models import Comparison, PlanComparison
+
+router = APIRouter(tags=["plans"])
+
+
+@router.get(
+    "/compare",
+    operation_id="compare_plans",
+    summary="So sánh các kế hoạch (plans side by side)",
+    response_model=Comparison,
+    responses=error_responses(404, 422, 503),
+)
+def compare_plans(
+    store: ReadStore,
+    docs: Annotated[
+        list[str],
+        Query(
+            description="Documents (ids) or provinces, comma-separated or repeated.", examples=["Vĩnh Long,Sóc Trăng"]
+        ),
+    ],
+) -> Comparison:
+    """Targets per reform area, task counts and deadline ranges per area, shared and differing legal basis."""
+    selectors = [s.strip() for value in docs for s in value.split(",") if s.strip()]
+    if not selectors:
+        raise ApiError(400, "docs: name at least one document or province")
+    known = {d["iri"] for d in summaries(store)}
+    answer = questions.compare(store, [document_iri(s) if document_iri(s) in known else s for s in selectors])
+    if not answer["plans"]:
+        raise ApiError(404, f"Không có văn bản nào khớp (no document matches): {', '.join(selectors)}")
+    plans = [PlanComparison(**{**p, "iri": p["id"], "id": short_id(p["id"])}) for p in answer["plans"]]
+    return Comparison(plans=plans, shared_basis=answer["shared_basis"])
