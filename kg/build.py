@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from ingest.citations import acts_on_parent
-from ingest.records import AgentRef, Citation, Deadline, Extraction, Unit
+from ingest.records import AgentRef, Anomaly, Citation, Deadline, DocumentMeta, Extraction, Target, Task, Unit
 from ingest.vntext import slug
 from kg import iris
 from kg.iris import CCHC, ELI, OA, ORG, PROV, TIME
@@ -195,8 +195,7 @@ def extraction_graph(e: Extraction) -> Graph:
     g = Graph()
     for prefix, ns in iris.PREFIXES.items():
         g.bind(prefix, ns)
-    meta = e.document
-    sha = meta.sha256
+    sha = e.document.sha256
     doc = document_iri(e)
     source = iris.file(sha)
     run = iris.activity(sha, e.extractor_version or "0")
@@ -207,7 +206,22 @@ def extraction_graph(e: Extraction) -> Graph:
     g.add((source, CCHC.sha256, Literal(sha)))
     g.add((run, RDF.type, PROV.Activity))
     g.add((run, CCHC.extractorVersion, Literal(e.extractor_version or "0")))
+    _document(g, doc, e.document, source)
+    citation_nodes = _citations(g, e, doc, provenance)
+    for unit in e.units:
+        _unit(g, unit)
+    for task in e.tasks:
+        _task(g, e, task, doc, provenance)
+    for n, target in enumerate(e.targets, start=1):
+        _target(g, sha, n, target, doc, provenance)
+    for n, anomaly in enumerate(e.anomalies, start=1):
+        _anomaly(g, iris.in_file(sha, "issue", f"A{n:02d}"), anomaly, doc, run, citation_nodes)
+    g.add((doc, RDFS.label, Literal(e.document.title or e.source, lang="vi")))
+    return g
 
+
+def _document(g: Graph, doc: URIRef, meta: DocumentMeta, source: URIRef) -> None:
+    """The citing document's own facts, as its header prints them."""
     g.add((doc, RDF.type, CCHC.Plan if meta.kind in _PLAN_KINDS else CCHC.LegalDocument))
     g.add((doc, RDF.type, CCHC.LegalDocument))
     g.add((doc, ELI.is_embodied_by, source))
@@ -238,63 +252,62 @@ def extraction_graph(e: Extraction) -> Graph:
     if meta.signing_mode:
         g.add((doc, CCHC.signingMode, Literal(meta.signing_mode)))
 
-    citation_nodes = _citations(g, e, doc, provenance)
 
-    for unit in e.units:
-        _unit(g, unit)
+def _task(g: Graph, e: Extraction, task: Task, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> None:
+    node = iris.in_file(e.document.sha256, "task", task.id)
+    g.add((node, RDF.type, CCHC.Task))
+    g.add((node, CCHC.partOfPlan, doc))
+    g.add((node, DCTERMS.description, Literal(task.text, lang="vi")))
+    g.add((node, CCHC.origin, Literal(task.origin)))
+    if task.number:
+        g.add((node, CCHC.taskNumber, Literal(task.number)))
+    if task.area:
+        g.add((node, CCHC.reformArea, iris.concept("reform-area", task.area)))
+    for ref in task.lead:
+        g.add((node, CCHC.leadAgent, _agent_ref(g, ref)))
+    for ref in task.cooperate:
+        g.add((node, CCHC.cooperatingAgent, _agent_ref(g, ref)))
+    for product in task.products:
+        g.add((node, CCHC.hasProduct, Literal(product, lang="vi")))
+    if task.deadline:
+        deadline = URIRef(f"{node}/deadline")
+        g.add((node, CCHC.hasDeadline, deadline))
+        _deadline(g, deadline, task.deadline)
+    for index in task.citations:
+        g.add((node, ELI.cites, work_iri(e.citations[index])))
+    _provenance(g, node, provenance, task.start, task.end)
 
-    for task in e.tasks:
-        node = iris.in_file(sha, "task", task.id)
-        g.add((node, RDF.type, CCHC.Task))
-        g.add((node, CCHC.partOfPlan, doc))
-        g.add((node, DCTERMS.description, Literal(task.text, lang="vi")))
-        g.add((node, CCHC.origin, Literal(task.origin)))
-        if task.number:
-            g.add((node, CCHC.taskNumber, Literal(task.number)))
-        if task.area:
-            g.add((node, CCHC.reformArea, iris.concept("reform-area", task.area)))
-        for ref in task.lead:
-            g.add((node, CCHC.leadAgent, _agent_ref(g, ref)))
-        for ref in task.cooperate:
-            g.add((node, CCHC.cooperatingAgent, _agent_ref(g, ref)))
-        for product in task.products:
-            g.add((node, CCHC.hasProduct, Literal(product, lang="vi")))
-        if task.deadline:
-            deadline = URIRef(f"{node}/deadline")
-            g.add((node, CCHC.hasDeadline, deadline))
-            _deadline(g, deadline, task.deadline)
-        for index in task.citations:
-            g.add((node, ELI.cites, work_iri(e.citations[index])))
-        _provenance(g, node, provenance, task.start, task.end)
 
-    for n, target in enumerate(e.targets, start=1):
-        node = iris.in_file(sha, "target", f"G{n:02d}")
-        g.add((node, RDF.type, CCHC.Target))
-        g.add((node, CCHC.partOfPlan, doc))
-        g.add((node, CCHC.targetText, Literal(target.text, lang="vi")))
-        g.add((node, CCHC.metric, Literal(target.metric, lang="vi")))
-        g.add((node, CCHC.comparator, Literal(target.comparator)))
-        g.add((node, CCHC.value, Literal(_decimal(target.value), datatype=XSD.decimal)))
-        g.add((node, CCHC.unit, Literal(target.unit)))
-        if target.area:
-            g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
-        if target.task:
-            g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
-        _provenance(g, node, provenance, target.start, target.end)
+def _target(
+    g: Graph, sha: str, n: int, target: Target, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]
+) -> None:
+    node = iris.in_file(sha, "target", f"G{n:02d}")
+    g.add((node, RDF.type, CCHC.Target))
+    g.add((node, CCHC.partOfPlan, doc))
+    g.add((node, CCHC.targetText, Literal(target.text, lang="vi")))
+    g.add((node, CCHC.metric, Literal(target.metric, lang="vi")))
+    g.add((node, CCHC.comparator, Literal(target.comparator)))
+    g.add((node, CCHC.value, Literal(_decimal(target.value), datatype=XSD.decimal)))
+    g.add((node, CCHC.unit, Literal(target.unit)))
+    if target.area:
+        g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
+    if target.task:
+        g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
+    _provenance(g, node, provenance, target.start, target.end)
 
-    for n, anomaly in enumerate(e.anomalies, start=1):
-        node = iris.in_file(sha, "issue", f"A{n:02d}")
-        g.add((node, RDF.type, CCHC.CitationIssue))
-        g.add((node, CCHC.issueKind, Literal(anomaly.kind)))
-        g.add((node, CCHC.severity, Literal(anomaly.severity)))
-        g.add((node, CCHC.evidence, Literal(anomaly.detail)))
-        g.add((node, CCHC.reviewStatus, Literal("open")))
-        g.add((node, CCHC.inDocument, doc))
-        if anomaly.probable:
-            g.add((node, CCHC.probableIntendedWork, Literal(anomaly.probable)))
-        for index in anomaly.citations:
-            if index < len(citation_nodes):
-                g.add((node, CCHC.aboutCitation, citation_nodes[index]))
-        g.add((node, PROV.wasGeneratedBy, run))
-    g.add((doc, RDFS.label, Literal(meta.title or e.source, lang="vi")))
-    return g
+
+def _anomaly(
+    g: Graph, node: URIRef, anomaly: Anomaly, doc: URIRef, run: URIRef, citation_nodes: Sequence[URIRef]
+) -> None:
+    g.add((node, RDF.type, CCHC.CitationIssue))
+    g.add((node, CCHC.issueKind, Literal(anomaly.kind)))
+    g.add((node, CCHC.severity, Literal(anomaly.severity)))
+    g.add((node, CCHC.evidence, Literal(anomaly.detail)))
+    g.add((node, CCHC.reviewStatus, Literal("open")))
+    g.add((node, CCHC.inDocument, doc))
+    if anomaly.probable:
+        g.add((node, CCHC.probableIntendedWork, Literal(anomaly.probable)))
+    for index in anomaly.citations:
+        if index < len(citation_nodes):
+            g.add((node, CCHC.aboutCitation, citation_nodes[index]))
+    g.add((node, PROV.wasGeneratedBy, run))

@@ -298,28 +298,38 @@ def record_quads(record: Record, sha256: str, index: CorpusIndex) -> RecordQuads
         shared += _de_muc_facts(record, SCHEME_GRAPH)
     own += [(part, ELI.cites, other, g) for other in _related(record, index) if other != part]
 
+    quads = RecordQuads(own, shared)
     raw = str(record.get("text") or "")
     if raw and work is not None and doc is not None:
-        norm = normalize(raw)
-        context = CitingContext(scope="vn", date=doc.date, own_notation=doc.notation)
-        citations = find_citations(norm.text, context)
-        spans = [norm.source_span(c.start, c.end) for c in citations]
-        nodes = [iris.in_file(sha256, "cit", f"{a}-{b}") for a, b in spans]
-        for c, node, (start, end) in zip(citations, nodes, spans, strict=True):
-            target = work_iri(c)
-            own += [(s, p, o, g) for s, p, o in citation_triples(node, c, work, _date)]
-            own.append((node, PROV.wasDerivedFrom, source, g))
-            own += [(s, p, o, g) for s, p, o in span_triples(node, start, end)]
-            shared += [(s, p, o, graph_of(target)) for s, p, o in cited_work_triples(target, c)]
-            # The direct edges: from the article (and its work), or, for a nested mention, between it and the work
-            # whose subject phrase contains it — as `kg.build` does for a file.
-            if c.nested_in is not None:
-                own.append((node, CCHC.nestedIn, nodes[c.nested_in], g))
-            nested = nested_edge(c, citations)
-            for subject, cited in [nested] if nested else [(part, target), (work, target)]:
-                home = g if subject == part else graph_of(subject)
-                shared += [(s, p, o, home) for s, p, o in edge_triples(subject, cited, c.relation)]
-    return RecordQuads(own, shared)
+        _citation_quads(raw, doc, work, part, sha256, g, quads)
+    return quads
+
+
+def _citation_quads(
+    raw: str, doc: SourceDoc, work: URIRef, part: URIRef, sha256: str, g: URIRef, out: RecordQuads
+) -> None:
+    """The article text's citations, as `kg.build` writes a file's: the citation nodes in the article's graph,
+    what they say of the cited works in those works' graphs, and the direct edges."""
+    source = iris.file(sha256)
+    norm = normalize(raw)
+    context = CitingContext(scope="vn", date=doc.date, own_notation=doc.notation)
+    citations = find_citations(norm.text, context)
+    spans = [norm.source_span(c.start, c.end) for c in citations]
+    nodes = [iris.in_file(sha256, "cit", f"{a}-{b}") for a, b in spans]
+    for c, node, (start, end) in zip(citations, nodes, spans, strict=True):
+        target = work_iri(c)
+        out.own.extend([(s, p, o, g) for s, p, o in citation_triples(node, c, work, _date)])
+        out.own.append((node, PROV.wasDerivedFrom, source, g))
+        out.own.extend([(s, p, o, g) for s, p, o in span_triples(node, start, end)])
+        out.shared.extend([(s, p, o, graph_of(target)) for s, p, o in cited_work_triples(target, c)])
+        # The direct edges: from the article (and its work), or, for a nested mention, between it and the work
+        # whose subject phrase contains it — as `kg.build` does for a file.
+        if c.nested_in is not None:
+            out.own.append((node, CCHC.nestedIn, nodes[c.nested_in], g))
+        nested = nested_edge(c, citations)
+        for subject, cited in [nested] if nested else [(part, target), (work, target)]:
+            home = g if subject == part else graph_of(subject)
+            out.shared.extend([(s, p, o, home) for s, p, o in edge_triples(subject, cited, c.relation)])
 
 
 # --------------------------------------------------------------------------------------------------- files

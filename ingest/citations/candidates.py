@@ -13,19 +13,15 @@ from ingest import notation as nt
 from ingest.citations.context import CitingContext
 from ingest.citations.patterns import (
     BARE_RE,
-    CENTRAL_CITIES,
     CLAUSE_BREAK_RE,
     DATE_AFTER_RE,
     ISSUED_BEFORE_RE,
     ISSUED_ON_RE,
     ISSUER_PHRASE_RE,
     LAW_RE,
-    LEVEL_PREFIX,
     NOTATION_RE,
     PARTIAL_KEYS,
     PARTIAL_NOUN_RE,
-    PARTY_PLACE_RE,
-    PLACE_RE,
     QH_NOUN_RE,
     SELF_RE,
     YEAR_AFTER_RE,
@@ -37,9 +33,9 @@ from ingest.citations.patterns import (
     split_codes,
 )
 from ingest.laws import LawVersion, law_gazetteer
-from ingest.places import UNKNOWN_SCOPE, province
+from ingest.places import UNKNOWN_SCOPE
 from ingest.records import Family, Relation
-from ingest.vntext import collapse, slug
+from ingest.vntext import collapse
 
 
 @dataclass(slots=True)
@@ -377,33 +373,9 @@ class Scanner:
         return self.ctx.scope
 
     def _explicit_place(self, pos: int) -> tuple[str, bool] | None:
-        """Scope named in "của Ủy ban nhân dân tỉnh Sóc Trăng" / "của Tỉnh ủy Vĩnh Long" / "của UBND thị xã".
-
-        The flag half is True when only the level word is written and the citing document fills in the name.
-        """
+        """Scope named by the issuer phrase after a mention ("của Ủy ban nhân dân tỉnh Sóc Trăng")."""
         m = ISSUER_PHRASE_RE.match(self.text, pos)
         if not m:
             return None
         phrase = re.split(r"\s(?:về|ban hành|tại|theo|phê duyệt|quy định|hướng dẫn)\s", m.group("phrase"))[0]
-        pm = PARTY_PLACE_RE.search(phrase)
-        if pm:
-            prov = province(pm.group("name").strip())
-            return (f"vn.{prov.slug}", False) if prov else None
-        for place in PLACE_RE.finditer(phrase):
-            level = place.group("level").lower().rstrip(".")
-            level = "thành phố" if level == "tp" else level
-            name = (place.group("name") or "").strip()
-            if level == "tỉnh" or (level == "thành phố" and name in CENTRAL_CITIES):
-                if not name:
-                    return (self.ctx.province_scope, True) if self.ctx.scope != UNKNOWN_SCOPE else None
-                prov = province(name)
-                return (f"vn.{prov.slug}", False) if prov else None
-            if not name:
-                return (self.ctx.scope, True) if self.ctx.level == "district" else None
-            prov = province(name) if level == "thành phố" else None
-            if prov is not None:
-                return f"vn.{prov.slug}", False
-            if self.ctx.scope == UNKNOWN_SCOPE:
-                return None
-            return f"{self.ctx.province_scope}.{LEVEL_PREFIX[level]}-{slug(name)}", False
-        return None
+        return self.ctx.scope_named(phrase)

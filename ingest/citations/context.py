@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from ingest.citations.patterns import CENTRAL_CITIES, LEVEL_PREFIX, PARTY_PLACE_RE, PLACE_RE
 from ingest.places import UNKNOWN_SCOPE, province
 from ingest.records import DocumentMeta
+from ingest.vntext import slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,33 @@ class CitingContext:
                 return f"{self.date}-31"
             return self.date
         return f"{self.plan_year}-06-30" if self.plan_year else None
+
+    def scope_named(self, phrase: str) -> tuple[str, bool] | None:
+        """The scope an issuer phrase names ("Ủy ban nhân dân tỉnh Sóc Trăng", "Tỉnh ủy Vĩnh Long", "UBND thị xã"),
+        read from this document: the flag half is True when only the level word is written and the citing
+        document fills in the name."""
+        pm = PARTY_PLACE_RE.search(phrase)
+        if pm:
+            prov = province(pm.group("name").strip())
+            return (f"vn.{prov.slug}", False) if prov else None
+        for place in PLACE_RE.finditer(phrase):
+            level = place.group("level").lower().rstrip(".")
+            level = "thành phố" if level == "tp" else level
+            name = (place.group("name") or "").strip()
+            if level == "tỉnh" or (level == "thành phố" and name in CENTRAL_CITIES):
+                if not name:
+                    return (self.province_scope, True) if self.scope != UNKNOWN_SCOPE else None
+                prov = province(name)
+                return (f"vn.{prov.slug}", False) if prov else None
+            if not name:
+                return (self.scope, True) if self.level == "district" else None
+            prov = province(name) if level == "thành phố" else None
+            if prov is not None:
+                return f"vn.{prov.slug}", False
+            if self.scope == UNKNOWN_SCOPE:
+                return None
+            return f"{self.province_scope}.{LEVEL_PREFIX[level]}-{slug(name)}", False
+        return None
 
 
 _PLACE_DATE_RE = re.compile(r"(?m)(?:^|[|\t])[ *_]*(?P<place>[A-ZĐ]\w*(?:[ ][A-ZĐ]\w*){0,3}),[ ]+(?i:ngày)\b")

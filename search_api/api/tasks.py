@@ -20,6 +20,22 @@ from search_api.api.models import Task, TaskPage
 
 router = APIRouter(tags=["tasks"])
 
+TASK_COLUMNS = (
+    "id",
+    "document_id",
+    "source",
+    "scope",
+    "number",
+    "text",
+    "area",
+    "lead",
+    "cooperate",
+    "deadline",
+    "deadline_end",
+    "products",
+    "origin",
+)
+
 
 def _agent_matches(agents: list[dict[str, Any]], wanted: str | None) -> bool:
     """A unit filter names a unit id (`vn.vinh-long/so-noi-vu`) or part of its name (`Sở Nội vụ`)."""
@@ -98,21 +114,6 @@ def list_tasks(
             }
             for t in chosen
         ]
-        columns = (
-            "id",
-            "document_id",
-            "source",
-            "scope",
-            "number",
-            "text",
-            "area",
-            "lead",
-            "cooperate",
-            "deadline",
-            "deadline_end",
-            "products",
-            "origin",
-        )
-        return csv_response(rows, columns)
+        return csv_response(rows, TASK_COLUMNS)
     items = chosen[(page - 1) * per_page : page * per_page]
     return TaskPage(total=len(chosen), page=page, per_page=per_page, items=[Task(**t) for t in items])

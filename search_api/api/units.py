@@ -18,6 +18,19 @@ from search_api.api.models import UnitDetail, UnitList, UnitMatch, UnitSummary, 
 
 router = APIRouter(tags=["units"])
 
+UNIT_TASK_COLUMNS = (
+    "role",
+    "task",
+    "number",
+    "text",
+    "document_id",
+    "title",
+    "area",
+    "deadline",
+    "deadline_end",
+    "products",
+)
+
 
 def _unit_summary(u: dict[str, Any], match: UnitMatch) -> UnitSummary:
     return UnitSummary(
@@ -95,19 +108,7 @@ def get_unit(
     lead = [_unit_task(t) for t in duties["lead"]]
     cooperate = [_unit_task(t) for t in duties["cooperate"]]
     if negotiate(request, format, ("json", "csv")) == "csv":
-        columns = (
-            "role",
-            "task",
-            "number",
-            "text",
-            "document_id",
-            "title",
-            "area",
-            "deadline",
-            "deadline_end",
-            "products",
-        )
-        return csv_response([t.model_dump() for t in lead + cooperate], columns)
+        return csv_response([t.model_dump() for t in lead + cooperate], UNIT_TASK_COLUMNS)
     partners = [
         {
             "id": short_id(p["unit"]),

@@ -17,6 +17,22 @@ from search_api.api.models import CitedBy, CitingDocument, WorkRef
 
 router = APIRouter(tags=["works"])
 
+CITED_BY_COLUMNS = (
+    "source",
+    "document_id",
+    "title",
+    "work_id",
+    "notation",
+    "text",
+    "relation",
+    "cue",
+    "date",
+    "start",
+    "end",
+    "nested",
+    "flags",
+)
+
 
 def _cited_by_rows(documents: list[CitingDocument]) -> list[dict[str, Any]]:
     return [
@@ -51,20 +67,5 @@ def work_cited_by(
     if not works:
         raise ApiError(404, f"Không tìm thấy văn bản được trích dẫn (no work matches): {work_id}")
     if negotiate(request, format, ("json", "csv")) == "csv":
-        columns = (
-            "source",
-            "document_id",
-            "title",
-            "work_id",
-            "notation",
-            "text",
-            "relation",
-            "cue",
-            "date",
-            "start",
-            "end",
-            "nested",
-            "flags",
-        )
-        return csv_response(_cited_by_rows(documents), columns)
+        return csv_response(_cited_by_rows(documents), CITED_BY_COLUMNS)
     return CitedBy(query=work_id, works=[WorkRef(id=short_id(w) or w, iri=w) for w in works], documents=documents)
