@@ -3,10 +3,11 @@
     python -m eval.score_questions [--shared ../shared] [--store DIR] [--verbose]
 
 Every answerable question has one small function computing its answer from the store, only through
-`kg.questions` and the named `.rq` queries (gold is never read on that path), and one function putting
-the gold answer into the same shape. Both sides then go through one normaliser (`canon`: text folded
-with `match_key`, trailing punctuation dropped, lists compared as multisets), so "equal" means equal up
-to spelling. Gold task ids ("004-T03") exist only in gold: tasks are compared by text and deadline.
+`kg.questions` and the named `.rq` queries (`eval.graph_answers`: gold is never read on that path), and one
+function here putting the gold answer into the same shape. Both sides then go through one normaliser
+(`eval.answer_keys.canon`: text folded with `match_key`, trailing punctuation dropped, lists compared as
+multisets), so "equal" means equal up to spelling. Gold task ids ("004-T03") exist only in gold: tasks
+are compared by text and deadline.
 A question the graph cannot answer says why: it needs data the graph does not hold.
 """
 
@@ -16,364 +17,45 @@ import argparse
 import json
 import re
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
-
-from eval.score_seeds import _law_tokens, citation_key
+from eval.answer_keys import canon, gold_scope_key, gold_work_key, iso_date, unit_words, words, work_key
+from eval.graph_answers import (
+    q01,
+    q02,
+    q03,
+    q04,
+    q06,
+    q08,
+    q09,
+    q10,
+    q11,
+    q12,
+    q13,
+    q14,
+    q15,
+    q16,
+    q17,
+    q18,
+    q22,
+    q23,
+    q24,
+    q25,
+    q26,
+    q27,
+    q28,
+    q29,
+    q30,
+)  # fmt: skip
 from ingest.pipeline import extract_paths
-from ingest.vntext import match_key, slug
-from kg import questions as kq
 from kg.store import GraphStore
 from search_api.ingestion import ingest_into
 from search_api.settings import Settings
 
 Gold = Mapping[str, Any]
-
-# --- one normaliser for both sides ----------------------------------------------------------------
-
-
-def canon(value: Any) -> Any:
-    """Comparable form: text folded and trimmed, numbers as floats, lists as sorted multisets."""
-    if isinstance(value, str):
-        return match_key(value).rstrip(" .;:,")
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, Mapping):
-        return {canon(k): canon(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return sorted((canon(v) for v in value), key=repr)
-    raise TypeError(f"cannot compare {type(value).__name__}")
-
-
-def file_name(source: str) -> str:
-    """`ingest/samples/000_c4c1da0f57cfd92b.txt` → `000_c4c1da0f57cfd92b.txt` (gold names files by basename)."""
-    return Path(source).name
-
-
-def words(text: str, drop: frozenset[str] = frozenset({"va"})) -> str:
-    """A cell as a bag of words: "Kế hoạch, Báo cáo" equals the products listed apart."""
-    return " ".join(sorted(w for w in re.findall(r"[a-z0-9]+", match_key(text)) if w not in drop))
-
-
-def unit_words(text: str) -> str:
-    """A unit cell as a bag of words, without "và" and the level word "tỉnh": "Phòng Ngoại vụ và các đơn vị có
-    liên quan" equals the units listed apart, and a provincial plan's "Trung tâm Phục vụ hành chính công" is the
-    unit resolved as "Trung tâm Phục vụ hành chính công tỉnh" (gold's own unit id)."""
-    return words(text, frozenset({"va", "tinh"}))
-
-
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-
-
-def iso_date(text: str | None) -> str | None:
-    """`07/3/2020` (anywhere in the text) → `2020-03-07`; None stays None."""
-    m = _DMY.search(text or "")
-    return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else None
-
-
-def work_key(notation: str, year: object) -> str:
-    """The project's distinct key of a cited work (eval.score_seeds.citation_key)."""
-    return citation_key(notation, year)
-
-
-def law_key(name: str) -> str:
-    """A law cited by name, keyed by its content words (`Luật Tổ chức chính quyền địa phương`)."""
-    return "LUAT:" + " ".join(sorted(_law_tokens(name)))
-
-
-def _cid_year(cid: str | None) -> str | None:
-    m = re.search(r"(?:/|_)((?:19|20)\d\d)(?:_|$)", cid or "")
-    return m.group(1) if m else None
-
-
-def _our_work_key(citation: Mapping[str, Any]) -> str:
-    if citation["notation"]:
-        return work_key(citation["notation"], _cid_year(citation["cid"]) or (citation["date"] or "")[:4] or None)
-    return law_key(citation["law_name"] or citation["text"])
-
-
-def gold_work_key(gold_id: str) -> str:
-    """`NQ:18-NQ/TW(2017)`, `CT:06-CT/TU(2016)@VinhLong`, `LUAT:to-chuc-chinh-phu(2015)` → the same keys as ours."""
-    kind, body = gold_id.split(":", 1)
-    body = body.split("@")[0]
-    m = re.fullmatch(r"(.*)\((\d{4}|\?)\)", body)
-    name, year = (m.group(1), m.group(2)) if m else (body, None)
-    return law_key(name) if kind == "LUAT" else work_key(name, year)
-
-
-def scope_key(scope: str) -> str:
-    """`vn.soc-trang.tx-nga-nam` → `soctrang.nganam`, `vn` → `vn`."""
-    parts = scope.split(".")[1:] or ["vn"]
-    return ".".join(re.sub(r"[^a-z0-9]", "", re.sub(r"^(h|tx|tp|q)-", "", p)) for p in parts)
-
-
-def gold_scope_key(scope: str) -> str:
-    """Gold's `SocTrang`, `NgaNam.SocTrang`, `VN` → the same keys as `scope_key`."""
-    return ".".join(p.lower() for p in reversed(scope.split(".")))
-
-
-# --- reading the graph (only kg.questions and named queries) ---------------------------------------
-
-
-def _document(store: GraphStore, place: str, *, issuer: str | None = None, kind: str | None = None) -> dict[str, Any]:
-    """The one document of a province/district whose issuer starts with `issuer` and whose kind is `kind`."""
-    found = [
-        d for d in kq.document_facts(store)
-        if slug(place) in (d["scope"] or "")
-        and (issuer is None or match_key(d["issuer"] or "").startswith(match_key(issuer)))
-        and (kind is None or d["kind"] == kind)
-    ]  # fmt: skip
-    if len(found) != 1:
-        raise LookupError(f"{len(found)} documents match {place!r} {issuer!r} {kind!r}")
-    return found[0]
-
-
-def _unit_ids(store: GraphStore, name: str, province: str) -> set[str]:
-    return {u["id"] for u in kq.find_units(store, name, province) if not u["group"]}
-
-
-def _tasks(store: GraphStore, doc: Mapping[str, Any] | None = None, origin: str = "table") -> list[dict[str, Any]]:
-    """Appendix rows (gold's "tasks") or prose duties, of one document or all."""
-    return [t for t in kq.plan_tasks(store, doc["id"] if doc else None) if t["origin"] == origin]
-
-
-def _unit_tasks(store: GraphStore, name: str, province: str, role: str = "lead") -> list[dict[str, Any]]:
-    units = _unit_ids(store, name, province)
-    return [t for t in _tasks(store) if units & {a["id"] for a in t[role]}]
-
-
-def _end(task: Mapping[str, Any]) -> str | None:
-    return task["deadline"]["end"] if task["deadline"] else None
-
-
-def _row(task: Mapping[str, Any]) -> dict[str, Any]:
-    return {"task": task["text"], "deadline_norm": _end(task)}
-
-
-def _full_row(task: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        **_row(task),
-        "lead": unit_words(" ".join(a["name"] for a in task["lead"])),
-        "cooperate": unit_words(" ".join(a["name"] for a in task["cooperate"])),
-        "product": words(" ".join(task["products"])),
-        "deadline": task["deadline"]["text"] if task["deadline"] else None,
-    }
-
-
-def _citing_files(store: GraphStore, work: str) -> dict[str, list[dict[str, Any]]]:
-    return {file_name(d["source"]): d["citations"] for d in kq.cites(store, work)}
-
-
-# --- answers: one function per answerable question ------------------------------------------------
-
-
-def q01(store: GraphStore) -> Any:
-    """Which documents cite Nghị định 107/2020/NĐ-CP?"""
-    return sorted(_citing_files(store, "Nghị định 107/2020/NĐ-CP"))
-
-
-def q02(store: GraphStore) -> Any:
-    """Which documents cite both 107/2020/NĐ-CP and 108/2020/NĐ-CP?"""
-    return sorted(
-        set(_citing_files(store, "Nghị định 107/2020/NĐ-CP")) & set(_citing_files(store, "Nghị định 108/2020/NĐ-CP"))
-    )
-
-
-def q03(store: GraphStore) -> Any:
-    """What tasks is Sở Nội vụ (Vĩnh Long) the lead unit for?"""
-    return [_row(t) for t in _unit_tasks(store, "Sở Nội vụ", "Vĩnh Long")]
-
-
-def q04(store: GraphStore) -> Any:
-    """Which units cooperate on tasks led by Trung tâm Phục vụ hành chính công tỉnh (Sóc Trăng)?"""
-    out: dict[str, list[str]] = {}
-    for task in _unit_tasks(store, "Trung tâm Phục vụ hành chính công tỉnh", "Sóc Trăng"):
-        for unit in task["cooperate"]:
-            out.setdefault(unit["name"], []).append(task["text"])
-    return out
-
-
-def q06(store: GraphStore) -> Any:
-    """What is the deadline of the task 'Xây dựng Kế hoạch CCHC của cơ quan, đơn vị năm 2023' in Vĩnh Long?"""
-    wanted = canon("Xây dựng Kế hoạch CCHC của cơ quan, đơn vị năm 2023")
-    doc = _document(store, "Vĩnh Long")
-    return [_full_row(t) for t in _tasks(store, doc) if canon(t["text"]) == wanted]
-
-
-def q08(store: GraphStore) -> Any:
-    """What date do the Sóc Trăng documents give for Kế hoạch 218/KH-UBND of the provincial People's Committee?
-
-    The province's plan, not a district's: the cited work's scope is `vn.soc-trang` itself.
-    """
-    local = {file_name(d["source"]) for d in kq.document_facts(store) if "soc-trang" in (d["scope"] or "")}
-    out: dict[str, Any] = {}
-    for name, citations in _citing_files(store, "Kế hoạch 218/KH-UBND").items():
-        dates = sorted({c["date"] for c in citations if "/doc/vn.soc-trang/" in c["work"]})
-        if name in local and dates:
-            out[name] = dates[0] if len(dates) == 1 else dates
-    return out
-
-
-def q09(store: GraphStore) -> Any:
-    """Who signed each document, and in what capacity?"""
-    return {
-        file_name(d["source"]): d["signer"]
-        and {"name": d["signer"], "mode": d["signing_mode"], "title": d["signer_title"]}
-        for d in kq.document_facts(store)
-    }
-
-
-def q10(store: GraphStore) -> Any:
-    """Which documents cite Nghị định 30/2020/NĐ-CP and what date do they give it?"""
-    return {name: [c["date"] for c in cits] for name, cits in _citing_files(store, "Nghị định 30/2020/NĐ-CP").items()}
-
-
-def q11(store: GraphStore) -> Any:
-    """How many appendix task rows does each document have?"""
-    counts = Counter(file_name(t["source"]) for t in _tasks(store))
-    return {file_name(d["source"]): counts[file_name(d["source"])] for d in kq.document_facts(store)}
-
-
-def q12(store: GraphStore) -> Any:
-    """Which unit leads the most tasks in the Văn phòng UBND tỉnh Sóc Trăng 2024 plan?"""
-    doc = _document(store, "Sóc Trăng", issuer="Văn phòng")
-    return dict(Counter(a["name"] for t in _tasks(store, doc) for a in t["lead"]))
-
-
-def _targets(store: GraphStore, doc: Mapping[str, Any], phrase: str) -> list[dict[str, Any]]:
-    """Distinct (comparator, value, unit) of a plan's targets whose sentence or unit names `phrase`."""
-    key = match_key(phrase)
-    found = {
-        (str(r["comparator"]), float(str(r["value"])), str(r["unit"]))
-        for r in store.query("plan_targets", doc=URIRef(doc["id"]))
-        if key in match_key(f"{r['text']} {r['unit']}")
-    }
-    return [{"comparator": c, "value": v, "unit": u} for c, v, u in sorted(found)]
-
-
-def q13(store: GraphStore) -> Any:
-    """What income target does the Văn phòng UBND tỉnh Sóc Trăng set for its staff?"""
-    return _targets(store, _document(store, "Sóc Trăng", issuer="Văn phòng"), "thu nhập")
-
-
-def q14(store: GraphStore) -> Any:
-    """What CCHC communication targets does the Văn phòng UBND tỉnh Sóc Trăng set?"""
-    return _targets(store, _document(store, "Sóc Trăng", issuer="Văn phòng"), "bài viết")
-
-
-def q15(store: GraphStore) -> Any:
-    """What duties does the 2021 Sóc Trăng letter (001) give to Sở Thông tin và Truyền thông?"""
-    doc = _document(store, "Sóc Trăng", kind="cong-van")
-    unit = _unit_ids(store, "Sở Thông tin và Truyền thông", "Sóc Trăng")
-    return [
-        {"item": (t["number"] or "").rstrip(")"), "role": "lead" if t["cooperate"] or len(t["lead"]) > 1 else "sole"}
-        for t in _tasks(store, doc, "prose") if unit & {a["id"] for a in t["lead"]}
-    ]  # fmt: skip
-
-
-def q16(store: GraphStore) -> Any:
-    """Which Party documents are cited, and by which documents?"""
-    out: dict[str, set[str]] = {}
-    for c in kq.all_citations(store):
-        if c["party"]:
-            out.setdefault(_our_work_key(c), set()).add(file_name(c["source"]))
-    return {k: sorted(v) for k, v in out.items()}
-
-
-def q17(store: GraphStore) -> Any:
-    """Which Vĩnh Long tasks are due by the end of 2022, i.e. before the plan year starts?"""
-    doc = _document(store, "Vĩnh Long")
-    starts = f"{doc['year']}-01-01"
-    return [_row(t) for t in _tasks(store, doc) if (_end(t) or "9999") < starts]
-
-
-def q18(store: GraphStore) -> Any:
-    """When must the units of Sở Nội vụ Đồng Nai send their CCHC reports, and when does Văn phòng Sở report to the
-    Director board? (Report duties with a dated deadline, by who sends them.)"""
-    doc = _document(store, "Đồng Nai")
-    return [
-        {"sender": "units" if a["group"] else a["name"], "date": _end(t)}
-        for t in _tasks(store, doc, "prose")
-        if t["deadline"] and t["deadline"]["kind"] == "by_date" and "bao cao" in match_key(t["text"])
-        for a in t["lead"]
-    ]  # fmt: skip
-
-
-def q22(store: GraphStore) -> Any:
-    """Which staff-downsizing (tinh giản biên chế) decrees are cited, and by whom?
-
-    The graph keeps no subject for cited works: the decrees are those tasks cite while naming the topic, with
-    the decrees stated to amend them (kg.questions.works_on_topic).
-    """
-    works = set(kq.works_on_topic(store, "tinh giản biên chế"))
-    direct: dict[str, dict[str, bool]] = {}  # work → file → cited directly at least once
-    for c in kq.all_citations(store):
-        if c["work"] in works and c["kind"] == "nghi-dinh":
-            by_file = direct.setdefault(_our_work_key(c), {})
-            name = file_name(c["source"])
-            by_file[name] = by_file.get(name, False) or not c["nested"]
-    return {k: {f: "direct" if d else "nested only" for f, d in v.items()} for k, v in direct.items()}
-
-
-def q23(store: GraphStore) -> Any:
-    """Which documents cite Nghị định 73/2023/NĐ-CP (protecting dynamic and creative officials)?"""
-    return sorted(_citing_files(store, "Nghị định 73/2023/NĐ-CP"))
-
-
-def q24(store: GraphStore) -> Any:
-    """Which documents cite Nghị định 60/2021/NĐ-CP, and how often?"""
-    return {name: len(cits) for name, cits in _citing_files(store, "Nghị định 60/2021/NĐ-CP").items()}
-
-
-def q25(store: GraphStore) -> Any:
-    """What legal bases ("Căn cứ") does the Vĩnh Long decision cite?"""
-    doc = _document(store, "Vĩnh Long")
-    return [
-        {"work": _our_work_key(c), "relation": "căn cứ" if c["relation"] == "can_cu" else "other"}
-        for c in kq.all_citations(store)
-        if c["document"] == doc["id"] and c["relation"] in ("can_cu", "de_nghi") and not c["nested"]
-    ]  # fmt: skip
-
-
-def q26(store: GraphStore) -> Any:
-    """Which units appear in more than one document?"""
-    return {
-        f"{scope_key(u['scope'] or 'vn')}:{sorted(u['names'])[0]}": sorted(file_name(s) for s in u["sources"])
-        for u in kq.unit_documents(store)
-        if not u["group"] and len({file_name(s) for s in u["sources"]}) > 1
-    }
-
-
-def q27(store: GraphStore) -> Any:
-    """Which tasks does Sở Tài chính (Vĩnh Long) lead, and who cooperates?"""
-    return [
-        {**_row(t), "cooperate": _full_row(t)["cooperate"]} for t in _unit_tasks(store, "Sở Tài chính", "Vĩnh Long")
-    ]
-
-
-def q28(store: GraphStore) -> Any:
-    """Who leads the Sóc Trăng Office task on the list of TTHC dossier components to be digitised, and by when?"""
-    wanted = [match_key(w) for w in ("thành phần hồ sơ", "số hóa")]
-    doc = _document(store, "Sóc Trăng", issuer="Văn phòng")
-    return [_full_row(t) for t in _tasks(store, doc) if all(w in match_key(t["text"]) for w in wanted)]
-
-
-def q29(store: GraphStore) -> Any:
-    """Which citations in the five documents have wrong or inconsistent numbers or dates?"""
-    return sorted({(file_name(i["source"]), work_key(i["notation"], None)) for i in kq.citation_issues(store)})
-
-
-def q30(store: GraphStore) -> Any:
-    """Which Vĩnh Long tasks does Văn phòng UBND tỉnh lead?"""
-    return [_row(t) for t in _unit_tasks(store, "Văn phòng UBND tỉnh", "Vĩnh Long")]
-
 
 # --- gold in the same shapes ------------------------------------------------------------------------
 

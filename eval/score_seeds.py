@@ -105,7 +105,7 @@ _LAW_STOP = {"luat", "sua", "doi", "bo", "sung", "mot", "so", "dieu", "cua", "va
 _LAW_ABBREV = {"vbqppl": "van ban quy pham phap luat"}
 
 
-def _law_tokens(name: str) -> frozenset[str]:
+def law_tokens(name: str) -> frozenset[str]:
     words = re.findall(r"[a-z0-9]+", fold(name).replace("-", " "))
     expanded = " ".join(_LAW_ABBREV.get(w, w) for w in words).split()
     return frozenset(w for w in expanded if w not in _LAW_STOP and not w.isdigit())
@@ -117,9 +117,9 @@ def score_laws(extractions: Mapping[str, Extraction], gold: Gold) -> Score:
     for name, doc in gold_files(gold).items():
         want = {c["canonical_id"] for c in doc["citations"] if c["canonical_id"].startswith("LUAT:")}
         found = extractions[name].citations if name in extractions else ()
-        got = [_law_tokens(c.law_name) for c in found if c.law_name]
+        got = [law_tokens(c.law_name) for c in found if c.law_name]
         for law in want:
-            tokens = _law_tokens(law.split(":", 1)[1].split("(")[0])
+            tokens = law_tokens(law.split(":", 1)[1].split("(")[0])
             total += 1
             hits += any(g == tokens for g in got)
     return Score("laws by name (recall)", hits, total)
