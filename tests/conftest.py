@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kg.store import GraphStore
-from tests.helpers import REPO, SAMPLES, load_files, shared_dir  # noqa: F401 (REPO: until the modules import helpers)
+from tests.helpers import SAMPLES, load_files, shared_dir
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ingest.pipeline import extract_paths
 from kg.loader import IngestSummary, load_graphs
 from kg.store import GraphStore
+from search_api.embedding import HashingEmbedder
+from search_api.ingestion import ingest_into
+from search_api.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "ingest" / "samples"
+SENTENCE = "Sở Nội vụ chủ trì xây dựng kế hoạch cải cách hành chính"  # an e5 test sentence
 
 
 def shared_dir() -> Path:
@@ -21,3 +29,45 @@ def shared_dir() -> Path:
 def load_files(paths: Iterable[Path], store: GraphStore) -> IngestSummary:
     """Extract files (JSON Lines corpora too) and load them into `store`, as `cchc ingest` does for the graph."""
     return load_graphs(extract_paths(paths, corpora=True), store)
+
+
+VINH_LONG_PLAN = "004_bf7d911f24922af4.txt"
+
+
+def ingested_home(home: Path, *, index: bool = True) -> Path:
+    """`home` with the samples (copied under it, so their recorded paths stay readable) in graph and index."""
+    samples = home / "samples"
+    shutil.copytree(SAMPLES, samples)
+    done = ingest_into(Settings(home=home), extract_paths([samples]), HashingEmbedder() if index else None)
+    assert not done.graph.failures and done.graph.changes["new"] == 5, done.graph.line()
+    return home
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The one error shape, exactly: `{"error": {"status", "code", "message"}}` and nothing else."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    error = body["error"]
+    assert set(error) == {"status", "code", "message"}
+    assert error["status"] == status
+    assert isinstance(error["code"], str) and error["code"]
+    assert isinstance(error["message"], str) and error["message"]
+    assert "Traceback" not in error["message"] and 'File "' not in error["message"]
+    if code is not None:
+        assert error["code"] == code, error
+    return dict(error)
+
+
+def doc_id_of(client: Any, file_name: str) -> str:
+    """The API id of the document ingested from `file_name`."""
+    docs = client.get("/documents").json()["items"]
+    return str(next(d["id"] for d in docs if d["source"].endswith(file_name)))
+
+
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    """A CSV answer's rows (and the answer was a 200 in text/csv)."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.text)))

@@ -14,7 +14,7 @@ import pytest
 
 from eval import score_questions as sq
 from kg.store import GraphStore
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 # Every answerable question must equal gold; these need data the graph does not hold (see eval/score_questions.py).
 NOT_ANSWERABLE = {"Q05", "Q07", "Q19", "Q20", "Q21"}

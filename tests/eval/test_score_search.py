@@ -18,7 +18,7 @@ from eval import score_search as ss
 from eval.score_search import Judged, Query, evaluate, gains, mrr_at, ndcg_at, recall_at
 from ingest.pipeline import MAX_FILE_BYTES
 from ingest.read import read_file
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 TYPES = {"paraphrase", "no_diacritics", "keyword", "doc_number", "unit", "target", "deadline"}
 

@@ -14,7 +14,7 @@ from ingest.normalize import normalize
 from ingest.places import scope_for
 from ingest.records import Citation, Section
 from ingest.structure import parse_document
-from tests.conftest import SAMPLES, shared_dir
+from tests.helpers import SAMPLES, shared_dir
 
 _CASES_FILE = shared_dir() / "docs" / "citation_cases.json"
 CASES: list[dict[str, Any]] = (

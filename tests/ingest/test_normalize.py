@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from ingest.normalize import NormalizedText, normalize
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 
 def _seed(prefix: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from ingest.normalize import normalize
 from ingest.records import DocumentMeta, Section
 from ingest.structure import parse_document
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 SEEDS = sorted(p.name for p in SAMPLES.glob("*.txt"))
 

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.normalize import normalize
 from ingest.tables import Row, Table, parse_tables
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 T = "\t"
 

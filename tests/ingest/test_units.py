@@ -12,7 +12,7 @@ from ingest.pipeline import extract_text
 from ingest.records import DocumentMeta, Unit
 from ingest.units import UnitResolver
 from ingest.vntext import match_key
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 SOC_TRANG_VP = DocumentMeta(
     source="000",

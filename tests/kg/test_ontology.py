@@ -23,7 +23,7 @@ from ingest.vntext import fold, slug
 from kg import iris, vocab
 from kg.build import RELATION_PROPERTY, extraction_graph
 from kg.iris import CCHC, ELI, OA, SCHEMA
-from tests.conftest import REPO, SAMPLES
+from tests.helpers import REPO, SAMPLES
 
 ONTOLOGY = REPO / "ontology"
 

@@ -17,8 +17,7 @@ from rdflib.term import Identifier, Node
 
 from kg.questions import anomalies, cites, compare, find_units, unit_responsibilities
 from kg.store import GraphStore
-from tests.conftest import SAMPLES
-from tests.helpers import load_files
+from tests.helpers import SAMPLES, load_files
 from tests.kg.virtuoso import VirtuosoEndpoint, require_binaries, virtuoso_endpoint  # noqa: F401 (the fixture)
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")  # not rdflib.XSD: pytest probes module globals

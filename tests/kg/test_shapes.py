@@ -21,7 +21,7 @@ from kg import iris
 from kg.build import extraction_graph
 from kg.iris import CCHC, ELI, ORG, TIME
 from kg.store import GraphStore
-from tests.conftest import REPO, SAMPLES
+from tests.helpers import REPO, SAMPLES
 
 ONTOLOGY = REPO / "ontology"
 

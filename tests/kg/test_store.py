@@ -17,8 +17,7 @@ from ingest.pipeline import extract_file
 from kg import iris
 from kg.build import extraction_graph
 from kg.store import GraphStore, StoreError, load_query, query_names
-from tests.conftest import SAMPLES
-from tests.helpers import load_files
+from tests.helpers import SAMPLES, load_files
 
 
 def _copy_samples(folder: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from matplotlib import image
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 NOTEBOOKS = REPO / "notebooks"
 # What each notebook must leave in CCHC_NOTEBOOK_OUT.

@@ -13,7 +13,7 @@ from ingest.records import Extraction
 from kg.build import document_iri
 from search_api.chunks import MAX_WORDS, MIN_WORDS, Chunk, chunks_of, document_year, task_text
 from search_api.keywords import folded_syllables
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 _ID = re.compile(r"^[0-9a-f]{12}:\d+-\d+:(section|task|target)$")

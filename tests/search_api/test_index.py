@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,9 +16,8 @@ from search_api.chunks import Chunk, chunks_of
 from search_api.embedding import HashingEmbedder, Matrix
 from search_api.index import SearchIndex, SearchIndexError
 from search_api.index_build import build_index
-from search_api.keywords import BM25_B, BM25_K1, Bm25, folded_syllables, syllables
-from search_api.vectors import HNSW_MIN_RECALL, Dense, HnswPolicy
-from tests.conftest import SAMPLES
+from search_api.vectors import HNSW_MIN_RECALL, HnswPolicy
+from tests.helpers import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
 
@@ -63,49 +61,6 @@ def _bm25_sources(index: SearchIndex, query: str, *, folded: bool = False) -> li
 
 def _all_ids(index: SearchIndex) -> list[str]:
     return [r[0] for r in index.store.db.execute("SELECT source || '#' || chunk_id FROM chunks")]
-
-
-# --- BM25 ------------------------------------------------------------------------------------------
-
-
-def test_tokenizers_fold_case_tones_and_marks() -> None:
-    assert syllables("Ủy ban, HOÁ đơn; 107/2020/NĐ-CP") == ["ủy", "ban", "hóa", "đơn", "107", "2020", "nđ", "cp"]
-    assert folded_syllables("Chỉ tiêu TRỰC TUYẾN đạt") == ["chi", "tieu", "truc", "tuyen", "dat"]
-
-
-def test_bm25_matches_the_textbook_formula() -> None:
-    bm = Bm25()
-    docs = [["a", "b", "a"], ["b", "c"], ["c", "c", "d", "e"]]
-    bm.add([10, 20, 30], docs)
-    ids, scores = bm.scores(["a", "c"])
-    got = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-    n, avgdl = 3, 3.0
-
-    def term(tf: int, df: int, dl: int) -> float:
-        idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        k1, b = BM25_K1, BM25_B
-        return idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))
-
-    assert got[10] == pytest.approx(term(2, 1, 3), rel=1e-5)
-    assert got[20] == pytest.approx(term(1, 2, 2), rel=1e-5)
-    assert got[30] == pytest.approx(term(2, 2, 4), rel=1e-5)
-
-
-def test_bm25_removal_changes_statistics_like_a_rebuild() -> None:
-    docs = {1: ["x", "y"], 2: ["x", "z", "z"], 3: ["y", "w"], 4: ["x", "x", "w"]}
-    incremental = Bm25()
-    incremental.add(list(docs), list(docs.values()))
-    incremental.scores(["x"])  # settle, then remove and add on top of a built matrix
-    incremental.remove([2, 3])
-    incremental.add([5], [["z", "y", "x"]])
-    rebuilt = Bm25()
-    rebuilt.add([1, 4, 5], [docs[1], docs[4], ["z", "y", "x"]])
-    for query in (["x"], ["z", "w"], ["y", "x", "q"]):
-        a, b = incremental.scores(query), rebuilt.scores(query)
-        assert a[0].tolist() == b[0].tolist()
-        np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
-    incremental.compact()
-    assert incremental.ids.tolist() == [1, 4, 5] and len(incremental) == 3
 
 
 # --- building, replacing, removing -----------------------------------------------------------------
@@ -294,18 +249,6 @@ def test_hnsw_past_the_threshold_masks_removed_ids_and_filters_exactly(
     assert reopened.dense.hnsw and not reopened.dense.deleted and len(reopened.dense) == len(reopened)
     assert reopened.dense.recall is not None and reopened.dense.recall >= HNSW_MIN_RECALL
     assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
-
-
-def test_dense_index_kind_follows_size() -> None:
-    rng = np.random.default_rng(0)
-    vectors = rng.standard_normal((30, 8)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    flat = Dense.build(8, np.arange(30, dtype=np.int64), vectors)
-    assert not flat.hnsw
-    found, scores = flat.search(vectors[3], 3)
-    assert found[0] == 3 and scores[0] == pytest.approx(1.0)
-    flat.remove(np.array([3], np.int64))
-    assert 3 not in flat.search(vectors[3], 30)[0].tolist() and len(flat) == 29
 
 
 def test_chunk_fields_survive_the_table(tmp_path: Path, samples: list[Extracted]) -> None:

@@ -19,7 +19,7 @@ from search_api.index_build import build_index
 from search_api.ingestion import ingest_into
 from search_api.search import Filters, Hit, Mode, Searcher, has_diacritics, minmax, mix_bm25, rrf
 from search_api.settings import Settings
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES
 
 
 def _index(home: Path, paths: list[Path], embedder: Embedder) -> None:

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from tests.conftest import SAMPLES
-from tests.search_api.test_api import assert_error, ingested_home
+from tests.helpers import SAMPLES, assert_error, ingested_home
 
 PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
 LETTER = SAMPLES / "001_fe3bcb04caaad112.txt"

@@ -11,11 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from kg.sparql_guard import RefusedQuery, check_query
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from tests.search_api.test_api import assert_error, ingested_home
+from tests.helpers import assert_error, ingested_home
 
 PLANS = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } ORDER BY ?title"
 # Two type patterns joined on nothing: ~2.5 M rows to count, about half a second; long enough for a 0.05 s limit.
@@ -149,15 +148,6 @@ def test_time_limit_is_504_and_the_endpoint_recovers(home: Path) -> None:
         assert_error(c.get("/sparql", params={"query": streaming}), 504, "timeout")
     with TestClient(create_app(Settings(home=home), embedder=HashingEmbedder())) as c:
         assert int(c.get("/sparql", params={"query": SLOW}).json()["results"]["bindings"][0]["n"]["value"]) > 10**6
-
-
-def test_guard_reports_form_and_projection() -> None:
-    checked = check_query("SELECT ?b ?a WHERE { ?a ?p ?b }")
-    assert (checked.form, checked.variables) == ("select", ("b", "a"))
-    assert check_query("DESCRIBE <http://example.org/x>").form == "describe"
-    with pytest.raises(RefusedQuery) as refused:
-        check_query("INSERT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert refused.value.code == "sparql_update_refused"
 
 
 def test_busy_workers_are_503(home: Path) -> None:

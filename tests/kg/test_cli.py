@@ -1,4 +1,4 @@
-"""The graph commands of `cchc`: ingest, cites, unit, compare, sparql, export."""
+"""The graph commands of `cchc` (kg/cli.py): cites, unit, compare, sparql, export, over the samples' store."""
 
 from __future__ import annotations
 
@@ -9,19 +9,14 @@ import pytest
 from rdflib import Dataset, Graph
 from typer.testing import CliRunner
 
-from search_api.cli import app
-from tests.conftest import SAMPLES
+from kg.cli import app
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("home")
-    result = runner.invoke(app, ["ingest", str(SAMPLES), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    assert "5 files: 5 new, 0 updated, 0 unchanged, 0 errors" in result.stdout
-    return path
+def home(samples_store_dir: Path) -> Path:
+    return samples_store_dir
 
 
 def _json(args: list[str]) -> object:
@@ -121,16 +116,6 @@ def test_export_view_and_unknown_view(home: Path, tmp_path: Path) -> None:
     assert ok.exit_code == 0 and out.stat().st_size > 1000
     bad = runner.invoke(app, ["export", "--format", "gexf", "--view", "nope", "-o", str(out), "--store", str(home)])
     assert bad.exit_code == 2
-
-
-def test_ingest_reports_bad_files_and_keeps_the_store(home: Path, tmp_path: Path) -> None:
-    (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "blob.pdf").write_bytes(b"\x00\x01garbage")
-    result = runner.invoke(app, ["ingest", str(tmp_path), "--store", str(home)])
-    assert result.exit_code == 1
-    assert len(result.stderr.strip().splitlines()) == 2
-    still = _json(["cites", "NĐ 107/2020", "--store", str(home), "--format", "json"])
-    assert len(still) == 3  # type: ignore[arg-type]
 
 
 def test_commands_on_a_missing_store_fail_clearly(tmp_path: Path) -> None:

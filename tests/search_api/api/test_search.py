@@ -1,0 +1,27 @@
+"""/search over the samples (HashingEmbedder): filters, and document numbers answered from the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.helpers import VINH_LONG_PLAN
+
+
+def test_search_with_filters(client: TestClient) -> None:
+    body = client.get("/search", params={"q": "cải cách thủ tục hành chính", "k": 5}).json()
+    assert body["mode"] == "fused" and 0 < len(body["hits"]) <= 5
+    hit = body["hits"][0]
+    assert {"source", "document", "document_id", "text", "start", "end", "score"} <= hit.keys()
+    assert client.get(f"/documents/{hit['document_id']}").status_code == 200
+    only = client.get("/search", params={"q": "cai cach hanh chinh", "province": "Vĩnh Long", "mode": "bm25"}).json()
+    assert only["hits"] and all(h["source"].endswith(VINH_LONG_PLAN) for h in only["hits"])
+    years = client.get("/search", params={"q": "kế hoạch", "year_from": 2023, "year_to": 2023}).json()
+    assert all(h["year"] == 2023 for h in years["hits"])
+
+
+def test_search_by_document_number_answers_from_the_graph(client: TestClient) -> None:
+    hits = client.get("/search", params={"q": "NĐ 107/2020", "k": 10}).json()["hits"]
+    assert hits[0]["why"] == "graph"
+    assert {Path(h["source"]).name[:3] for h in hits if h["why"] == "graph"} == {"000", "002", "004"}
