@@ -1,4 +1,9 @@
-"""Response models: the API's contract, with Vietnamese examples for the OpenAPI document."""
+"""Response models: the API's contract, with Vietnamese examples for the OpenAPI document.
+
+One module past the usual ~400 lines on purpose: like `ingest/records.py` for extraction, the contract reads in
+one place, and the pieces several resources share (the document summary and its example, citations, tasks)
+are written once. It holds declarations only, no logic.
+"""
 
 from __future__ import annotations
 
