@@ -342,3 +342,52 @@ def test_source_offset_and_clamping() -> None:
     assert norm.source_span(-5, 999) == (2, 15)
     assert norm.source_span(4, 2) == (norm.source_offset(4), norm.source_offset(4))
     assert source[slice(*norm.source_span(7, 12))] == "Luật."
+
+
+# --- wraps of converted web pages ---------------------------------------------------------------
+
+_WRAPPED_PAGE = """**I. MỤC
+ĐÍCH, YÊU CẦU**
+
+- Khuyến khích ứng dụng, đổi
+mới và chuyển giao công nghệ.
+Trên cơ sở đó nâng cao năng suất.
+
+**1. Sở
+Khoa học và Công nghệ**
+
+- Là cơ quan thường trực, chủ
+trì tham mưu Ủy ban nhân dân Tỉnh.
+
+**2. Sở Tài chính**
+
+Sở Tài chính tham mưu bố trí kinh phí
+Hằng năm cho các đơn vị.
+"""
+
+
+def test_soft_wrapped_paragraphs_are_joined() -> None:
+    assert normalize(_WRAPPED_PAGE).text.split("\n") == [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "- Khuyến khích ứng dụng, đổi mới và chuyển giao công nghệ. Trên cơ sở đó nâng cao năng suất.",
+        "1. Sở Khoa học và Công nghệ",
+        "- Là cơ quan thường trực, chủ trì tham mưu Ủy ban nhân dân Tỉnh.",
+        "2. Sở Tài chính",
+        "Sở Tài chính tham mưu bố trí kinh phí Hằng năm cho các đơn vị.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("**2. Sở\nKhoa học và Công nghệ**\n- Chủ trì", "2. Sở Khoa học và Công nghệ\n- Chủ trì"),  # no blank lines
+        ("**KẾ HOẠCH**\nThực hiện năm 2024", "KẾ HOẠCH\nThực hiện năm 2024"),  # an emphasis edge is a break
+        # Paragraphs one line each between blank lines: a break inside a block is meant.
+        (
+            "PHỤ LỤC I\nNHIỆM VỤ\n(Kèm theo Kế hoạch)" + "\n\nMột câu." * 8,
+            "PHỤ LỤC I\nNHIỆM VỤ\n(Kèm theo Kế hoạch)" + "\nMột câu." * 8,
+        ),
+    ],
+)
+def test_wrap_decisions(source: str, expected: str) -> None:
+    assert normalize(source).text == expected
