@@ -24,12 +24,16 @@ Edit = tuple[int, int, str]
 
 _BAR = "|"
 # A row number as the first cell of a row: "1", "1.2", "II", "a", "a)", "(3)".
-_ROW_NUMBER = re.compile(r"\(?(?:[IVXLC]{1,6}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])[.)]?\)?")
+_ROW_NUMBER = re.compile(r"\(?(?:(?:[IVXLC]{1,6}|\d{1,3})(?:\.\d{1,3}){0,3}|[a-zđ])[.)]?\)?")
 _RULE = re.compile(r"[-_=*.\s]*")  # "--------" under a header cell
 _PIPE_ROW = re.compile(r"\|?[^|\n]*(?:\|[^|\n]*)+\|?")
 _PIPE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 # A cell longer than this is body text between two tables, not a cell: the table ends before it.
 _CELL_MAX_LINES = 80
+# Text that is never a cell: an appendix caption between the signature block and the appendix table.
+_CAPTION = re.compile(r"(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu)(?!\w)")
+# The signature block's row: recipients ("Nơi nhận") and the signature, nothing after them.
+_RECIPIENTS = re.compile(r"Nơi nhận\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,7 @@ def _gaps(lines: list[_Line], first_bar: int) -> tuple[list[_Gap], list[int]]:
             gaps.append(_Gap(current))
             bars.append(i)
             current = []
-        elif not line.text or len(current) >= _CELL_MAX_LINES:
+        elif not line.text or len(current) >= _CELL_MAX_LINES or (not current and _CAPTION.match(line.text)):
             break
         else:
             current.append(line)
@@ -115,6 +119,8 @@ def _rows(gaps: list[_Gap]) -> tuple[list[list[_Gap]], int]:
     while k < len(gaps) and gaps[k].lines:
         first.append(gaps[k])
         k += 1
+        if len(first) == 2 and _RECIPIENTS.match(first[0].lines[0].text):
+            return [first], k
     rows = [first]
     if k >= len(gaps):
         return rows, k
@@ -128,9 +134,13 @@ def _rows(gaps: list[_Gap]) -> tuple[list[list[_Gap]], int]:
             # A one-cell title row over the real header: the next row sets the width.
             width = 0
         if width and len(row) == width:
-            if gap.lines:  # content where the next row should open: the table ended at the last bar
-                rows.append(row)
+            if gap.lines and not (numbered and _is_row_number(gap)):
+                rows.append(row)  # content where the next row should open: the table ended at the last bar
                 return rows, k
+            if gap.lines:  # a row number right after a full row: a row boundary lost in conversion
+                rows.append(row)
+                row = []
+                continue
             rows.append(row)
             row = []
             k += 1

@@ -165,3 +165,32 @@ def test_no_edits_without_bars() -> None:
 def test_table_ends_at_a_blank_line() -> None:
     source = "|\nA\n|\nB\n|\n\n1. Sở Nội vụ\n"
     assert normalize(source).text == "A\tB\n1. Sở Nội vụ"
+
+
+def test_appendix_caption_between_signature_and_table_is_not_a_cell() -> None:
+    source = (
+        "|\nNơi nhận:\n- Như Điều 3;\n|\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nNguyễn Văn A\n|\n"
+        "PHỤ LỤC II\nDANH MỤC NHIỆM VỤ\n|\nTT\n|\nNhiệm vụ\n|\nCơ quan chủ trì\n|\n|\n"
+        "1\n|\nXây dựng Luật\n|\nBộ Công an\n|\n"
+    )
+    assert normalize(source).text.split("\n") == [
+        "Nơi nhận: - Như Điều 3;\tKT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Nguyễn Văn A",
+        "PHỤ LỤC II",
+        "DANH MỤC NHIỆM VỤ",
+        "TT\tNhiệm vụ\tCơ quan chủ trì",
+        "1\tXây dựng Luật\tBộ Công an",
+    ]
+
+
+def test_merged_group_rows_and_a_lost_row_boundary() -> None:
+    source = (
+        "|\nTT\n|\nNhiệm vụ\n|\nChủ trì\n|\n|\nIII\n|\nỨng dụng\n|\n|\nIII.1\n|\nNhóm nền tảng\n|\n|\n"
+        "1\n|\nTriển khai Cổng\n|\nVăn phòng Chính phủ\n|\n2\n|\nXây dựng\n|\nBộ Công an\n|\n"
+    )
+    assert normalize(source).text.split("\n") == [
+        "TT\tNhiệm vụ\tChủ trì",
+        "III\tỨng dụng\t",
+        "III.1\tNhóm nền tảng\t",
+        "1\tTriển khai Cổng\tVăn phòng Chính phủ",
+        "2\tXây dựng\tBộ Công an",
+    ]
