@@ -160,6 +160,12 @@ def _char_edits(text: str, hints: _Hints) -> list[Edit]:
     return edits
 
 
+def _closes_after_space(text: str, opener: tuple[int, int], a: int, b: int) -> bool:
+    """A run after a space closes the open span of the same length on the same line (a short span)."""
+    oa, ob = opener
+    return ob - oa == b - a and a - ob <= 80 and "\n" not in text[ob:a]
+
+
 def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
     """Delete paired emphasis markers; a run that closes one span and opens the next is a break.
 
@@ -168,10 +174,12 @@ def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
     """
     edits: list[Edit] = []
     openers: list[tuple[int, int]] = []
+    stray: list[tuple[int, int]] = []
     n = len(text)
     for m in _STARS.finditer(text):
         a, b = m.span()
         if text[a] != "*":  # a blank line or a table cell ends every open span
+            stray.extend(openers)
             openers.clear()
             continue
         before = text[a - 1] if a else " "
@@ -190,10 +198,19 @@ def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
             if reopens and b - a >= 2:
                 openers.append((b, b))  # the run both closed and opened: its edit covers both
             continue
+        if before.isspace() and openers and _closes_after_space(text, openers[-1], a, b):
+            oa, ob = openers.pop()  # "**2. **Ưu tiên", "**1. Sở Nội vụ **(…)": the space slipped inside the span
+            edits.extend(((oa, ob, ""), (a, b, "")))
+            continue
         if not after.isspace():
             openers.append((a, b))
             if a and text[a - 1] == "\n":
                 hints.edges.add(a - 1)
+        elif b - a >= 2:
+            stray.append((a, b))
+    for a, b in stray + openers:
+        if b - a >= 2:  # a run of two or more stars left unpaired is a marker, never text
+            edits.append((a, b, ""))
     for m in _UNDERSCORES.finditer(text):
         edits.append((m.start(), m.start() + 2, ""))
         edits.append((m.end() - 2, m.end(), ""))

@@ -141,7 +141,10 @@ def test_entity_offsets_cover_the_entity() -> None:
         ("5\t5*80% = 4\t4*60% = 3", "5\t5*80% = 4\t4*60% = 3"),
         ("Số: ____/KH-UBND", "Số: ____/KH-UBND"),
         ("#1 ưu tiên", "#1 ưu tiên"),
-        ("**Mở không đóng.\n\nĐoạn khác**", "**Mở không đóng.\nĐoạn khác**"),
+        ("**Mở không đóng.\n\nĐoạn khác**", "Mở không đóng.\nĐoạn khác"),  # unpaired runs are markers too
+        ("**2. **Ưu tiên bố trí", "2. Ưu tiên bố trí"),  # the closing run after a space
+        ("**1. Sở Nội vụ **(thường trực):", "1. Sở Nội vụ (thường trực):"),
+        ("** II**\tHỖ TRỢ", "II\tHỖ TRỢ"),
     ],
 )
 def test_markdown(source: str, expected: str) -> None:
