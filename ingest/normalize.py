@@ -229,6 +229,8 @@ _TERMINAL = frozenset(".;:!?")
 _JOINING_END = frozenset(",-(/")
 # Words after which a number follows ("ngày \n13/01/2023", "Nghị định số \n33/2023/NĐ-CP").
 _NUMBER_BEFORE = re.compile(r"(?:^|[ (])(?:số|ngày|tháng|năm|đoạn|điều|Điều|khoản|Khoản|điểm|Điểm|mục|Mục|Quý|quý)$")
+# A structural word whose number went to the next line ("Điều⏎15. Trách nhiệm …").
+_ARTICLE_WORD = re.compile(r"(?:^|[ (])(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|khoản|Khoản|điểm|Điểm)$")
 # The start of a new paragraph: bullet, numbered/lettered/roman item, article/chapter, preamble cues.
 _ITEM = re.compile(
     r"(?:[-+•·●▪*][ ]"
@@ -283,6 +285,8 @@ def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
         return False
     p, n = prev.text, nxt.text
     last = p[-1]
+    if n[0].isdigit() and _ARTICLE_WORD.search(p):  # "Điều⏎15. Trách nhiệm …": the number is not an item
+        return True
     if last in _TERMINAL or _ITEM.match(n):
         return False
     if _is_caps(n):
@@ -408,8 +412,10 @@ def _joins_in_block(
     text: str, starts: array[int], hints: _Hints, prev: _Line, nxt: _Line, width: int, *, paragraph: bool
 ) -> bool:
     """Whether a break with no blank line before `nxt` is a wrap inside one paragraph."""
-    if prev.table or nxt.table or _ITEM.match(nxt.text):
+    if prev.table or nxt.table:
         return False
+    if _ITEM.match(nxt.text):
+        return nxt.text[0].isdigit() and _ARTICLE_WORD.search(prev.text) is not None
     if text.startswith("  ", prev.end) or text[prev.end - 1] == "\\":  # a Markdown hard line break
         return _joins(prev, nxt, width)
     breaks = [starts[q] for q in range(prev.end, nxt.start) if text[q] == "\n"]

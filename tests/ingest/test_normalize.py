@@ -385,6 +385,8 @@ def test_soft_wrapped_paragraphs_are_joined() -> None:
     [
         ("**2. Sở\nKhoa học và Công nghệ**\n- Chủ trì", "2. Sở Khoa học và Công nghệ\n- Chủ trì"),  # no blank lines
         ("**KẾ HOẠCH**\nThực hiện năm 2024", "KẾ HOẠCH\nThực hiện năm 2024"),  # an emphasis edge is a break
+        ("**Điều\n15. Trách nhiệm của Công an**\n1. Giám sát", "Điều 15. Trách nhiệm của Công an\n1. Giám sát"),
+        ("kinh phí theo quy định năm\n\n6. Xây dựng", "kinh phí theo quy định năm\n6. Xây dựng"),
         # Paragraphs one line each between blank lines: a break inside a block is meant.
         (
             "PHỤ LỤC I\nNHIỆM VỤ\n(Kèm theo Kế hoạch)" + "\n\nMột câu." * 8,
