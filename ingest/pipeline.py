@@ -49,7 +49,7 @@ def extract_text(source_text: str, *, source: str) -> Extraction:
         text, tables=tables, sections=sections, resolver=resolver, citations=citations, year=meta.year_covered
     )
     targets = find_targets(text, sections=sections, tasks=tasks)
-    units = resolver.units(text)
+    units = resolver.units(text, used={ref.id for task in tasks for ref in (*task.lead, *task.cooperate)})
     anomalies = find_anomalies(meta, citations, tasks)
     return Extraction(
         source=source,

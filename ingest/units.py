@@ -129,21 +129,24 @@ _MEMBER = (
     r"(?:cơ quan(?: chuyên môn| hành chính nhà nước| hành chính| nhà nước| Trung ương)?"
     rf"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|(?:phòng|Phòng(?! [{_UPPER}]))(?: chuyên môn| chức năng)?|ban"
     r"|ngành(?: chức năng)?|sở"
-    r"|địa phương|bộ|tổ chức|doanh nghiệp|huyện|thị xã|thành phố|xã|phường|thị trấn)"
+    r"|địa phương|bộ|tổ chức(?: chính trị - xã hội| chính trị-xã hội| thành viên| đoàn thể)?|doanh nghiệp|đoàn thể|hội"
+    rf"|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu|(?:Sở|Bộ|Ban|Ngành|Cơ quan|Đơn vị)(?! [{_UPPER}]))"
 )
 _TAIL = (
-    r"(?: (?:có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao|được phân công)"
+    r"(?: (?:khác có liên quan|khác liên quan|có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao"
+    r"|được phân công|khác)"
     r"| (?:thuộc, trực thuộc|trực thuộc|thuộc)(?: (?:Sở|Văn phòng(?: (?:UBND|Ủy ban nhân dân) tỉnh)?"
     r"|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thị xã|huyện)))?"
-    r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện)| Trung ương| trung ương| đặt tại tỉnh"
+    r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện|thành phố|Thành phố)| Trung ương| trung ương"
+    r"| đặt tại tỉnh"
     r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
 )
-_LEVEL_WORD = r"(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)"
+_LEVEL_WORD = r"(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"
 _LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
 _GROUP_RE = (
     rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và | |/){_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
     rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?: \((?:UBND|HĐND)\))?"
-    rf" (?:các |cấp ){_LEVEL_LIST}(?!\w)"
+    rf" (?:(?:các |cấp ){_LEVEL_LIST}|{_LEVEL_WORD}(?:, | và |, và ){_LEVEL_LIST})(?!\w)"
     r"|(?:các )?(?:Bộ|bộ), (?:ngành|Ngành)(?:, | )?(?:Trung ương|trung ương|TW)?(?!\w)"
     r"|Bộ phận (?:Một cửa|một cửa) (?:các cấp|cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))*)(?!\w)"
     r"|HĐND, UBND(?: các cấp)?(?!\w)|Hội đồng nhân dân, Ủy ban nhân dân(?!\w)"
@@ -243,6 +246,46 @@ _UNNAMED_BODIES = re.compile(
     rf"(?:cơ quan|đơn vị|tổ chức|doanh nghiệp|địa phương)(?!\w)|{_KIND_WORD}(?:, | và | |/){_KIND_WORD}", re.IGNORECASE
 )
 _ABBR_DEFINITION = re.compile(r" \((?:UBND|HĐND)\)")
+# What a unit's name opens with: posts and "các", then an organisation's head noun (diacritics kept, so "Bố trí" is
+# not "Bộ" and "Ban hành", "Báo cáo", "Bộ tiêu chí" are not bodies). Shared with `ingest.assignments`.
+UNIT_POSTS = r"tất cả|toàn thể|các|thủ trưởng|giám đốc|chủ tịch|trưởng|lãnh đạo|người đứng đầu|chánh|phó|thường trực"
+UNIT_HEADS = (
+    r"sở|ubnd|ủy ban|văn phòng|ban(?! hành)|phòng(?!,| chống| ngừa)|trung tâm|thanh tra|đài|báo(?! cáo)|công an"
+    r"|bộ(?! (?:tiêu|chỉ|câu|công cụ|hồ sơ|phận(?! một))\b)|bộ phận|cục|chi cục|tổng cục|hội đồng|hđnd|kho bạc"
+    r"|cơ quan|đơn vị|ngành|đoàn(?! kiểm| công tác| thanh)|liên đoàn|liên hiệp|hiệp hội|hội(?! nghị| thảo| thi| chợ)"
+    r"|mặt trận|ủy ban mặt trận|ubmttq|mttq|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|viện|trường(?! hợp)|bệnh viện|ngân hàng"
+    r"|bảo hiểm|tòa án|bộ chỉ huy|bộ đội|doanh nghiệp|địa phương|tổ chức|chính phủ|thủ tướng|quốc hội|tập đoàn"
+    r"|tổng công ty|công ty|quỹ|hợp tác xã|lực lượng|cổng thông tin|cảnh sát|chi nhánh|học viện|đại học|thông tấn xã"
+    r"|kiểm toán|tổ công tác|tổ giúp việc|tỉnh|thành phố|xã|phường|hải quan|chi cục hải quan|ủy ban nhân dân|hđnd"
+)
+_OPENS_NAME = re.compile(rf"(?:(?:{UNIT_POSTS})\s+)*(?:{UNIT_HEADS})(?!\w)", re.IGNORECASE)
+# Heads of two words whose second word is lower case ("Công an tỉnh", "Bảo hiểm xã hội", "Trung tâm phục vụ …").
+_COMPOUND_HEAD = re.compile(
+    r"(?:Trung tâm|Bảo hiểm|Kho bạc|Công an|Bộ đội|Liên hiệp|Liên đoàn|Hiệp hội|Hội đồng|Mặt trận|Ngân hàng|Tòa án"
+    r"|Học viện|Đại học|Bệnh viện|Tổng cục|Chi cục|Tổng công ty|Công ty|Hợp tác xã|Lực lượng|Cổng thông tin"
+    r"|Thông tấn xã|Tập đoàn|Ban Chỉ đạo|Ban chỉ đạo|Ban Quản lý|Ban quản lý|Tổ công tác|Cảnh sát|Chi nhánh"
+    r"|Hải quan|Viện kiểm sát|Ủy ban|Văn phòng|Thanh tra|Cục)(?!\w)"
+)
+
+
+_AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
+
+
+def _name_like(text: str) -> bool:
+    """Whether text the lexicon does not know reads as an organisation's name: capitalised words after a head noun.
+
+    "Hiệp hội Doanh nghiệp", "Công an thành phố", "Liên hiệp các Hội Khoa học và Kỹ thuật" are names; "Tổ chức các
+    hoạt động tập huấn", "khác có liên quan", "với các tiêu chuẩn" are not.
+    """
+    words = text.split()
+    if not words or not words[0][:1].isupper() or len(words) > 14 or (len(words) > 1 and text.isupper()):
+        return False  # a heading in capitals ("TỔ CHỨC THỰC HIỆN") is no name the lexicon does not know
+    if len(words) == 1:
+        return _OPENS_NAME.fullmatch(text) is not None
+    if _COMPOUND_HEAD.match(text) or _AT_LEVEL.search(text):
+        return True
+    second = words[2] if words[1] in ("các", "và") and len(words) > 2 else words[1]
+    return second[:1].isupper() or second.isupper()
 # Words of a clause, never of an organisation's name ("nhiệm vụ theo Mục III", "sau đây gọi chung là").
 _CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này)(?!\w)", re.IGNORECASE)
 
@@ -302,6 +345,7 @@ class UnitResolver:
         self.province_scope = ".".join(parts[:2])
         self.district_scope = meta.scope if len(parts) > 2 else None
         self._acc: dict[str, _Acc] = {}
+        self._seen: dict[str, tuple[_Resolved, dict[str, None]]] = {}
         self._cache: dict[tuple[str, str, bool], _Resolved | None] = {}
         self._abbr: dict[str, str] = {}
         self._abbr_re: re.Pattern[str] | None = None
@@ -318,27 +362,45 @@ class UnitResolver:
 
     # -- public API -------------------------------------------------------------------------------------------
 
-    def resolve(self, cell_text: str, offset: int = 0) -> tuple[AgentRef, ...]:
-        """Agents of a responsibility cell ("Văn phòng UBND tỉnh; Sở Nội vụ", "Phòng Ngoại vụ và các đơn vị …")."""
+    def resolve(self, cell_text: str) -> tuple[AgentRef, ...]:
+        """Agents of a responsibility cell or phrase ("Văn phòng UBND tỉnh; Sở Nội vụ", "Phòng Ngoại vụ và các …").
+
+        Pieces the lexicon knows and the rest of the cell, split at separators, are first glued back where they are
+        one name ("Ban Quản lý" + "khu Kinh tế", "Liên hiệp các Hội Khoa học" và "Kỹ thuật", a group + "khác có liên
+        quan"); an unknown piece counts only when it reads as a name. Nothing is recorded as a mention here: the
+        text may be a probe; `units()` finds the mentions of the units that were used.
+        """
+        hits = self._scan(cell_text, 0, cell=True)
+        pieces = [_Piece(start, start + len(written), res) for start, res, written in hits]
+        covered = [(p.start, p.end) for p in pieces]
+        pieces += [
+            _Piece(start, start + len(piece), None)
+            for start, piece in _uncovered(cell_text, covered)
+            if any(c.isalnum() for c in piece)
+        ]
         refs: list[AgentRef] = []
-        covered: list[tuple[int, int]] = []
-        for start, res, written in self._scan(cell_text, 0, cell=True):
-            covered.append((start, start + len(written)))
-            self._record(res, written, offset + start)
+        for piece in _glued(cell_text, sorted(pieces, key=lambda p: p.start)):
+            written = cell_text[piece.start : piece.end]
+            res = piece.res or (self._compound(written) if piece.glued else self._fallback(written))
+            if res is None:
+                continue
+            self._seen.setdefault(res.id, (res, {}))[1].setdefault(collapse(written), None)
             refs.append(AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written))
-        for start, piece in _uncovered(cell_text, covered):
-            other = self._fallback(piece)
-            if other is not None:
-                self._record(other, piece, offset + start)
-                refs.append(AgentRef(id=other.id, name=other.name, is_group=other.is_group, text=piece))
-        refs.sort(key=lambda r: cell_text.find(r.text))
         seen: set[str] = set()
         return tuple(r for r in refs if not (r.id in seen or seen.add(r.id)))  # type: ignore[func-returns-value]
 
-    def units(self, text: str) -> tuple[Unit, ...]:
-        """Every organisation and group named in `text`, plus those resolved from cells so far."""
+    def units(self, text: str, used: Iterable[str] = ()) -> tuple[Unit, ...]:
+        """Every organisation and group named in `text`, and those of `used` ids that cells and phrases resolved."""
         for start, res, written in self._scan(text, 0):
             self._record(res, written, start)
+        for unit_id in used:
+            if unit_id in self._acc or unit_id not in self._seen:
+                continue
+            res, variants = self._seen[unit_id]
+            for variant in variants:
+                for m in re.finditer(re.escape(variant), text):
+                    self._record(res, variant, m.start())
+            self._acc.setdefault(unit_id, _Acc(res)).variants.update(variants)
         out = []
         for acc in self._acc.values():
             r = acc.resolved
@@ -572,6 +634,13 @@ class UnitResolver:
     def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
         return _Resolved(f"group/{scope}/{slug(name)}", name, scope, True, kind)
 
+    def _compound(self, written: str) -> _Resolved | None:
+        """A name made of several pieces: a group with its tail ("các bộ, ngành … khác có liên quan") or an org."""
+        text = _POST.sub("", collapse(new_tones(written)))
+        if _GROUP_HEAD.match(text):
+            return self._group(text, cell=True)
+        return self._org(_cap_first(text), "org", _PROVINCE, None) if _name_like(text) else None
+
     def _fallback(self, piece: str) -> _Resolved | None:
         """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
         text = collapse(new_tones(piece))
@@ -589,8 +658,8 @@ class UnitResolver:
             return self._org(f"Sở {code}", "so", _PROVINCE, None)
         if _NAMELESS.fullmatch(text):  # "Ban", "Phường", "tỉnh Sóc Trăng" name nothing; "đơn vị" is a group
             return self._group(text, cell=True) if _UNNAMED_BODIES.match(text) else None
-        if _CLAUSE_WORD.search(text):
-            return None  # "nhiệm vụ theo Mục III …", "sau đây gọi chung là": a clause, not a name
+        if _CLAUSE_WORD.search(text) or not _name_like(text):
+            return None  # "nhiệm vụ theo Mục III …", "Tổ chức các hoạt động …", "khác có liên quan": not a name
         return self._org(_cap_first(text), "org", _PROVINCE, None)
 
     def _record(self, res: _Resolved, written: str, start: int) -> None:
@@ -599,6 +668,38 @@ class UnitResolver:
             acc = self._acc[res.id] = _Acc(res)
         acc.variants.setdefault(collapse(written), None)
         acc.mentions.setdefault((start, start + len(written)), UnitMention(start, start + len(written), written))
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A span of a cell: a lexicon hit (`res`) or text the lexicon does not know (`res` None)."""
+
+    start: int
+    end: int
+    res: _Resolved | None
+    glued: bool = False  # several pieces put back together into one name
+
+
+_APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
+
+
+def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
+    """Pieces of one name put back together: only spaces between them, or a separator before a piece that does not
+    open a name of its own ("Liên hiệp các Hội Khoa học và Kỹ thuật", "Báo và Phát thanh, Truyền hình Cần Thơ")."""
+    out: list[_Piece] = []
+    for piece in pieces:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end : piece.start]
+            written = text[piece.start : piece.end]
+            tail = piece.res is None and not _OPENS_NAME.match(written)
+            # a post ("Giám đốc") is dropped, a clause ("nhiệm vụ theo Mục III") is no part of a name
+            kept_apart = any(p.res is None and _APART.search(text[p.start : p.end]) for p in (prev, piece))
+            if not kept_apart and (not gap.strip() or (gap.strip() in (",", "và", "-", "&") and tail)):
+                out[-1] = _Piece(prev.start, piece.end, None, glued=True)
+                continue
+        out.append(piece)
+    return out
 
 
 def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:

@@ -109,11 +109,12 @@ def test_truncated_cell_is_repaired() -> None:
 
 def test_resolved_cells_appear_in_units_with_offsets() -> None:
     resolver = UnitResolver(VINH_LONG)
-    text = "x\tSở Y tế\tCác cơ quan, đơn vị"
-    resolver.resolve("Sở Y tế", offset=2)
-    units = {u.id: u for u in resolver.units(text)}
-    mention = units["vn.vinh-long/so-y-te"].mentions[0]
-    assert text[mention.start : mention.end] == "Sở Y tế"
+    text = "x\tBưu điện tỉnh\tCác cơ quan, đơn vị"
+    (ref,) = resolver.resolve("Bưu điện tỉnh")
+    units = {u.id: u for u in resolver.units(text, used=[ref.id])}
+    assert "vn.vinh-long/buu-dien-tinh" in units
+    mention = units["vn.vinh-long/buu-dien-tinh"].mentions[0]
+    assert text[mention.start : mention.end] == "Bưu điện tỉnh"
     assert units["group/vn.vinh-long/cac-co-quan-don-vi"].is_group
 
 
