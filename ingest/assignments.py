@@ -86,6 +86,7 @@ _LEAD_IN = re.compile(
     r"(?:Trong|Căn cứ|Sau khi|Trên cơ sở|Đối với|Để|Hằng năm|Hàng năm|Định kỳ|Từ|Khi|Ngoài ra|Đồng thời|Theo"
     r"|Thực hiện|Tiếp tục)(?!\w)[^.;:]{0,160}?,\s+"
 )
+_CUE_INITIALS = frozenset("gđdytnpv")  # first letters of the cues below: a cheap test before folding
 _SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|de nghi|yeu cau)\s+")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.
 _INTRO_ROLE = re.compile(
@@ -109,6 +110,7 @@ _CONDITIONAL = re.compile(
     r"^(?:trong qua trinh (?:to chuc |trien khai )?(?:thuc hien|trien khai)|neu co|truong hop (?:co )?(?:kho khan"
     r"|vuong mac|phat sinh))[^.]{0,80}(?:kho khan|vuong mac|phat sinh)"
 )
+_CONDITIONAL_OPENINGS = ("trong quá", "nếu có", "trường hợp")
 _NON_TASK_SECTION = re.compile(
     r"^(?:muc dich|yeu cau|muc tieu|quan diem|nguyen tac|pham vi|doi tuong|giai thich|can cu|tinh hinh|ket qua"
     r"|danh gia|thuc trang|chi tieu|dinh huong|noi dung phoi hop chung|hinh thuc phoi hop|noi nhan)"
@@ -171,7 +173,8 @@ def units_at(text: str, start: int, resolver: Resolver, *, subject: bool = True)
     As a subject, a group must name its members with a determiner ("các sở, ban, ngành"): bare "Tổ chức …",
     "Đơn vị …" open a duty; after "phối hợp với" any group is a partner.
     """
-    if not _UNIT_START.match(new_tones(text[start : start + 60]).lower()):
+    head = text[start : start + 60].lower()
+    if not _UNIT_START.match(new_tones(head) if "uỷ" in head else head):
         return None
     end = _verb_at(text, start)
     phrase = re.sub(r"\s*\([^)]*\)?\s*$", "", text[start:end]).strip(" ,")
@@ -212,7 +215,9 @@ def _cooperating(body: str, resolver: Resolver) -> Refs:
 
 
 def _strip_cue(text: str, cue: re.Pattern[str]) -> int:
-    m = cue.match(fold(text))
+    if text[:1].lower() not in _CUE_INITIALS:
+        return 0
+    m = cue.match(fold(text[:40]))
     return m.end() if m else 0
 
 
@@ -224,7 +229,7 @@ def heading_units(node: Node, resolver: Resolver) -> tuple[Refs, Refs] | None:
     if hit is None:
         return None
     refs, end = hit
-    rest = fold(text[end:]).strip()
+    rest = fold(text[end:]).strip() if len(text) - end < 400 else fold(text[end : end + 200])
     if _INTRO_ROLE.match(rest) or (rest.endswith(":") and (at or node.children)):
         return refs, _cooperating(text[end:], resolver)
     return None
@@ -242,7 +247,7 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
         if hit is None:
             continue
         refs, end = hit
-        rest = fold(text[end:])
+        rest = fold(text[end : end + 200])
         if not rest.strip() or (rest.lstrip().startswith((":", ";", ".")) and not at):
             continue
         if _NOT_DUTY.match(rest):
@@ -287,7 +292,7 @@ def _walk(node: Node, text: str, resolver: Resolver, *, excluded: bool) -> Itera
         return
     if node.kind == "closer":
         return
-    excluded = excluded or bool(node.children and _NON_TASK_SECTION.match(fold(node.text)))
+    excluded = excluded or bool(node.children and _NON_TASK_SECTION.match(fold(node.text[:60])))
     if not node.children or (_is_details(node) and sentence_units(node.text, resolver) is not None):
         if not excluded:  # a paragraph, or an assigning item whose sub-items detail it: its sentences
             yield from _sentences(node, text, resolver, node.stop)
@@ -320,8 +325,7 @@ def _is_details(node: Node) -> bool:
 
 
 def _is_closing(node: Node) -> bool:
-    folded = fold(node.text)
-    return bool(_CLOSING.search(folded) or _CONDITIONAL.match(folded))
+    return _is_closing_text(node.text)
 
 
 def _owned(owner: Node, text: str, resolver: Resolver, lead: Refs, coop: Refs) -> Iterator[Assignment]:
@@ -394,7 +398,7 @@ def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator
     for k, cut in enumerate(cuts):
         sentence = body[cut : cuts[k + 1] if k + 1 < len(cuts) else len(body)]
         hit = sentence_units(sentence, resolver)
-        if hit is None or _is_closing_text(sentence):
+        if hit is None or _is_closing_text(sentence):  # the closing check only where an actor was found
             continue
         lead, coop, _ = hit
         if current is not None:
@@ -412,15 +416,16 @@ def _assignment(text: str, node: Node, current: tuple[int, Refs, Refs], end: int
 
 
 def _is_closing_text(sentence: str) -> bool:
-    folded = fold(sentence)
-    return bool(_CLOSING.search(folded) or _CONDITIONAL.match(folded))
+    if sentence[:12].lower().startswith(_CONDITIONAL_OPENINGS) and _CONDITIONAL.match(fold(sentence[:200])):
+        return True
+    return ("thi hành" in sentence or "nhiệm" in sentence) and _CLOSING.search(fold(sentence)) is not None
 
 
 # --- labelled blocks -----------------------------------------------------------------------------------------
 
 
 def _label(node: Node) -> str | None:
-    m = _LABELLED.match(fold(node.text))
+    m = _LABELLED.match(fold(node.text[:60])) if ":" in node.text[:60] else None
     return m.lastgroup if m else None
 
 

@@ -72,20 +72,26 @@ class Node:
             node = node.parent
 
 
+# All markers in one pattern (alternatives in the order above: the first that matches wins, as in a loop).
+_ANY_MARKER = re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern, _ in _MARKERS))
+_RANKS = {kind: rank for kind, _, rank in _MARKERS}
+
+
 def marker(line: str) -> tuple[str, str, float] | None:
     """(kind, label, rank) of a paragraph's leading marker, or None."""
-    for kind, pattern, rank in _MARKERS:
-        m = pattern.match(line)
-        if m:
-            if kind == "dotted":  # "1.1." one level under "1.", "1.1.1." two
-                rank = 3 + len(re.findall(r"\d+|[IVXLC]+", m.group()))
-            return kind, m.group(), rank
-    return None
+    m = _ANY_MARKER.match(line)
+    if m is None:
+        return None
+    kind = m.lastgroup or ""
+    rank = _RANKS[kind]
+    if kind == "dotted":  # "1.1." one level under "1.", "1.1.1." two
+        rank = 3 + len(re.findall(r"\d+|[IVXLC]+", m.group()))
+    return kind, m.group(), rank
 
 
 def _is_caps(text: str) -> bool:
-    letters = [c for c in text[:80] if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    head = text[:80]
+    return head.isupper() and len(head) >= 4
 
 
 def outline(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Node]:

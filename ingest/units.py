@@ -346,6 +346,7 @@ class UnitResolver:
         self.district_scope = meta.scope if len(parts) > 2 else None
         self._acc: dict[str, _Acc] = {}
         self._seen: dict[str, tuple[_Resolved, dict[str, None]]] = {}
+        self._resolved: dict[str, tuple[AgentRef, ...]] = {}
         self._cache: dict[tuple[str, str, bool], _Resolved | None] = {}
         self._abbr: dict[str, str] = {}
         self._abbr_re: re.Pattern[str] | None = None
@@ -370,6 +371,8 @@ class UnitResolver:
         quan"); an unknown piece counts only when it reads as a name. Nothing is recorded as a mention here: the
         text may be a probe; `units()` finds the mentions of the units that were used.
         """
+        if cell_text in self._resolved:
+            return self._resolved[cell_text]
         hits = self._scan(cell_text, 0, cell=True)
         pieces = [_Piece(start, start + len(written), res) for start, res, written in hits]
         covered = [(p.start, p.end) for p in pieces]
@@ -387,7 +390,9 @@ class UnitResolver:
             self._seen.setdefault(res.id, (res, {}))[1].setdefault(collapse(written), None)
             refs.append(AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written))
         seen: set[str] = set()
-        return tuple(r for r in refs if not (r.id in seen or seen.add(r.id)))  # type: ignore[func-returns-value]
+        found = tuple(r for r in refs if not (r.id in seen or seen.add(r.id)))  # type: ignore[func-returns-value]
+        self._resolved[cell_text] = found
+        return found
 
     def units(self, text: str, used: Iterable[str] = ()) -> tuple[Unit, ...]:
         """Every organisation and group named in `text`, and those of `used` ids that cells and phrases resolved."""
