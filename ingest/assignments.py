@@ -393,7 +393,7 @@ def _trimmed(text: str, start: int, end: int) -> int:
 def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator[Assignment]:
     """Assigning sentences of one paragraph (and its detail lines): one task per actor."""
     body = node.text
-    cuts = [0, *(m.start() for m in _SENTENCE_END.finditer(body))]
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(body))]
     current: tuple[int, Refs, Refs] | None = None
     for k, cut in enumerate(cuts):
         sentence = body[cut : cuts[k + 1] if k + 1 < len(cuts) else len(body)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.places import province_slug, scope_for
+from ingest.places import province, province_slug, scope_for
 from ingest.records import AgentRef, DocumentMeta, Unit, UnitMention
 from ingest.vntext import collapse, match_key, new_tones, slug
 
@@ -238,9 +238,8 @@ _KIND_WORD = (
     rf"(?:{_MEMBER}|ủy ban nhân dân|uỷ ban nhân dân|hội đồng nhân dân|ubnd|hđnd|trung tâm|cục|chi cục|văn phòng)"
 )
 _NAMELESS = re.compile(
-    rf"(?:{_KIND_WORD}(?:(?:, | và | |/){_KIND_WORD})*(?: \(\w+\)?)?|{_LEVEL})(?: {_LEVEL})?(?: {_PLACE})?",
-    re.IGNORECASE,
-)
+    rf"(?i:{_KIND_WORD}(?:(?:, | và | |/){_KIND_WORD})*(?: \(\w+\)?)?|{_LEVEL})(?: {_LEVEL})?(?: {_PLACE})?"
+)  # the place part stays case-sensitive: "Sở Nội vụ", "Bộ Tư lệnh Thành phố" are names, not a kind and a place
 # Of those, unnamed bodies that still denote a group: "đơn vị (cung cấp …)", "cơ quan", "ban ngành", "phòng, ban".
 _UNNAMED_BODIES = re.compile(
     rf"(?:cơ quan|đơn vị|tổ chức|doanh nghiệp|địa phương)(?!\w)|{_KIND_WORD}(?:, | và | |/){_KIND_WORD}", re.IGNORECASE
@@ -344,6 +343,8 @@ class UnitResolver:
         parts = meta.scope.split(".")
         self.province_scope = ".".join(parts[:2])
         self.district_scope = meta.scope if len(parts) > 2 else None
+        home = province(meta.province)
+        self.city = home is not None and home.city  # a centrally run city: "thành phố" is the province itself
         self._acc: dict[str, _Acc] = {}
         self._seen: dict[str, tuple[_Resolved, dict[str, None]]] = {}
         self._resolved: dict[str, tuple[AgentRef, ...]] = {}
@@ -499,6 +500,8 @@ class UnitResolver:
         if level in _DISTRICT_LEVELS:
             if place and level == "thành phố" and province_slug(place):
                 return scope_for(place, None)
+            if not place and level == "thành phố" and self.city and self.district_scope is None:
+                return self.province_scope  # "Công an thành phố" in a plan of Cần Thơ: the city's own body
             if place:
                 return scope_for(self.meta.province, f"{level} {place}") if self.meta.province else None
             return self.district_scope
