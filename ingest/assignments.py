@@ -72,11 +72,10 @@ _VERB = re.compile(
     r"|[:;.(]"
 )
 _DETERMINER = re.compile(r"\b(?:cac|nhung|moi)\s+$")  # "các tổ chức …": a noun after a determiner, not a verb
-# A group names its members with a determiner ("các sở, ban, ngành"); bare "Tổ chức", "Đơn vị" open a duty.
-_GROUP_SUBJECT = re.compile(
-    r"(?:cac|tat ca|toan the|moi|nhung|ubnd|uy ban|hdnd|hoi dong|thu truong|chu tich|lanh dao|giam doc"
-    r"|nguoi dung dau)\b|\w+, "
-)
+_NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)")  # "…, tổ chức chính trị - xã hội"
+# A group that opens with a bare "Cơ quan", "Đơn vị", "Tổ chức" is a role or a verb ("Cơ quan, đơn vị lấy ý kiến
+# gửi …", "Tổ chức tập huấn …"), unless it lists its members ("Cơ quan, đơn vị, địa phương …" with a determiner).
+_GROUP_SUBJECT = re.compile(r"(?!(?:co quan|don vi|to chuc|ca nhan)\b)|\w+(?: \w+)?, ")
 _HEADING_CUE = re.compile(
     r"(?:trach nhiem(?: cua| thuc hien)?|nhiem vu(?: cua| cu the cua)?|phan cong(?: nhiem vu)?(?: cho)?"
     r"|giao(?: cho)?|de nghi|yeu cau|noi dung|doi voi|ve phia)\s+"
@@ -104,7 +103,7 @@ _NOT_DUTY = re.compile(
 _CLOSING = re.compile(
     r"chiu trach nhiem (?:thi hanh|to chuc thi hanh|trien khai thuc hien|thuc hien) (?:quyet dinh|chi thi|quy che"
     r"|ke hoach|van ban|thong bao|nghi quyet) nay|can cu quyet dinh (?:nay )?thi hanh"
-    r"|chiu trach nhiem thi hanh\b"
+    r"|chiu trach nhiem thi hanh\b|thong bao (?:de|den)\b[^.]{0,160}\b(?:biet|thuc hien)\b"
 )
 _CONDITIONAL = re.compile(
     r"^(?:trong qua trinh (?:to chuc |trien khai )?(?:thuc hien|trien khai)|neu co|truong hop (?:co )?(?:kho khan"
@@ -162,7 +161,9 @@ def _verb_at(text: str, start: int) -> int:
                 continue
         if depth and m.group() not in (":", ";", "."):
             continue
-        if not text[m.start()].isupper() and not _DETERMINER.search(folded, 0, m.start()):
+        if text[m.start()].isupper() or _DETERMINER.search(folded, 0, m.start()):
+            continue
+        if not _NOUN_AFTER.match(folded, m.start()):
             return m.start()
     return len(window)
 
@@ -230,6 +231,8 @@ def heading_units(node: Node, resolver: Resolver) -> tuple[Refs, Refs] | None:
         return None
     refs, end = hit
     rest = fold(text[end:]).strip() if len(text) - end < 400 else fold(text[end : end + 200])
+    if rest.startswith("dien"):  # "THỦ TƯỚNG CHÍNH PHỦ điện:" opens the addressees of a công điện
+        return None
     if _INTRO_ROLE.match(rest) or (rest.endswith(":") and (at or node.children)):
         return refs, _cooperating(text[end:], resolver)
     return None
@@ -247,7 +250,7 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
         if hit is None:
             continue
         refs, end = hit
-        rest = fold(text[end : end + 200])
+        rest = fold(text[end : end + 400])
         if not rest.strip() or (rest.lstrip().startswith((":", ";", ".")) and not at):
             continue
         if _NOT_DUTY.match(rest):
@@ -418,7 +421,8 @@ def _assignment(text: str, node: Node, current: tuple[int, Refs, Refs], end: int
 def _is_closing_text(sentence: str) -> bool:
     if sentence[:12].lower().startswith(_CONDITIONAL_OPENINGS) and _CONDITIONAL.match(fold(sentence[:200])):
         return True
-    return ("thi hành" in sentence or "nhiệm" in sentence) and _CLOSING.search(fold(sentence)) is not None
+    cues = ("thi hành" in sentence or "nhiệm" in sentence or "thông báo" in sentence)
+    return cues and _CLOSING.search(fold(sentence)) is not None
 
 
 # --- labelled blocks -----------------------------------------------------------------------------------------

@@ -129,7 +129,8 @@ _MEMBER = (
     r"(?:cơ quan(?: chuyên môn| hành chính nhà nước| hành chính| nhà nước| Trung ương)?"
     rf"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|(?:phòng|Phòng(?! [{_UPPER}]))(?: chuyên môn| chức năng)?|ban"
     r"|ngành(?: chức năng)?|sở"
-    r"|địa phương|bộ|tổ chức(?: chính trị - xã hội| chính trị-xã hội| thành viên| đoàn thể)?|doanh nghiệp|đoàn thể|hội"
+    r"|địa phương|bộ|tổ chức(?: chính trị - xã hội| chính trị-xã hội| chính trị xã hội| xã hội| thành viên| đoàn thể)?"
+    r"|doanh nghiệp|đoàn thể|hội"
     rf"|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu|(?:Sở|Bộ|Ban|Ngành|Cơ quan|Đơn vị)(?! [{_UPPER}]))"
 )
 _TAIL = (
@@ -223,8 +224,9 @@ _LEVEL_AT_END = re.compile(rf" ({_LEVEL})(?: ({_PLACE}))?$")
 _PLACE_AT_END = re.compile(rf" ({_PLACE})$")
 _ELIDED = re.compile(rf"(?:, | và )({_SECTOR_RE})(?: (thị xã|huyện|thành phố|quận))?(?=\s*[,;)]|\s*$| thị xã| huyện)")
 _POST_WORDS = (
-    r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Chủ tịch|Chánh|Thủ trưởng|Trưởng ban|Trưởng phòng|Trưởng"
-    r"|Lãnh đạo|Người đứng đầu|Thường trực|TT\.|TT|CT,? các PCT|CT|PCT)"
+    r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Tổng Giám đốc|Tổng giám đốc|Chủ tịch(?: Hội đồng thành viên)?"
+    r"|Chánh(?: án)?|Thủ trưởng|Trưởng ban|Trưởng phòng|Bộ trưởng|Thứ trưởng|Cục trưởng|Vụ trưởng|Viện trưởng"
+    r"|Hiệu trưởng|Trưởng|Lãnh đạo|Người đứng đầu|Thường trực|TT\.|TT|CT,? các PCT|CT|PCT)"
 )
 _POST = re.compile(rf"^{_POST_WORDS}\s+", re.IGNORECASE)
 _POST_ONLY = re.compile(rf"^{_POST_WORDS}\.?$", re.IGNORECASE)
@@ -251,7 +253,8 @@ UNIT_POSTS = r"tất cả|toàn thể|các|thủ trưởng|giám đốc|chủ t�
 UNIT_HEADS = (
     r"sở|ubnd|ủy ban|văn phòng|ban(?! hành)|phòng(?!,| chống| ngừa)|trung tâm|thanh tra|đài|báo(?! cáo)|công an"
     r"|bộ(?! (?:tiêu|chỉ|câu|công cụ|hồ sơ|phận(?! một))\b)|bộ phận|cục|chi cục|tổng cục|hội đồng|hđnd|kho bạc"
-    r"|cơ quan|đơn vị|ngành|đoàn(?! kiểm| công tác| thanh)|liên đoàn|liên hiệp|hiệp hội|hội(?! nghị| thảo| thi| chợ)"
+    r"|cơ quan|đơn vị|ngành|đoàn(?! kiểm| công tác| thanh tra| kết)|liên đoàn|liên hiệp|hiệp hội"
+    r"|hội(?! nghị| thảo| thi| chợ)"
     r"|mặt trận|ủy ban mặt trận|ubmttq|mttq|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|viện|trường(?! hợp)|bệnh viện|ngân hàng"
     r"|bảo hiểm|tòa án|bộ chỉ huy|bộ đội|doanh nghiệp|địa phương|tổ chức|chính phủ|thủ tướng|quốc hội|tập đoàn"
     r"|tổng công ty|công ty|quỹ|hợp tác xã|lực lượng|cổng thông tin|cảnh sát|chi nhánh|học viện|đại học|thông tấn xã"
@@ -286,7 +289,7 @@ def _name_like(text: str) -> bool:
     second = words[2] if words[1] in ("các", "và") and len(words) > 2 else words[1]
     return second[:1].isupper() or second.isupper()
 # Words of a clause, never of an organisation's name ("nhiệm vụ theo Mục III", "sau đây gọi chung là").
-_CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này)(?!\w)", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này|với)(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +377,7 @@ class UnitResolver:
         """
         if cell_text in self._resolved:
             return self._resolved[cell_text]
+        cell_text = _ASIDE.sub(lambda m: " " * len(m.group()), cell_text)  # "Bộ Công an (Trung tâm …)": a detail
         hits = self._scan(cell_text, 0, cell=True)
         pieces = [_Piece(start, start + len(written), res) for start, res, written in hits]
         covered = [(p.start, p.end) for p in pieces]
@@ -383,11 +387,16 @@ class UnitResolver:
             if any(c.isalnum() for c in piece)
         ]
         refs: list[AgentRef] = []
+        post_at: int | None = None
         for piece in _glued(cell_text, sorted(pieces, key=lambda p: p.start)):
             written = cell_text[piece.start : piece.end]
             res = piece.res or (self._compound(written) if piece.glued else self._fallback(written))
             if res is None:
+                post_at = piece.start if _POST_ONLY.match(written) else None
                 continue
+            if post_at is not None and not cell_text[post_at : piece.start].strip(" ").count(" ") > 3:
+                written = cell_text[post_at : piece.end]  # "Thủ trưởng các cơ quan, đơn vị": the post as written
+            post_at = None
             self._seen.setdefault(res.id, (res, {}))[1].setdefault(collapse(written), None)
             refs.append(AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written))
         seen: set[str] = set()
@@ -688,6 +697,7 @@ class _Piece:
     glued: bool = False  # several pieces put back together into one name
 
 
+_ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))[^()]{2,120}\)")  # not "(UBND)": that defines a short name
 _APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
 
 

@@ -96,7 +96,7 @@ def test_inline_unit_paragraph_and_giao() -> None:
     inline, giao = _prose(text)
     assert _names(inline.lead) == ["Sở Tư pháp"]
     assert inline.number == "8"
-    assert _names(giao.lead) == ["Sở Nội vụ"] and [r.text for r in giao.cooperate] == ["các cơ quan"]
+    assert _names(giao.lead) == ["Sở Nội vụ"] and [r.text for r in giao.cooperate] == ["Thủ trưởng các cơ quan"]
 
 
 def test_non_unit_numbered_paragraphs_give_nothing() -> None:
