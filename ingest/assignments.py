@@ -90,7 +90,8 @@ _SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|de nghi|yeu cau)\s+")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.
 _INTRO_ROLE = re.compile(
     r"^(?:\(.*\)\s*)?:?\s*$|^(?:\(.*\)\s*)?(?:co trach nhiem|chiu trach nhiem|chu tri|phoi hop|thuc hien|la co quan"
-    r"|trien khai|tap trung|theo chuc nang|can cu|trong pham vi)[^.;]*:\s*$|^(?:\(.*\)\s*)?co trach nhiem\s*$"
+    r"|trien khai|tap trung|theo chuc nang|can cu|trong pham vi)[^.;]*:\s*$"
+    r"|^(?:\(.*\)\s*)?(?:co|chiu) trach nhiem(?:\s+(?:chu tri|thuc hien|phoi hop|cac nhiem vu|nhiem vu))*\s*$"
 )
 _ROLE_CHU_TRI = re.compile(r"chu tri\s*,?\s*(?:va\s+)?phoi hop\s*(?:voi\s+|cung\s+)?")
 _ROLE_PHOI_HOP = re.compile(r"(?:^|[,;]\s*|\s)phoi hop\s*(?:voi\s+|cung\s+)?")

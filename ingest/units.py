@@ -270,6 +270,7 @@ _COMPOUND_HEAD = re.compile(
 )
 
 
+_MEMBER_START = re.compile(r"(?:Doanh nghiệp|Cơ quan|Đơn vị|Tổ chức|Địa phương|Đoàn thể|Nhà đầu tư)(?= \w)")
 _AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
 
 
@@ -675,6 +676,8 @@ class UnitResolver:
             return self._org(f"Sở {code}", "so", _PROVINCE, None)
         if _NAMELESS.fullmatch(text):  # "Ban", "Phường", "tỉnh Sóc Trăng" name nothing; "đơn vị" is a group
             return self._group(text, cell=True) if _UNNAMED_BODIES.match(text) else None
+        if _MEMBER_START.match(text) and not _CLAUSE_WORD.search(text):
+            return self._group(text, cell=True)  # "Doanh nghiệp viễn thông": a kind of body, not one body
         if _CLAUSE_WORD.search(text) or not _name_like(text):
             return None  # "nhiệm vụ theo Mục III …", "Tổ chức các hoạt động …", "khác có liên quan": not a name
         return self._org(_cap_first(text), "org", _PROVINCE, None)
