@@ -161,9 +161,9 @@ def _char_edits(text: str, hints: _Hints) -> list[Edit]:
 
 
 def _closes_after_space(text: str, opener: tuple[int, int], a: int, b: int) -> bool:
-    """A run after a space closes the open span of the same length on the same line (a short span)."""
+    """A run after a space closes the open span of the same length when the span is short (a line or two)."""
     oa, ob = opener
-    return ob - oa == b - a and a - ob <= 80 and "\n" not in text[ob:a]
+    return ob - oa == b - a and a - ob <= 160 and text.count("\n", ob, a) <= 1
 
 
 def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
@@ -214,7 +214,16 @@ def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
     for m in _UNDERSCORES.finditer(text):
         edits.append((m.start(), m.start() + 2, ""))
         edits.append((m.end() - 2, m.end(), ""))
-    return [e for e in edits if e[1] > e[0] or e[2]]
+    return [_whole_line(text, e) for e in edits if e[1] > e[0] or e[2]]
+
+
+def _whole_line(text: str, edit: Edit) -> Edit:
+    """A marker alone on its line ("**" closing a span on the next line) goes with its line break: deleting only the
+    marker would leave a blank line, which reads as a paragraph (or table) end."""
+    a, b, rep = edit
+    if not rep and a > 0 and text[a - 1] == "\n" and b < len(text) and text[b] == "\n":
+        return a, b + 1, rep
+    return edit
 
 
 # ---------------------------------------------------------------------------------------------

@@ -145,6 +145,9 @@ def test_entity_offsets_cover_the_entity() -> None:
         ("**2. **Ưu tiên bố trí", "2. Ưu tiên bố trí"),  # the closing run after a space
         ("**1. Sở Nội vụ **(thường trực):", "1. Sở Nội vụ (thường trực):"),
         ("** II**\tHỖ TRỢ", "II\tHỖ TRỢ"),
+        ("*Hà Nội, ngày 20\ntháng 11 năm 2025 *", "Hà Nội, ngày 20 tháng 11 năm 2025"),  # a span over two lines
+        # a marker alone on its line leaves no blank line that would end the table
+        ("|\n**ỦY BAN NHÂN DÂN\n**\nTỈNH CÀ MAU\n|\nCỘNG HÒA\n|", "ỦY BAN NHÂN DÂN TỈNH CÀ MAU\tCỘNG HÒA"),
     ],
 )
 def test_markdown(source: str, expected: str) -> None:
