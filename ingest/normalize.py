@@ -194,7 +194,10 @@ def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
             if b < n and text[b] == "\n":
                 hints.edges.add(b)
             reopens = not after.isspace() and after != "*"
-            edits.append((a, b, "\n" if reopens and before.isalnum() and after.isalnum() else ""))
+            # "**Phụ lục****Nhiệm vụ**" closes one span and opens the next: a break; "tr**ộn**", "1**1**" and
+            # "**V****Ă****N PHÒNG**" (a letter a span) mark parts of one word
+            breaks = reopens and before.isalnum() and after.isalnum() and b - a >= 4 and len(text[ob:a].strip()) > 2
+            edits.append((a, b, "\n" if breaks else ""))
             if reopens and b - a >= 2:
                 openers.append((b, b))  # the run both closed and opened: its edit covers both
             continue
