@@ -130,9 +130,12 @@ _DEADLINE = re.compile(
     r"(?:ngay\s+\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
     r"|thang\s+\d{1,2}(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?|quy\s+[ivx1-4]+(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?"
     r"|nam\s+\d{4}|6 thang (?:dau|cuoi) nam(?:\s+\d{4})?"
-    r"|thoi han\s+\d{1,3}\s+ngay(?: lam viec)?(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?)"
+    r"|(?:thoi han|thoi gian|vong)\s+\d{1,3}(?:\s*\([^)]{1,20}\))?\s+ngay(?: lam viec)?"
+    r"(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?)"
+    r"|\bcham nhat(?: (?:la|sau))?\s+\d{1,3}\s+ngay(?: lam viec)?(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?"
     r"|\b(?:ngay|thang|quy|nam)\s+\d[\d/]*\s*(?=[.;]|$)"
 )
+_TIME_LABEL = re.compile(r"(?:^|\n|[-+•]\s*)(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?)\s*:\s*")
 _LEADING_FREQUENCY = re.compile(
     r"^(?:dinh ky\s+)?(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam)(?:\s*,\s*(?:hang\s+)?(?:thang|quy|nam|6 thang))*"
     r"(?:\s*\(?\s*truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})\s*\)?)?"
@@ -261,8 +264,12 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
 
 
 def _deadline(body: str) -> str | None:
-    """The deadline phrase of a task's wording: a leading frequency, or a dated limit anywhere."""
+    """The deadline phrase of a task's wording: a "Thời gian thực hiện:" line, a leading frequency, or a dated limit
+    anywhere."""
     folded = fold(body)
+    label = _TIME_LABEL.search(folded)
+    if label:
+        return body[label.end() : label.end() + 120].split("\n")[0].strip(" .;") or None
     lead = _LEADING_FREQUENCY.match(folded)
     if lead:
         return body[: lead.end()].strip(" ,(")

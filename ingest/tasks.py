@@ -56,6 +56,14 @@ def plan_year(text: str) -> int | None:
 
 
 @dataclass(frozen=True, slots=True)
+class _When:
+    """What a deadline needs from its document: the plan's year and the date it was signed."""
+
+    year: int | None
+    issued: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Context:
     """Sections and citations indexed once per document, for area/section/citation look-ups by offset."""
 
@@ -100,16 +108,21 @@ def extract_tasks(
     resolver: Resolver,
     citations: Sequence[Citation],
     year: int | None = None,
+    issued: str | None = None,
 ) -> tuple[Task, ...]:
-    """Table tasks (in table order), then prose duties (in document order), numbered T01, T02 …"""
+    """Table tasks (in table order), then prose duties (in document order), numbered T01, T02 …
+
+    `year` is the plan's year (for "Quý I" with no year), `issued` the document's date (for "… kể từ ngày ký").
+    """
     ctx = _Context.of(sections, citations)
     year = year if year is not None else plan_year(text)
+    when = _When(year, issued)
     drafts: list[Task] = []
     for table in tables:
         if table.assigns_tasks:
-            drafts.extend(_table_task(row, ctx, resolver, year) for row in table.rows if row.kind == "task")
+            drafts.extend(_table_task(row, ctx, resolver, when) for row in table.rows if row.kind == "task")
     covered = [(t.start, t.end) for t in tables]
-    drafts.extend(_prose_task(a, text, ctx, year) for a in prose_assignments(text, covered, resolver))
+    drafts.extend(_prose_task(a, text, ctx, when) for a in prose_assignments(text, covered, resolver))
     return tuple(_with_id(t, i) for i, t in enumerate(drafts, 1))
 
 
@@ -120,8 +133,8 @@ def _with_id(task: Task, n: int) -> Task:
     )  # fmt: skip
 
 
-def _table_task(row: Row, ctx: _Context, resolver: Resolver, year: int | None) -> Task:
-    deadline = parse_deadline(row.deadline.text, year=year) if row.deadline else None
+def _table_task(row: Row, ctx: _Context, resolver: Resolver, when: _When) -> Task:
+    deadline = parse_deadline(row.deadline.text, year=when.year, issued=when.issued) if row.deadline else None
     return Task(
         id="",
         text=row.task.text if row.task else "",
@@ -139,7 +152,7 @@ def _table_task(row: Row, ctx: _Context, resolver: Resolver, year: int | None) -
     )
 
 
-def _prose_task(a: Assignment, text: str, ctx: _Context, year: int | None) -> Task:
+def _prose_task(a: Assignment, text: str, ctx: _Context, when: _When) -> Task:
     return Task(
         id="",
         text=collapse(text[a.start : a.end]),
@@ -149,7 +162,7 @@ def _prose_task(a: Assignment, text: str, ctx: _Context, year: int | None) -> Ta
         lead=a.lead,
         cooperate=a.cooperate,
         products=(),
-        deadline=parse_deadline(a.deadline, year=year) if a.deadline else None,
+        deadline=parse_deadline(a.deadline, year=when.year, issued=when.issued) if a.deadline else None,
         start=a.start,
         end=a.end,
         section=ctx.section_path(a.start),

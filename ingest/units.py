@@ -271,6 +271,7 @@ _COMPOUND_HEAD = re.compile(
 
 
 _MEMBER_START = re.compile(r"(?:Doanh nghiệp|Cơ quan|Đơn vị|Tổ chức|Địa phương|Đoàn thể|Nhà đầu tư)(?= \w)")
+_TIME_WORDS = re.compile(r"(?:Quý|Năm|Tháng|Ngày|Tuần|Trước|Trong|Hằng|Hàng|Định kỳ|Thường xuyên|Từ|Đến)(?!\w)")
 _AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
 
 
@@ -285,6 +286,8 @@ def _name_like(text: str) -> bool:
         return False  # a heading in capitals ("TỔ CHỨC THỰC HIỆN") is no name the lexicon does not know
     if len(words) == 1:
         return _OPENS_NAME.fullmatch(text) is not None
+    if _TIME_WORDS.match(text):
+        return False  # "Quý IV/2025", "Năm 2026", "Thường xuyên": a deadline in the wrong column, never a unit
     if _COMPOUND_HEAD.match(text) or _AT_LEVEL.search(text):
         return True
     second = words[2] if words[1] in ("các", "và") and len(words) > 2 else words[1]

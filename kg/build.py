@@ -113,6 +113,11 @@ def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
     g.add((node, CCHC.deadlineKind, Literal(deadline.kind)))
     if deadline.recurrence:
         g.add((node, CCHC.recurrence, Literal(deadline.recurrence)))
+    if deadline.duration:
+        g.add((node, TIME.hasXSDDuration, Literal(deadline.duration, datatype=XSD.duration)))
+        g.add((node, CCHC.businessDays, Literal(deadline.business_days)))
+    if deadline.after:
+        g.add((node, CCHC.countsFrom, Literal(deadline.after, lang="vi")))
     for prop, value, suffix in ((TIME.hasBeginning, deadline.start, "begin"), (TIME.hasEnd, deadline.end, "end")):
         if value:
             instant = URIRef(f"{node}/{suffix}")
