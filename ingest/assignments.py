@@ -68,11 +68,15 @@ _VERB = re.compile(
     r"|duy tri|van hanh|cai thien|ap dung|ung dung|so hoa|sap xep|kien toan|thanh lap|dua|mo|tiep tuc|da|dang|se"
     r"|duoc|cung|doi moi|quan triet|lanh dao|tap huan|boi duong|dao tao|nam bat|ra quyet dinh|xay dung|phan anh"
     r"|dang ky|chuyen|tiep thu|thu hut|keu goi|lap|thuc thi|vao cuoc|nghiem tuc|khan truong|quyet liet|ket noi"
-    r"|phat trien|hoan thien|bo sung|sua doi|huy dong|can doi|du toan|xac dinh|danh gia|tong ket|so ket)\b"
+    r"|phat trien|hoan thien|bo sung|sua doi|co|quyet dinh|cong khai|nam chac|tien hanh|uy quyen|huy dong|can doi"
+    r"|du toan|xac dinh|danh gia|tong ket|so ket)\b"
     r"|[:;.(]"
 )
+# Folded verbs that other words fold to as well: the verb only where the text has its accents.
+_ACCENTED = {"co": "có", "da": "đã", "dang": "đang", "se": "sẽ", "mo": "mở", "dua": "đưa", "lam": "làm", "la": "là"}
 _DETERMINER = re.compile(r"\b(?:cac|nhung|moi)\s+$")  # "các tổ chức …": a noun after a determiner, not a verb
-_NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)")  # "…, tổ chức chính trị - xã hội"
+# Not verbs here: "…, tổ chức chính trị - xã hội", "… có liên quan".
+_NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)|co lien quan|co lien\b")
 # A group that opens with a bare "Cơ quan", "Đơn vị", "Tổ chức" is a role or a verb ("Cơ quan, đơn vị lấy ý kiến
 # gửi …", "Tổ chức tập huấn …"), unless it lists its members ("Cơ quan, đơn vị, địa phương …" with a determiner).
 _GROUP_SUBJECT = re.compile(r"(?!(?:co quan|don vi|to chuc|ca nhan)\b)|\w+(?: \w+)?, ")
@@ -167,6 +171,9 @@ def _verb_at(text: str, start: int) -> int:
             continue
         if text[m.start()].isupper() or _DETERMINER.search(folded, 0, m.start()):
             continue
+        accented = _ACCENTED.get(m.group())
+        if accented is not None and text[m.start() : m.end()].lower() != accented:
+            continue  # "cơ quan" folds to "co quan", "đa dạng" to "da dang": only "có", "đã" are verbs
         if not _NOUN_AFTER.match(folded, m.start()):
             return m.start()
     return len(window)

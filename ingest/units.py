@@ -703,6 +703,13 @@ class _Piece:
     glued: bool = False  # several pieces put back together into one name
 
 
+# Words that open a clause, never more of a name ("Bộ Nội vụ có …", "Sở … trong việc …", "… quy định việc …").
+_TAIL_STOP = re.compile(
+    r"(?:có|trong|về|để|được|cho|với|theo|tại|là|khi|nếu|đã|đang|sẽ|phải|cần|quy định|thực hiện|chủ trì|phối hợp"
+    r"|tổ chức|triển khai|tham mưu|ban hành|chịu|thiết|xây dựng|hướng dẫn|kiểm tra|báo cáo|gửi|nhận|trình|đề nghị"
+    r"|chỉ đạo|cơ bản|và|hoặc|nhằm|bảo đảm|đảm bảo)(?!\w)",
+    re.IGNORECASE,
+)
 _ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))[^()]{2,120}\)")  # not "(UBND)": that defines a short name
 _APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
 
@@ -719,6 +726,7 @@ def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
             tail = piece.res is None and not _OPENS_NAME.match(written)
             # a post ("Giám đốc") is dropped, a clause ("nhiệm vụ theo Mục III") is no part of a name
             kept_apart = any(p.res is None and _APART.search(text[p.start : p.end]) for p in (prev, piece))
+            kept_apart = kept_apart or (piece.res is None and _TAIL_STOP.match(written) is not None)
             if not kept_apart and (not gap.strip() or (gap.strip() in (",", "và", "-", "&") and tail)):
                 out[-1] = _Piece(prev.start, piece.end, None, glued=True)
                 continue
