@@ -69,7 +69,7 @@ _VERB = re.compile(
     r"|duoc|cung|doi moi|quan triet|lanh dao|tap huan|boi duong|dao tao|nam bat|ra quyet dinh|xay dung|phan anh"
     r"|dang ky|chuyen|tiep thu|thu hut|keu goi|lap|thuc thi|vao cuoc|nghiem tuc|khan truong|quyet liet|ket noi"
     r"|phat trien|hoan thien|bo sung|sua doi|co|quyet dinh|cong khai|nam chac|tien hanh|uy quyen|huy dong|can doi"
-    r"|du toan|xac dinh|danh gia|tong ket|so ket)\b"
+    r"|du toan|xac dinh|danh gia|tong ket|so ket|khoi phuc|trong viec|ve viec|doi voi|lien quan den|khong thuoc)\b"
     r"|[:;.(]"
 )
 # Folded verbs that other words fold to as well: the verb only where the text has its accents.

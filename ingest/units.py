@@ -270,9 +270,15 @@ _COMPOUND_HEAD = re.compile(
 )
 
 
-_MEMBER_START = re.compile(r"(?:Doanh nghiệp|Cơ quan|Đơn vị|Tổ chức|Địa phương|Đoàn thể|Nhà đầu tư)(?= \w)")
+_MEMBER_START = re.compile(r"(?:Doanh nghiệp|Cơ quan|Đơn vị|Địa phương|Đoàn thể|Nhà đầu tư)(?= (?!các |những )\w)")
 _TIME_WORDS = re.compile(r"(?:Quý|Năm|Tháng|Ngày|Tuần|Trước|Trong|Hằng|Hàng|Định kỳ|Thường xuyên|Từ|Đến)(?!\w)")
 _AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
+
+
+def _before_clause(text: str) -> str:
+    """A name up to the first word that opens a clause ("các đơn vị điện lực trên địa bàn tỉnh trong việc …")."""
+    m = _IN_CLAUSE.search(text)
+    return text[: m.start()].rstrip(" ,") if m else text
 
 
 def _name_like(text: str) -> bool:
@@ -394,6 +400,8 @@ class UnitResolver:
         post_at: int | None = None
         for piece in _glued(cell_text, sorted(pieces, key=lambda p: p.start)):
             written = cell_text[piece.start : piece.end]
+            if piece.res is None:
+                written = _before_clause(written)  # the name as written ends where a clause starts
             res = piece.res or (self._compound(written) if piece.glued else self._fallback(written))
             if res is None:
                 post_at = piece.start if _POST_ONLY.match(written) else None
@@ -657,16 +665,16 @@ class UnitResolver:
 
     def _compound(self, written: str) -> _Resolved | None:
         """A name made of several pieces: a group with its tail ("các bộ, ngành … khác có liên quan") or an org."""
-        text = _POST.sub("", collapse(new_tones(written)))
+        text = _before_clause(_POST.sub("", collapse(new_tones(written))))
         if _GROUP_HEAD.match(text):
             return self._group(text, cell=True)
         return self._org(_cap_first(text), "org", _PROVINCE, None) if _name_like(text) else None
 
     def _fallback(self, piece: str) -> _Resolved | None:
         """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
-        text = collapse(new_tones(piece))
-        if _POST_ONLY.match(text):
-            return None
+        text = _before_clause(collapse(new_tones(piece)))
+        if _POST_ONLY.match(text) or (text.isupper() and " " in text):
+            return None  # a post alone; a heading in capitals the lexicon does not know
         text = _POST.sub("", text)
         if not any(c.isalpha() for c in text) or _POST_ONLY.match(text):
             return None
@@ -707,9 +715,10 @@ class _Piece:
 _TAIL_STOP = re.compile(
     r"(?:có|trong|về|để|được|cho|với|theo|tại|là|khi|nếu|đã|đang|sẽ|phải|cần|quy định|thực hiện|chủ trì|phối hợp"
     r"|tổ chức|triển khai|tham mưu|ban hành|chịu|thiết|xây dựng|hướng dẫn|kiểm tra|báo cáo|gửi|nhận|trình|đề nghị"
-    r"|chỉ đạo|cơ bản|và|hoặc|nhằm|bảo đảm|đảm bảo)(?!\w)",
-    re.IGNORECASE,
-)
+    r"|chỉ đạo|cơ bản|và|hoặc|nhằm|bảo đảm|đảm bảo)(?!\w)"
+)  # lower case: "Cần Thơ", "Trong" at a cell's start are no clause
+# The same words inside a name, less "và"/"hoặc" (they join names) and "có liên quan" (a group's tail).
+_IN_CLAUSE = re.compile(rf"(?<=\w) (?!(?:và|hoặc|có liên)(?!\w))(?={_TAIL_STOP.pattern})")
 _ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))[^()]{2,120}\)")  # not "(UBND)": that defines a short name
 _APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
 

@@ -11,7 +11,12 @@ _OLD_TONES = {
     "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
     "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
-_OLD_TONE_RE = re.compile("|".join(_OLD_TONES) + "|" + "|".join(k.upper() for k in _OLD_TONES))
+# Only at a syllable's end ("hoà", "thuỷ"), never before a final consonant ("Đoàn", "toàn") or after the "q" of
+# "qu" ("Quỹ"), where the tone already sits on the main vowel.
+_OLD_TONE_RE = re.compile(
+    "(?<![qQ])(?:" + "|".join([*_OLD_TONES, *(k.upper() for k in _OLD_TONES), *(k.capitalize() for k in _OLD_TONES)])
+    + ")(?![^\\W\\d_])"
+)
 
 
 def collapse(text: str) -> str:
@@ -25,7 +30,7 @@ def new_tones(text: str) -> str:
     def repl(m: re.Match[str]) -> str:
         s = m.group(0)
         out = _OLD_TONES.get(s.lower(), s)
-        return out.upper() if s.isupper() else out
+        return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
     return _OLD_TONE_RE.sub(repl, text)
 

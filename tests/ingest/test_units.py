@@ -288,3 +288,44 @@ def test_every_seed_unit_has_a_name(doc: str) -> None:
     for unit in extract_text(path.read_text(encoding="utf-8"), source=path.name).units:
         if not unit.is_group:
             assert not bare.fullmatch(unit.name), unit.id
+
+
+CAN_THO = DocumentMeta(
+    source="x", sha256="", issuer="Ủy ban nhân dân thành phố Cần Thơ", province="Cần Thơ", scope="vn.can-tho"
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "cell", "written"),
+    [
+        # compound names stay whole
+        (CAN_THO, "Liên hiệp các Hội Khoa học và Kỹ thuật", ["Liên hiệp các Hội Khoa học và Kỹ thuật"]),
+        (CAN_THO, "Ban Quản lý khu Kinh tế", ["Ban Quản lý khu Kinh tế"]),
+        (CAN_THO, "Báo và Phát thanh, Truyền hình Cần Thơ", ["Báo và Phát thanh, Truyền hình Cần Thơ"]),
+        (CAN_THO, "Ban Tuyên giáo và Dân vận Thành ủy", ["Ban Tuyên giáo và Dân vận Thành ủy"]),
+        (CAN_THO, "Chi cục Hải quan khu vực XIX", ["Chi cục Hải quan khu vực XIX"]),
+        # a list is split at units, a group keeps its tail
+        (CAN_THO, "Bộ Công an, Bộ Tài chính và các bộ, ngành, địa phương khác có liên quan",
+         ["Bộ Công an", "Bộ Tài chính", "các bộ, ngành, địa phương khác có liên quan"]),
+        (CAN_THO, "Ủy ban nhân dân xã, phường", ["Ủy ban nhân dân xã, phường"]),
+        (CAN_THO, "Mặt trận Tổ quốc, Đoàn Thanh niên, Hội Phụ nữ",
+         ["Mặt trận Tổ quốc", "Đoàn Thanh niên", "Hội Phụ nữ"]),
+        # a post stays in the text as written; an aside in parentheses is no unit; a clause ends a name
+        (CAN_THO, "Thủ trưởng các cơ quan, đơn vị", ["Thủ trưởng các cơ quan, đơn vị"]),
+        (CAN_THO, "Bộ Công an (Trung tâm Dữ liệu quốc gia)", ["Bộ Công an"]),
+        (CAN_THO, "Bộ Khoa học và Công nghệ với các tiêu chuẩn áp dụng chung", ["Bộ Khoa học và Công nghệ"]),
+        (CAN_THO, "các đơn vị điện lực trên địa bàn thành phố trong việc cấp điện",
+         ["các đơn vị điện lực trên địa bàn thành phố"]),
+        # not units at all
+        (CAN_THO, "Quý IV/2025", []),
+        (CAN_THO, "TỔ CHỨC THỰC HIỆN", []),
+        (CAN_THO, "Tổ chức các hoạt động tập huấn", []),
+    ],
+)  # fmt: skip
+def test_names_as_written(meta: DocumentMeta, cell: str, written: list[str]) -> None:
+    assert [r.text for r in UnitResolver(meta).resolve(cell)] == written
+
+
+def test_a_city_s_own_bodies_are_at_province_level() -> None:
+    (police,) = UnitResolver(CAN_THO).resolve("Công an thành phố")
+    assert police.id == "vn.can-tho/cong-an-thanh-pho" and not police.is_group
