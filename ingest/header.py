@@ -263,6 +263,7 @@ _MOTTO = re.compile(r"cong hoa xa hoi|doc lap - tu do|^[-_=.\s]+$")
 _MOTTO_TEXT = re.compile(r"\s*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM).*$", re.I)
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?Số\s*[:.]?\s*(\d{1,5}[a-z]?)?\s*(/\s?[^\s,;()]+)")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^,\d\t]{0,40}?)\s*,\s*(ngày\b.*)$", re.IGNORECASE)
+_RULE = re.compile(r"[-_=]{3,}")  # "CHÍNH PHỦ-------": the rule under the issuer, glued to it
 _BARE_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
 _VV = re.compile(r"(?:^|\s)V/v\b\.?\s*", re.IGNORECASE)
 # Lines that end the trích yếu: the preamble, a caption, the first item; the enacting body in capitals.
@@ -318,7 +319,7 @@ def read_header(lines: list[Line]) -> Header:
             if not cell or _read_cell(head, cell, row=i, top=top) or j:
                 continue
             if org_block and _is_org_line(cell) and len(orgs) < 3:
-                orgs.append(_MOTTO_TEXT.sub("", cell))
+                orgs.append(collapse(_RULE.sub(" ", _MOTTO_TEXT.sub("", cell))))
             elif len(cell) > 60 or not _MOTTO.search(match_key(cell)):
                 org_block = False
     head.orgs = _merge_org_lines([p for org in orgs for p in org_parts(org)])
@@ -326,7 +327,8 @@ def read_header(lines: list[Line]) -> Header:
         head.title, after = _title_after(lines, begin + kind_at[2])
         if head.kind in DECISION_KINDS and after < len(lines):
             cand = lines[after].stripped
-            if is_upper(cand) and (POST_RE.match(cand) or ORG_HEAD_RE.match(_expand(cand))):
+            named = POST_RE.match(cand) or ORG_HEAD_RE.match(_expand(cand)) or match_key(cand) in central_bodies()
+            if is_upper(cand) and named:
                 head.enacting = cand
     if head.kind is None and head.title is not None:
         head.kind = "Công văn"  # "V/v …" under the number: a letter
@@ -535,7 +537,16 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
         issuer = _issuer_from_orgs(orgs, prov, district)
     elif act is not None:
         issuer = render_org(act, prov, district)
+    elif (central := _central_by_code(head.number or head.template)) is not None:
+        return None, None, central  # "Số: 09/2025/NĐ-CP" under no printed issuer: the Government
     return prov, district, issuer
+
+
+def _central_by_code(notation: str | None) -> str | None:
+    """The central body a notation's issuer code names ("…/NĐ-CP" → Chính phủ, "…/NQ-UBTVQH15" → UBTVQH)."""
+    codes: dict[str, str] = _lexicon().get("issuer_codes", {})  # type: ignore[assignment]
+    last = (notation or "").rsplit("/", 1)[-1].split("-")[-1]
+    return codes.get(re.sub(r"\d+$", "", last))
 
 
 def _province_in(text: str) -> str | None:

@@ -229,20 +229,21 @@ def _merge(pieces: list[tuple[int, int, str]]) -> list[Edit]:
 
 
 def _is_pipe_block(lines: list[_Line], i: int) -> bool:
-    """Two or more consecutive pipe rows, or one row under/over a `|---|` rule, with the same cell count."""
-
-    def cells(line: _Line) -> int:
-        return len(line.text.strip("|").split("|"))
-
-    run = [ln for ln in lines[i : i + 3] if ln.text and "|" in ln.text and _PIPE_ROW.fullmatch(ln.text)]
-    if len(run) < 2 or run[0] is not lines[i] or run[1] is not lines[i + 1]:
+    """Two or more consecutive pipe rows with a bar at an edge of the line ("a | b |", "| a | b"), the first with two
+    cells at least; a `|---|` rule may sit among them. Cell counts may differ (a header row over a one-cell row)."""
+    if i + 1 >= len(lines) or not (_is_pipe_row(lines[i].text) and _is_pipe_row(lines[i + 1].text)):
         return False
-    data = [ln for ln in run if not _PIPE_RULE.fullmatch(ln.text)]
-    return len(data) >= 1 and cells(run[0]) >= 2 and all(cells(ln) == cells(run[0]) for ln in data)
+    data = [t for t in (lines[i].text, lines[i + 1].text) if not _PIPE_RULE.fullmatch(t)]
+    edged = all(t.startswith("|") or t.endswith("|") for t in data)
+    return edged and len([c for c in lines[i].text.strip("|").split("|") if c.strip()]) >= 2
+
+
+def _is_pipe_row(text: str) -> bool:
+    return bool(text) and "|" in text and _PIPE_ROW.fullmatch(text) is not None
 
 
 def _pipe_rows(lines: list[_Line], i: int, edits: list[Edit]) -> int:
-    while i < len(lines) and lines[i].text and "|" in lines[i].text and _PIPE_ROW.fullmatch(lines[i].text):
+    while i < len(lines) and _is_pipe_row(lines[i].text):
         line = lines[i]
         if _PIPE_RULE.fullmatch(line.text):
             edits.append((line.start, line.end, ""))

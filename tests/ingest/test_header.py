@@ -67,6 +67,18 @@ CASES = [
         "\nNGHỊ QUYẾT\n\nQUY ĐỊNH CHI THU NHẬP TĂNG THÊM\n",
         {"issuer": "Hội đồng nhân dân thành phố Hà Nội", "date": "2025-11-27", "kind": "Nghị quyết"},
     ),
+    (  # pipe rows with the rules glued to the cells; the page dropped the place and date
+        "CHÍNH PHỦ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc--------------- |\n"
+        "Số: 16/2025/NĐ-CP |\n|\n\n**NGHỊ ĐỊNH**\n\nSỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU\n\n*Căn cứ Luật;*\n",
+        {"kind": "Nghị định", "number": "16/2025/NĐ-CP", "issuer": "Chính phủ", "province": None, "date": None},
+    ),
+    (  # no issuer printed at all: the notation's code names the central body; the enacting line names it too
+        "|\nSố: 1663/NQ-UBTVQH15 |\nĐộc lập - Tự do - Hạnh phúc\n|\n\n**NGHỊ QUYẾT**\n\n**Về việc sắp xếp**\n\n"
+        "**ỦY BAN THƯỜNG VỤ QUỐC HỘI**\n\n*Căn cứ Hiến pháp;*\n",
+        {"kind": "Nghị quyết", "issuer": "Ủy ban Thường vụ Quốc hội", "title": "Về việc sắp xếp"},
+    ),
+    ("|\nSố: 09/2025/NĐ-CP |\nĐộc lập - Tự do - Hạnh phúc\n|\n\n**NGHỊ ĐỊNH**\n\nQuy định về chính sách\n",
+     {"issuer": "Chính phủ", "kind": "Nghị định"}),
 ]  # fmt: skip
 
 
