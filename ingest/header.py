@@ -537,8 +537,8 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
         issuer = _issuer_from_orgs(orgs, prov, district)
     elif act is not None:
         issuer = render_org(act, prov, district)
-    elif (central := _central_by_code(head.number or head.template)) is not None:
-        return None, None, central  # "Số: 09/2025/NĐ-CP" under no printed issuer: the Government
+    elif (by_code := _central_by_code(head.number or head.template)) is not None:
+        return None, None, by_code  # "Số: 09/2025/NĐ-CP" under no printed issuer: the Government
     return prov, district, issuer
 
 
