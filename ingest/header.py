@@ -405,7 +405,11 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
         if vv:
             head.title = collapse(cell[vv.start() :]).strip(" ./") or None
         before = cell[: number.start()].strip()
-        return not (before and _is_org_line(before))  # "ỦY BAN … TỈNH X Số: 12/KH-UBND": the issuer's cell
+        if before and _is_org_line(before):
+            return False  # "ỦY BAN … TỈNH X Số: 12/KH-UBND": the issuer's cell holds the number
+        cell = cell[number.end() :]  # "Số: 25/2025/NĐ-CP Hà Nội, ngày …": the place and date may follow
+        if not _PLACE_DATE.search(cell):
+            return True
     place = _PLACE_DATE.search(cell)
     if place and head.place is None and len(place.group(1).split()) <= 7 and place.group(1)[0].isupper():
         date_text = place.group(2)

@@ -234,8 +234,8 @@ def _is_pipe_block(lines: list[_Line], i: int) -> bool:
     if i + 1 >= len(lines) or not (_is_pipe_row(lines[i].text) and _is_pipe_row(lines[i + 1].text)):
         return False
     data = [t for t in (lines[i].text, lines[i + 1].text) if not _PIPE_RULE.fullmatch(t)]
-    edged = all(t.startswith("|") or t.endswith("|") for t in data)
-    return edged and len([c for c in lines[i].text.strip("|").split("|") if c.strip()]) >= 2
+    edged = bool(data) and all(t.startswith("|") or t.endswith("|") for t in data)
+    return edged and len([c for c in data[0].strip("|").split("|") if c.strip()]) >= 2
 
 
 def _is_pipe_row(text: str) -> bool:

@@ -79,6 +79,16 @@ CASES = [
     ),
     ("|\nSố: 09/2025/NĐ-CP |\nĐộc lập - Tự do - Hạnh phúc\n|\n\n**NGHỊ ĐỊNH**\n\nQuy định về chính sách\n",
      {"issuer": "Chính phủ", "kind": "Nghị định"}),
+    (  # the number and the place and date on one pipe row under a rule
+        "CHÍNH PHỦ\n-------- |\nĐộc lập - Tự do - Hạnh phúc\n--------------- |\n"
+        "Số: 25/2025/NĐ-CP | Hà Nội, ngày 21 tháng 02 năm 2025 |\n\n## NGHỊ ĐỊNH\n",
+        {"number": "25/2025/NĐ-CP", "date": "2025-02-21", "place": "Hà Nội"},
+    ),
+    (  # no date in the header: a resolution's adoption date
+        "|\nSố: 1663/NQ-UBTVQH15 |\n|\n\n**NGHỊ QUYẾT**\n\nVề việc sắp xếp\n\nĐiều 1. Nội dung.\n\n"
+        "*Nghị quyết này được Ủy ban Thường vụ Quốc hội khóa XV thông qua ngày 16 tháng 6 năm 2025.*\n",
+        {"date": "2025-06-16", "number": "1663/NQ-UBTVQH15"},
+    ),
 ]  # fmt: skip
 
 
