@@ -179,6 +179,7 @@ class Target:
     start: int
     end: int
     task: str | None = None  # Task.id when the target sits in a task row
+    change: Literal["reduce", "increase"] | None = None  # "cắt giảm 30% thời gian …" reduces the metric by the value
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,6 +254,8 @@ def extraction_graph(e: Extraction) -> Graph:
         g.add((node, CCHC.comparator, Literal(target.comparator)))
         g.add((node, CCHC.value, Literal(_decimal(target.value), datatype=XSD.decimal)))
         g.add((node, CCHC.unit, Literal(target.unit)))
+        if target.change:
+            g.add((node, CCHC.change, Literal(target.change)))
         if target.area:
             g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
         if target.task:

@@ -66,13 +66,15 @@ def shapes() -> Graph:
     return Graph().parse(ONTOLOGY / "shapes.ttl")
 
 
-# The seeds have no deadline counted from an event; one plan that has lets every deadline term be written.
+# The seeds have no deadline counted from an event and no target that cuts a metric; one plan that has lets every
+# deadline and target term be written.
 RELATIVE_PLAN = """ỦY BAN NHÂN DÂN TỈNH VĨNH LONG
 Số: 12/KH-UBND	Vĩnh Long, ngày 21 tháng 11 năm 2025
 KẾ HOẠCH
 Cải cách hành chính năm 2026
 1. Sở Nội vụ:
 a) Trình Kế hoạch cải cách hành chính trong thời hạn 03 ngày làm việc kể từ ngày ký Kế hoạch này.
+b) Cắt giảm 30% thời gian giải quyết thủ tục hành chính.
 """
 
 
