@@ -275,6 +275,21 @@ _TIME_WORDS = re.compile(r"(?:Quý|Năm|Tháng|Ngày|Tuần|Trước|Trong|Hằn
 _AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
 
 
+_SHORT_FORMS = (
+    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
+    (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bUBMTTQ\b"), "Ủy ban Mặt trận Tổ quốc"),
+    (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
+)
+_NATIONAL = re.compile(r"(?:Việt Nam|[Qq]uốc gia|[Tt]rung ương|Chính phủ)$|^(?:Tổng cục|Cục) (?!.*(?:tỉnh|thành phố))")
+
+
+def _spelled_out(name: str) -> str:
+    for pattern, full in _SHORT_FORMS:
+        name = pattern.sub(full, name)
+    return name
+
+
 def _before_clause(text: str) -> str:
     """A name up to the first word that opens a clause ("các đơn vị điện lực trên địa bàn tỉnh trong việc …")."""
     m = _IN_CLAUSE.search(text)
@@ -298,6 +313,8 @@ def _name_like(text: str) -> bool:
         return True
     second = words[2] if words[1] in ("các", "và") and len(words) > 2 else words[1]
     return second[:1].isupper() or second.isupper()
+
+
 # Words of a clause, never of an organisation's name ("nhiệm vụ theo Mục III", "sau đây gọi chung là").
 _CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này|với)(?!\w)", re.IGNORECASE)
 
@@ -661,14 +678,16 @@ class UnitResolver:
         return self._group_res(text, _group_kind(key), scope)
 
     def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
-        return _Resolved(f"group/{scope}/{slug(name)}", name, scope, True, kind)
+        """A group's id comes from its name with short forms spelled out: "UBND các xã, phường" is "Ủy ban nhân dân
+        các xã, phường"."""
+        return _Resolved(f"group/{scope}/{slug(_spelled_out(name))}", name, scope, True, kind)
 
     def _compound(self, written: str) -> _Resolved | None:
         """A name made of several pieces: a group with its tail ("các bộ, ngành … khác có liên quan") or an org."""
         text = _before_clause(_POST.sub("", collapse(new_tones(written))))
         if _GROUP_HEAD.match(text):
             return self._group(text, cell=True)
-        return self._org(_cap_first(text), "org", _PROVINCE, None) if _name_like(text) else None
+        return self._named_org(text) if _name_like(text) else None
 
     def _fallback(self, piece: str) -> _Resolved | None:
         """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
@@ -691,7 +710,13 @@ class UnitResolver:
             return self._group(text, cell=True)  # "Doanh nghiệp viễn thông": a kind of body, not one body
         if _CLAUSE_WORD.search(text) or not _name_like(text):
             return None  # "nhiệm vụ theo Mục III …", "Tổ chức các hoạt động …", "khác có liên quan": not a name
-        return self._org(_cap_first(text), "org", _PROVINCE, None)
+        return self._named_org(text)
+
+    def _named_org(self, text: str) -> _Resolved | None:
+        """An organisation the lexicon does not know: national when its name says so ("Đài Truyền hình Việt Nam",
+        "Cục Viễn thám quốc gia", "Bộ Tư lệnh …" is not: it has a province's name), else of the document's province."""
+        name = _cap_first(text)
+        return self._org(name, "org", None if _NATIONAL.search(name) else _PROVINCE, None)
 
     def _record(self, res: _Resolved, written: str, start: int) -> None:
         acc = self._acc.get(res.id)

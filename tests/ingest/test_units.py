@@ -65,8 +65,12 @@ META = {"000": SOC_TRANG_VP, "001": SOC_TRANG, "002": DONG_NAI_SNV, "003": NGA_N
         (VINH_LONG, "Các cơ quan, đơn vị có liên", ["group/vn.vinh-long/cac-co-quan-don-vi-co-lien-quan"]),
         (VINH_LONG, "Các cơ quan, đơn vị, địa phương", ["group/vn.vinh-long/cac-co-quan-don-vi-dia-phuong"]),
         (VINH_LONG, "Thủ trưởng các sở, ban, ngành tỉnh", ["group/vn.vinh-long/cac-so-ban-nganh-tinh"]),
-        (VINH_LONG, "UBND các huyện, thị xã, thành phố", ["group/vn.vinh-long/ubnd-cac-huyen-thi-xa-thanh-pho"]),
-        (VINH_LONG, "UBND cấp huyện", ["group/vn.vinh-long/ubnd-cap-huyen"]),
+        (
+            VINH_LONG,
+            "UBND các huyện, thị xã, thành phố",
+            ["group/vn.vinh-long/uy-ban-nhan-dan-cac-huyen-thi-xa-thanh-pho"],
+        ),
+        (VINH_LONG, "UBND cấp huyện", ["group/vn.vinh-long/uy-ban-nhan-dan-cap-huyen"]),
         (
             SOC_TRANG_VP,
             "Phòng Ngoại vụ và các đơn vị có liên quan",
@@ -87,7 +91,7 @@ META = {"000": SOC_TRANG_VP, "001": SOC_TRANG, "002": DONG_NAI_SNV, "003": NGA_N
         (NGA_NAM, "Văn phòng HĐND và UBND thị xã", ["vn.soc-trang.tx-nga-nam/van-phong-hdnd-va-ubnd-thi-xa"]),
         (NGA_NAM, "Sở Nội vụ tỉnh", ["vn.soc-trang/so-noi-vu"]),
         (NGA_NAM, "TT. HĐND thị xã", ["vn.soc-trang.tx-nga-nam/hdnd-thi-xa"]),
-        (NGA_NAM, "UBND các xã, phường", ["group/vn.soc-trang.tx-nga-nam/ubnd-cac-xa-phuong"]),
+        (NGA_NAM, "UBND các xã, phường", ["group/vn.soc-trang.tx-nga-nam/uy-ban-nhan-dan-cac-xa-phuong"]),
     ],
 )
 def test_resolve_cell(meta: DocumentMeta, cell: str, expected: list[str]) -> None:
@@ -329,3 +333,24 @@ def test_names_as_written(meta: DocumentMeta, cell: str, written: list[str]) -> 
 def test_a_city_s_own_bodies_are_at_province_level() -> None:
     (police,) = UnitResolver(CAN_THO).resolve("Công an thành phố")
     assert police.id == "vn.can-tho/cong-an-thanh-pho" and not police.is_group
+
+
+def test_group_variants_share_one_id() -> None:
+    resolver = UnitResolver(CAN_THO)
+    (short,) = resolver.resolve("UBND các xã, phường")
+    (full,) = resolver.resolve("Ủy ban nhân dân các xã, phường")
+    assert short.id == full.id and short.is_group
+
+
+@pytest.mark.parametrize(
+    ("cell", "scope"),
+    [
+        ("Đài Truyền hình Việt Nam", "vn"),
+        ("Cục Viễn thám quốc gia", "vn"),
+        ("VPCP", "vn"),
+        ("Hiệp hội Du lịch", "vn.can-tho"),
+    ],
+)
+def test_national_bodies_are_not_scoped_to_the_document_s_province(cell: str, scope: str) -> None:
+    (ref,) = UnitResolver(CAN_THO).resolve(cell)
+    assert ref.id.split("/")[0] == scope
