@@ -678,9 +678,9 @@ class UnitResolver:
         return self._group_res(text, _group_kind(key), scope)
 
     def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
-        """A group's id comes from its name with short forms spelled out: "UBND các xã, phường" is "Ủy ban nhân dân
-        các xã, phường"."""
-        return _Resolved(f"group/{scope}/{slug(_spelled_out(name))}", name, scope, True, kind)
+        """A group's name and id spell short forms out: "UBND các xã, phường" is "Ủy ban nhân dân các xã, phường"."""
+        canonical = _spelled_out(name)
+        return _Resolved(f"group/{scope}/{slug(canonical)}", canonical, scope, True, kind)
 
     def _compound(self, written: str) -> _Resolved | None:
         """A name made of several pieces: a group with its tail ("các bộ, ngành … khác có liên quan") or an org."""
