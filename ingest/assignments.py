@@ -81,16 +81,16 @@ _NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)|
 # gửi …", "Tổ chức tập huấn …"), unless it lists its members ("Cơ quan, đơn vị, địa phương …" with a determiner).
 _GROUP_SUBJECT = re.compile(r"(?!(?:co quan|don vi|to chuc|ca nhan)\b)|\w+(?: \w+)?, ")
 _HEADING_CUE = re.compile(
-    r"(?:trach nhiem(?: cua| thuc hien)?|nhiem vu(?: cua| cu the cua)?|phan cong(?: nhiem vu)?(?: cho)?"
-    r"|giao(?: cho)?|de nghi|yeu cau|noi dung|doi voi|ve phia)\s+"
+    r"(?:trách nhiệm(?: của| thực hiện)?|nhiệm vụ(?: của| cụ thể của)?|phân công(?: nhiệm vụ)?(?: cho)?"
+    r"|giao(?: cho)?|đề nghị|yêu cầu|nội dung|đối với|về phía)\s+"
 )
 # An adverbial opening before the subject: "Trong thời gian tới, Tỉnh …", "Căn cứ …, các sở …", "Hằng năm, …".
 _LEAD_IN = re.compile(
     r"(?:Trong|Căn cứ|Sau khi|Trên cơ sở|Đối với|Để|Hằng năm|Hàng năm|Định kỳ|Từ|Khi|Ngoài ra|Đồng thời|Theo"
     r"|Thực hiện|Tiếp tục)(?!\w)[^.;:]{0,160}?,\s+"
 )
-_CUE_INITIALS = frozenset("gđdytnpv")  # first letters of the cues below: a cheap test before folding
-_SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|de nghi|yeu cau)\s+")
+_CUE_INITIALS = frozenset("gđytnpv")  # first letters of the cues below: a cheap test before matching
+_SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu)\s+")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.
 _INTRO_ROLE = re.compile(
     r"^(?:\(.*\)\s*)?:?\s*$|^(?:\(.*\)\s*)?(?:co trach nhiem|chiu trach nhiem|chu tri|phoi hop|thuc hien|la co quan"
@@ -229,7 +229,7 @@ def _cooperating(body: str, resolver: Resolver) -> Refs:
 def _strip_cue(text: str, cue: re.Pattern[str]) -> int:
     if text[:1].lower() not in _CUE_INITIALS:
         return 0
-    m = cue.match(fold(text[:40]))
+    m = cue.match(text[:40].lower())
     return m.end() if m else 0
 
 
@@ -262,8 +262,9 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
             continue
         refs, end = hit
         rest = fold(text[end : end + 400])
-        if not rest.strip() or (rest.lstrip().startswith((":", ";", ".")) and not at):
-            continue
+        tail = rest.lstrip()
+        if not tail or (not at and (tail[0] in ";." or (tail[0] == ":" and not tail[1:].lstrip()[:1].isalpha()))):
+            continue  # a list or heading ("Sở Nội vụ:", "X; Y;"), not "UBND các xã: tổ chức …" with its work inline
         if _NOT_DUTY.match(rest):
             return None
         return refs, _cooperating(text[end:], resolver), start
@@ -378,8 +379,11 @@ def _item(
     ("các phòng gửi báo cáo … trước ngày 12/3; Văn phòng Sở tổng hợp … trước ngày 16/3")."""
     body = node.text
     parts: list[tuple[int, Refs, Refs]] = []
-    for k, (offset, clause) in enumerate(_clauses(body)):
+    clauses = _clauses(body)
+    for k, (offset, clause) in enumerate(clauses):
         own = sentence_units(clause, resolver)
+        if not parts and own is None and clause.rstrip().endswith(":") and k + 1 < len(clauses):
+            continue  # a leading label ("Báo cáo quý I:"): the clause after it opens the duty
         mine = own is not None and own[2] == 0
         if k and mine and own is not None and parts and _DEADLINE.search(fold(clause)):
             parts.append((offset, own[0], own[1]))
@@ -436,7 +440,7 @@ def _assignment(text: str, node: Node, current: tuple[int, Refs, Refs], end: int
 def _is_closing_text(sentence: str) -> bool:
     if sentence[:12].lower().startswith(_CONDITIONAL_OPENINGS) and _CONDITIONAL.match(fold(sentence[:200])):
         return True
-    cues = ("thi hành" in sentence or "nhiệm" in sentence or "thông báo" in sentence)
+    cues = "thi hành" in sentence or "chịu trách nhiệm" in sentence or "thông báo" in sentence
     return cues and _CLOSING.search(fold(sentence)) is not None
 
 
@@ -464,8 +468,9 @@ def _blocks(nodes: Sequence[Node], text: str, resolver: Resolver, *, lead: Refs 
         value = node.text.split(":", 1)[1].strip() if ":" in node.text else ""
         if label == "task":
             content = node
-        elif label == "lead":
-            leads.append((resolver.resolve(value), (), node))
+        elif label == "lead":  # "Sở Nội vụ chủ trì, phối hợp với Sở Y tế" or a bare list of leads
+            hit = sentence_units(value, resolver)
+            leads.append((hit[0], hit[1], node) if hit is not None else (resolver.resolve(value), (), node))
         elif label == "cooperate":
             coop = _merge(coop, resolver.resolve(value))
         elif label == "actors":

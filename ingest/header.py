@@ -39,7 +39,8 @@ class Line(NamedTuple):  # a tuple, not a frozen dataclass: built for every line
 
 
 def is_upper(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
+    """Mostly capitals (a heading, an issuer line); the first 200 characters decide."""
+    letters = [c for c in text[:200] if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
@@ -259,11 +260,13 @@ def org_parts(cell: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------------- header
 
+_MOTTO_WORDS = re.compile(r"CỘNG H[OÒ][AÀ]", re.IGNORECASE)
 _MOTTO = re.compile(r"cong hoa xa hoi|doc lap - tu do|^[-_=.\s]+$")
 _MOTTO_TEXT = re.compile(r"\s*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM).*$", re.I)
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?Số\s*[:.]?\s*(\d{1,5}[a-z]?)?\s*(/\s?[^\s,;()]+)")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^,\d\t]{0,40}?)\s*,\s*(ngày\b.*)$", re.IGNORECASE)
 _RULE = re.compile(r"[-_=]{3,}")  # "CHÍNH PHỦ-------": the rule under the issuer, glued to it
+_CELL_MAX = 400
 _BARE_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
 _VV = re.compile(r"(?:^|\s)V/v\b\.?\s*", re.IGNORECASE)
 # Lines that end the trích yếu: the preamble, a caption, the first item; the enacting body in capitals.
@@ -344,9 +347,9 @@ def read_header(lines: list[Line]) -> Header:
 def _block_start(lines: list[Line]) -> int:
     """Index of the header's first line: the row with the national motto (or the issuer lines just above it)."""
     for i, line in enumerate(lines[:120]):
-        if kind_of_line(line.text) is not None:
+        if len(line.text) <= 30 and kind_of_line(line.text) is not None:
             return 0  # the kind heading comes first: this header prints no motto (a later one belongs to an annex)
-        if "CỘNG HÒA" in line.text.upper() or "CỘNG HOÀ" in line.text.upper():
+        if _MOTTO_WORDS.search(line.text):
             if not _MOTTO.search(match_key(line.text)):
                 continue
             first = line.cells[0]
@@ -384,7 +387,7 @@ def _kind_line(top: list[Line]) -> tuple[str, int, int] | None:
         kind = kind_of_line(line.text)
         if kind:
             return kind, i, i + 1
-        if i + 1 < len(top) and is_upper(line.stripped) and len(line.stripped) <= 12:
+        if i + 1 < len(top) and len(line.stripped) <= 12 and is_upper(line.stripped):
             joined = kind_of_line(f"{line.stripped} {top[i + 1].stripped}")
             if joined:
                 return joined, i, i + 2
@@ -393,9 +396,11 @@ def _kind_line(top: list[Line]) -> tuple[str, int, int] | None:
 
 def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
     """Read the number, the place and date, or the "V/v" title from one header cell; whether it held one."""
+    if len(cell) > _CELL_MAX:
+        return False  # a paragraph of prose, not a header field
     if _BARE_NUMBER_LABEL.fullmatch(cell) and row + 1 < len(top):
         cell = f"Số: {top[row + 1].cells[0]}"  # "Số:" on its own line, the number on the next
-    number = _NUMBER_RE.search(cell)
+    number = _NUMBER_RE.search(cell) if "Số" in cell else None
     if number and head.number is None and head.template is None:
         num, sym = number.group(1), number.group(2).replace(" ", "")
         if sym.endswith("-") and (code := re.match(r"\s+([A-ZĐ][A-ZĐa-zđ&]*)", cell[number.end() :])):
@@ -410,7 +415,7 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
         cell = cell[number.end() :]  # "Số: 25/2025/NĐ-CP Hà Nội, ngày …": the place and date may follow
         if not _PLACE_DATE.search(cell):
             return True
-    place = _PLACE_DATE.search(cell)
+    place = _PLACE_DATE.search(cell) if head.place is None and "ngày" in cell.lower() else None
     if place and head.place is None and len(place.group(1).split()) <= 7 and place.group(1)[0].isupper():
         date_text = place.group(2)
         if not re.search(r"năm\s*\d{4}|/\d{4}", date_text) and row + 1 < len(top):

@@ -263,5 +263,3 @@ def parse_document(text: str, *, source: str, sha256: str) -> tuple[DocumentMeta
         recipients=recipients,
     )
     return meta, tuple(sections)
-
-

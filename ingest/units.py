@@ -142,7 +142,7 @@ _TAIL = (
     r"| đặt tại tỉnh"
     r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
 )
-_LEVEL_WORD = r"(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"
+_LEVEL_WORD = r"(?i:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"  # "các Huyện, Thị xã" too
 _LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
 _GROUP_RE = (
     rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và | |/){_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
@@ -251,7 +251,7 @@ _ABBR_DEFINITION = re.compile(r" \((?:UBND|HĐND)\)")
 # not "Bộ" and "Ban hành", "Báo cáo", "Bộ tiêu chí" are not bodies). Shared with `ingest.assignments`.
 UNIT_POSTS = r"tất cả|toàn thể|các|thủ trưởng|giám đốc|chủ tịch|trưởng|lãnh đạo|người đứng đầu|chánh|phó|thường trực"
 UNIT_HEADS = (
-    r"sở|ubnd|ủy ban|văn phòng|ban(?! hành)|phòng(?!,| chống| ngừa)|trung tâm|thanh tra|đài|báo(?! cáo)|công an"
+    r"sở|ubnd|ủy ban|văn phòng|ban(?! hành)|phòng(?!,? chống| ngừa)|trung tâm|thanh tra|đài|báo(?! cáo)|công an"
     r"|bộ(?! (?:tiêu|chỉ|câu|công cụ|hồ sơ|phận(?! một))\b)|bộ phận|cục|chi cục|tổng cục|hội đồng|hđnd|kho bạc"
     r"|cơ quan|đơn vị|ngành|đoàn(?! kiểm| công tác| thanh tra| kết)|liên đoàn|liên hiệp|hiệp hội"
     r"|hội(?! nghị| thảo| thi| chợ)"
@@ -288,6 +288,24 @@ def _spelled_out(name: str) -> str:
     for pattern, full in _SHORT_FORMS:
         name = pattern.sub(full, name)
     return name
+
+
+# The common nouns of a group: bodies where they open a member of the list, levels of place anywhere.
+_BODY_NOUNS = r"sở|ban|ngành|phòng|đoàn thể|địa phương|cơ quan|đơn vị"
+_MEMBER = r"(?:^|(?<=[Cc]ác )|(?<=, )|(?<= và ))"
+_LIST_NOUN = re.compile(
+    rf"{_MEMBER}(?:{_BODY_NOUNS})(?!\w)|(?<=[\w,] )(?:huyện|xã|phường|thị trấn|thị xã|thành phố)(?!\w)", re.IGNORECASE
+)
+_UNSEPARATED = re.compile(rf"{_MEMBER}((?:{_BODY_NOUNS})) (?=(?:{_BODY_NOUNS})(?!\w))")
+
+
+def _group_label(name: str) -> str:
+    """One label per group whatever the spelling: short forms spelled out, the listed nouns in lower case and
+    separated by commas ("các Phòng, ban ngành" and "Các phòng, ban, ngành" are "Các phòng, ban, ngành")."""
+    label = _LIST_NOUN.sub(lambda m: m.group().lower(), _spelled_out(name))
+    while (separated := _UNSEPARATED.sub(r"\1, ", label)) != label:
+        label = separated
+    return _cap_first(label)
 
 
 def _before_clause(text: str) -> str:
@@ -365,6 +383,12 @@ def _strip_place(text: str) -> tuple[str, str | None, str | None]:
     return text, None, None
 
 
+# resolve()'s results by (document context, text): a memo of a pure function, shared across documents because the
+# same phrases ("Bộ Tài chính", "các cơ quan, đơn vị có liên quan") recur in every document of a corpus.
+_RESOLVED: dict[tuple[object, str], tuple[tuple[AgentRef, _Resolved], ...]] = {}
+_RESOLVED_MAX = 50_000
+
+
 class UnitResolver:
     """Resolves unit mentions of one document; remembers what it resolved so `units()` can report them all."""
 
@@ -377,7 +401,6 @@ class UnitResolver:
         self.city = home is not None and home.city  # a centrally run city: "thành phố" is the province itself
         self._acc: dict[str, _Acc] = {}
         self._seen: dict[str, tuple[_Resolved, dict[str, None]]] = {}
-        self._resolved: dict[str, tuple[AgentRef, ...]] = {}
         self._cache: dict[tuple[str, str, bool], _Resolved | None] = {}
         self._abbr: dict[str, str] = {}
         self._abbr_re: re.Pattern[str] | None = None
@@ -389,6 +412,8 @@ class UnitResolver:
                 self.issuer = hits[0][1]
                 self.issuer_key = slug(self.issuer.name)
         self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})
+        # Everything a resolution depends on besides the text: the same phrase resolves alike in such documents.
+        self._context = (meta.scope, meta.province, meta.district, self.issuer)
         if self._abbr:
             self._abbr_re = re.compile(rf"(?<![\w\-/])(?:{'|'.join(map(re.escape, self._abbr))})(?![\w\-/])")
 
@@ -402,8 +427,18 @@ class UnitResolver:
         quan"); an unknown piece counts only when it reads as a name. Nothing is recorded as a mention here: the
         text may be a probe; `units()` finds the mentions of the units that were used.
         """
-        if cell_text in self._resolved:
-            return self._resolved[cell_text]
+        key = (self._context, cell_text)
+        found = _RESOLVED.get(key)
+        if found is None:
+            found = self._resolve_new(cell_text)
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            _RESOLVED[key] = found
+        for ref, res in found:
+            self._seen.setdefault(res.id, (res, {}))[1].setdefault(collapse(ref.text), None)
+        return tuple(ref for ref, _ in found)
+
+    def _resolve_new(self, cell_text: str) -> tuple[tuple[AgentRef, _Resolved], ...]:
         cell_text = _ASIDE.sub(lambda m: " " * len(m.group()), cell_text)  # "Bộ Công an (Trung tâm …)": a detail
         hits = self._scan(cell_text, 0, cell=True)
         pieces = [_Piece(start, start + len(written), res) for start, res, written in hits]
@@ -413,7 +448,7 @@ class UnitResolver:
             for start, piece in _uncovered(cell_text, covered)
             if any(c.isalnum() for c in piece)
         ]
-        refs: list[AgentRef] = []
+        refs: list[tuple[AgentRef, _Resolved]] = []
         post_at: int | None = None
         for piece in _glued(cell_text, sorted(pieces, key=lambda p: p.start)):
             written = cell_text[piece.start : piece.end]
@@ -426,12 +461,9 @@ class UnitResolver:
             if post_at is not None and not cell_text[post_at : piece.start].strip(" ").count(" ") > 3:
                 written = cell_text[post_at : piece.end]  # "Thủ trưởng các cơ quan, đơn vị": the post as written
             post_at = None
-            self._seen.setdefault(res.id, (res, {}))[1].setdefault(collapse(written), None)
-            refs.append(AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written))
+            refs.append((AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written), res))
         seen: set[str] = set()
-        found = tuple(r for r in refs if not (r.id in seen or seen.add(r.id)))  # type: ignore[func-returns-value]
-        self._resolved[cell_text] = found
-        return found
+        return tuple(r for r in refs if not (r[1].id in seen or seen.add(r[1].id)))  # type: ignore[func-returns-value]
 
     def units(self, text: str, used: Iterable[str] = ()) -> tuple[Unit, ...]:
         """Every organisation and group named in `text`, and those of `used` ids that cells and phrases resolved."""
@@ -679,7 +711,7 @@ class UnitResolver:
 
     def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
         """A group's name and id spell short forms out: "UBND các xã, phường" is "Ủy ban nhân dân các xã, phường"."""
-        canonical = _spelled_out(name)
+        canonical = _group_label(name)
         return _Resolved(f"group/{scope}/{slug(canonical)}", canonical, scope, True, kind)
 
     def _compound(self, written: str) -> _Resolved | None:

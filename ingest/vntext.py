@@ -12,11 +12,9 @@ _OLD_TONES = {
     "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }  # fmt: skip
 # Only at a syllable's end ("hoà", "thuỷ"), never before a final consonant ("Đoàn", "toàn") or after the "q" of
-# "qu" ("Quỹ"), where the tone already sits on the main vowel.
-_OLD_TONE_RE = re.compile(
-    "(?<![qQ])(?:" + "|".join([*_OLD_TONES, *(k.upper() for k in _OLD_TONES), *(k.capitalize() for k in _OLD_TONES)])
-    + ")(?![^\\W\\d_])"
-)
+# "qu" ("Quỹ"), where the tone already sits on the main vowel. The pattern opens with a character class, so the
+# regex engine skips straight to candidates; the pair is looked up in `repl`.
+_OLD_TONE_RE = re.compile("[oOuU][áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ](?![^\\W\\d_])")
 
 
 def collapse(text: str) -> str:
@@ -29,7 +27,9 @@ def new_tones(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         s = m.group(0)
-        out = _OLD_TONES.get(s.lower(), s)
+        out = _OLD_TONES.get(s.lower())
+        if out is None or (m.start() and text[m.start() - 1] in "qQ"):
+            return s
         return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
     return _OLD_TONE_RE.sub(repl, text)

@@ -98,7 +98,11 @@ def test_relative_deadlines(
 ) -> None:
     got = parse_deadline(text, year=2025, issued=issued)
     assert (got.kind, got.duration, got.business_days, got.after, got.end) == (
-        "relative", duration, business, after, end
+        "relative",
+        duration,
+        business,
+        after,
+        end,
     )
 
 

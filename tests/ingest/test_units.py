@@ -106,6 +106,24 @@ def test_resolve_flags_groups_and_keeps_text() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["các Phòng, ban ngành thị xã", "Các phòng, ban, ngành Thị xã", "các phòng ban ngành thị xã"],
+        ["Các Sở, Ban, Ngành", "các sở, ban ngành", "Các sở ban ngành"],
+        ["UBND các huyện, Thị xã", "Ủy ban nhân dân các Huyện, thị xã"],
+    ],
+)
+def test_one_group_one_label_whatever_the_spelling(spellings: list[str]) -> None:
+    """A group's id ignores case and commas, so its label must too (else the graph holds two labels for one id)."""
+    named = {(ref.id, ref.name) for text in spellings for ref in UnitResolver(NGA_NAM).resolve(text)}
+    assert len(named) == 1
+
+
+def test_an_office_of_a_department_keeps_its_capital() -> None:
+    assert [r.name for r in UnitResolver(NGA_NAM).resolve("Văn phòng Sở")] != ["Văn phòng sở"]
+
+
 def test_truncated_cell_is_repaired() -> None:
     (ref,) = UnitResolver(VINH_LONG).resolve("Các cơ quan, đơn vị có liên")
     assert ref.name == "Các cơ quan, đơn vị có liên quan" and ref.is_group
