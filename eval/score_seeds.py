@@ -256,9 +256,7 @@ def score_anomalies(extractions: Mapping[str, Extraction]) -> Score:
         doc = next((e for n, e in extractions.items() if n.startswith(prefix)), None)
         if doc is None:
             continue
-        flagged = {
-            doc.citations[i].notation for a in doc.anomalies for i in a.citations if i < len(doc.citations)
-        }
+        flagged = {doc.citations[i].notation for a in doc.anomalies for i in a.citations if i < len(doc.citations)}
         hits += notation in flagged
     return Score("seed anomalies flagged", hits, len(SEED_ANOMALIES))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from ingest.records import Deadline, DeadlineKind
 from ingest.vntext import collapse, fold
@@ -26,14 +27,24 @@ _YEARS = re.compile(r"\b((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)\b")
 _ONE_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _THIS_YEAR = re.compile(r"\btrong\s+nam\b(?!\s+\d)|\bnam\s+nay\b")
 
-_EVENT = re.compile(r"\b(?:sau\s+khi|ngay\s+khi|khi\s+co)\b")
+_EVENT = re.compile(r"\b(?:sau\s+khi|ngay\s+khi|khi\s+co|khi\s+[^,;]{3,80}\bban\s+hanh)\b")
+# "trong thời hạn 03 ngày làm việc kể từ ngày nhận …", "chậm nhất 05 ngày làm việc kể từ ngày ban hành",
+# "trong vòng 10 (mười) ngày", "sau 15 ngày kể từ …": a duration counted from an event.
+_RELATIVE = re.compile(
+    r"\b(?:trong\s+(?:thoi\s+han|thoi\s+gian|vong)|cham\s+nhat(?:\s+(?:la|sau))?|sau|truoc)\s+(\d{1,3})"
+    r"(?:\s*\([^)]{1,20}\))?\s+(ngay(?:\s+lam\s+viec)?|tuan|thang)\b(?:[^;]{0,40}?\bke\s+tu\s+(.{3,80}?))?(?=[.;,]|$)"
+)
+# "kể từ ngày ký / ban hành (Kế hoạch, Quyết định …) này": the count starts on the document's own date.
+_FROM_ISSUE = re.compile(r"^(?:ngay\s+)?(?:ky|ban\s+hanh|ky\s+ban\s+hanh)\b")
+_UNIT_DAYS = {"ngay": 1, "tuan": 7}
 _PERIODIC_PLAIN = re.compile(r"^\s*(?:thuc\s+hien\s+)?theo\s+dinh\s+ky\b")
 _PER_PLAN = re.compile(
     r"\b(?:long\s+ghep|theo\s+(?:ke\s+hoach|kh|thoi\s+han|thoi\s+gian|tien\s+do|huong\s+dan|quy\s+dinh|lo\s+trinh"
     r"|bc|bao\s+cao|thoi\s+diem|yeu\s+cau|chi\s+dao|van\s+ban|chuong\s+trinh|de\s+an|ky\s+bao\s+cao)"
     r"|dinh\s+ky\s+theo|cung\s+(?:thoi\s+diem|ky)\s+bao\s+cao)\b"
 )
-_RECURRING = (
+# Recurrence codes with their patterns; public because kg.vocab writes the code list from it.
+RECURRING = (
     ("thuong-xuyen", re.compile(r"\b(?:thuong\s+xuyen|lien\s+tuc)\b")),
     ("hang-thang", re.compile(r"\b(?:hang|moi)\s+thang\b")),
     ("hang-quy", re.compile(r"\b(?:hang|moi)\s+quy\b")),
@@ -41,7 +52,6 @@ _RECURRING = (
     ("dinh-ky", re.compile(r"\bdinh\s+ky\b")),
     ("dot-xuat", re.compile(r"\bdot\s+xuat\b")),
 )
-RECURRING = _RECURRING  # public: kg.vocab writes the recurrence code list from it
 # Bullets and semicolons separate the parts of a multi-deadline cell; "và" does only after a concrete date.
 _PARTS = re.compile(r"(?:^|\s)[-+•*]\s+|;|\n")
 _AND = re.compile(r"\s+v[àa]\s+", re.IGNORECASE)
@@ -53,9 +63,13 @@ class _Period:
     end: str
 
 
-def parse_deadline(text: str, *, year: int | None) -> Deadline:
-    """Normalise one deadline cell or phrase; `year` is the plan year for periods printed without one."""
+def parse_deadline(text: str, *, year: int | None, issued: str | None = None) -> Deadline:
+    """Normalise one deadline cell or phrase; `year` is the plan year for periods printed without one, `issued`
+    the document's ISO date, from which "… kể từ ngày ký" counts."""
     shown = collapse(text)
+    relative = _relative(shown, issued)
+    if relative is not None:
+        return relative
     parts = [p for p in (collapse(x) for x in _PARTS.split(shown)) if p]
     pieces: list[Deadline] = []
     for part in parts:
@@ -94,7 +108,7 @@ def _parse_part(part: str, year: int | None) -> Deadline:
         return Deadline(part, "recurring", recurrence="dinh-ky")
     if _PER_PLAN.search(low):
         return Deadline(part, "per_plan")
-    recurrence = "+".join(slug for slug, rx in _RECURRING if rx.search(low)) or None
+    recurrence = "+".join(slug for slug, rx in RECURRING if rx.search(low)) or None
     if recurrence:
         span = _year_of(low, year)
         return Deadline(part, "recurring", span.start if span else None, span.end if span else None, recurrence)
@@ -159,3 +173,30 @@ def _month_start(y: int, month: int) -> str:
 
 def _month_end(y: int, month: int) -> str:
     return f"{y:04d}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}"
+
+
+def _relative(shown: str, issued: str | None) -> Deadline | None:
+    """A duration counted from an event; its end when the event is the document's own signing."""
+    low = fold(shown)
+    m = _RELATIVE.search(low)
+    if m is None:
+        return None
+    n, unit, anchor = int(m.group(1)), m.group(2), m.group(3)
+    business = "lam viec" in unit
+    duration = f"P{n}M" if unit == "thang" else f"P{n * _UNIT_DAYS[unit.split()[0]]}D"
+    after = shown[m.start(3) : m.end(3)].strip() if anchor else None
+    end = None
+    if after is not None and issued and len(issued) == 10 and _FROM_ISSUE.match(anchor or "") and unit != "thang":
+        end = _add_days(issued, n * _UNIT_DAYS[unit.split()[0]], business=business)
+    return Deadline(shown, "relative", None, end, None, duration, business, after)
+
+
+def _add_days(iso_date: str, days: int, *, business: bool) -> str:
+    """`iso_date` + `days` calendar days, or working days (Monday to Friday; public holidays are not known here)."""
+    day = date.fromisoformat(iso_date)
+    if not business:
+        return (day + timedelta(days=days)).isoformat()
+    while days:
+        day += timedelta(days=1)
+        days -= day.weekday() < 5
+    return day.isoformat()

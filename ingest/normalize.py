@@ -3,14 +3,17 @@
 Extractors all see the same clean text, so each pattern is written once against one shape of text;
 the offset map lets every record point at the exact span of the file the user can open.
 
-Two passes, each a list of `(start, end, replacement)` edits applied to the previous text:
+Three passes, each a list of `(start, end, replacement)` edits applied to the previous text:
 
 1. characters: look-alikes/dashes/slashes/spaces (a length-preserving `str.translate`), zero-width
    characters, combining sequences (NFC), HTML tags (kept as line/cell boundaries) and entities,
-   Markdown emphasis markers;
-2. lines: blank/page-number/rule lines dropped, de-doubled letters, Markdown headings, space runs,
+   Markdown emphasis markers (noting the line breaks inside and at the edges of emphasis spans);
+2. tables written as text (one cell per line between `|` lines; `| a | b |` rows) become tab-separated
+   rows (`ingest.text_tables`);
+3. lines: blank/page-number/rule lines dropped, de-doubled letters, Markdown headings, space runs,
    and the decision for every line break: keep it (new paragraph) or join the lines with one space
-   (a PDF hard break inside a sentence).
+   (a PDF hard break inside a sentence, a wrap inside a blank-line delimited paragraph or inside an
+   emphasis span).
 
 The map is two int arrays: `starts[i]`/`ends[i]` = the source span that produced output char `i`
 (a verbatim char spans one source char; a replacement spans all the source it replaced).
@@ -22,8 +25,10 @@ import html
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from ingest.text_tables import table_edits
 
 Edit = tuple[int, int, str]
 
@@ -113,7 +118,16 @@ class _TagState:
         return ""
 
 
-def _char_edits(text: str) -> list[Edit]:
+@dataclass(slots=True)
+class _Hints:
+    """Source offsets of line breaks that emphasis marks as a wrap (`joined`) or as a phrase edge (`edges`)."""
+
+    joined: set[int] = field(default_factory=set)
+    edges: set[int] = field(default_factory=set)
+
+
+def _char_edits(text: str, hints: _Hints) -> list[Edit]:
+    """Pass-1 edits; line breaks inside or at the edge of an emphasis span are noted in `hints`."""
     edits: list[Edit] = []
     first = _CHAR_TRIGGER.search(text)
     page = _HTML_PAGE.match(text) is not None
@@ -139,21 +153,33 @@ def _char_edits(text: str) -> list[Edit]:
             if rep != seq:
                 edits.append((a, b, rep))
     if "*" in text or "__" in text:
-        edits.extend(_emphasis_edits(text))
+        edits.extend(_emphasis_edits(text, hints))
     if page:  # in an HTML page line breaks and tabs are spaces: the tags carry the structure
         edits.extend((m.start(), m.end(), " ") for m in _HTML_SPACE.finditer(text))
     edits.sort()
     return edits
 
 
-def _emphasis_edits(text: str) -> list[Edit]:
-    """Delete paired emphasis markers; a run that closes one span and opens the next is a break."""
+def _closes_after_space(text: str, opener: tuple[int, int], a: int, b: int) -> bool:
+    """A run after a space closes the open span of the same length when the span is short (a line or two)."""
+    oa, ob = opener
+    return ob - oa == b - a and a - ob <= 160 and text.count("\n", ob, a) <= 1
+
+
+def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
+    """Delete paired emphasis markers; a run that closes one span and opens the next is a break.
+
+    A line break inside a paired span ("**1. Sở⏎Khoa học và Công nghệ**") is noted as joined: the emphasis
+    marks one phrase that the page wrapped; one right after a span closes or before one opens is an edge.
+    """
     edits: list[Edit] = []
     openers: list[tuple[int, int]] = []
+    stray: list[tuple[int, int]] = []
     n = len(text)
     for m in _STARS.finditer(text):
         a, b = m.span()
         if text[a] != "*":  # a blank line or a table cell ends every open span
+            stray.extend(openers)
             openers.clear()
             continue
         before = text[a - 1] if a else " "
@@ -163,17 +189,44 @@ def _emphasis_edits(text: str) -> list[Edit]:
         if not before.isspace() and openers:
             oa, ob = openers.pop()
             edits.append((oa, ob, ""))
+            if "\n" in text[ob:a]:
+                hints.joined.update(m.start() + ob for m in re.finditer("\n", text[ob:a]))
+            if b < n and text[b] == "\n":
+                hints.edges.add(b)
             reopens = not after.isspace() and after != "*"
-            edits.append((a, b, "\n" if reopens and before.isalnum() and after.isalnum() else ""))
+            # "**Phụ lục****Nhiệm vụ**" closes one span and opens the next: a break; "tr**ộn**", "1**1**" and
+            # "**V****Ă****N PHÒNG**" (a letter a span) mark parts of one word
+            breaks = reopens and before.isalnum() and after.isalnum() and b - a >= 4 and len(text[ob:a].strip()) > 2
+            edits.append((a, b, "\n" if breaks else ""))
             if reopens and b - a >= 2:
                 openers.append((b, b))  # the run both closed and opened: its edit covers both
             continue
+        if before.isspace() and openers and _closes_after_space(text, openers[-1], a, b):
+            oa, ob = openers.pop()  # "**2. **Ưu tiên", "**1. Sở Nội vụ **(…)": the space slipped inside the span
+            edits.extend(((oa, ob, ""), (a, b, "")))
+            continue
         if not after.isspace():
             openers.append((a, b))
+            if a and text[a - 1] == "\n":
+                hints.edges.add(a - 1)
+        elif b - a >= 2:
+            stray.append((a, b))
+    for a, b in stray + openers:
+        if b - a >= 2:  # a run of two or more stars left unpaired is a marker, never text
+            edits.append((a, b, ""))
     for m in _UNDERSCORES.finditer(text):
         edits.append((m.start(), m.start() + 2, ""))
         edits.append((m.end() - 2, m.end(), ""))
-    return [e for e in edits if e[1] > e[0] or e[2]]
+    return [_whole_line(text, e) for e in edits if e[1] > e[0] or e[2]]
+
+
+def _whole_line(text: str, edit: Edit) -> Edit:
+    """A marker alone on its line ("**" closing a span on the next line) goes with its line break: deleting only the
+    marker would leave a blank line, which reads as a paragraph (or table) end."""
+    a, b, rep = edit
+    if not rep and a > 0 and text[a - 1] == "\n" and b < len(text) and text[b] == "\n":
+        return a, b + 1, rep
+    return edit
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,6 +241,8 @@ _TERMINAL = frozenset(".;:!?")
 _JOINING_END = frozenset(",-(/")
 # Words after which a number follows ("ngày \n13/01/2023", "Nghị định số \n33/2023/NĐ-CP").
 _NUMBER_BEFORE = re.compile(r"(?:^|[ (])(?:số|ngày|tháng|năm|đoạn|điều|Điều|khoản|Khoản|điểm|Điểm|mục|Mục|Quý|quý)$")
+# A structural word whose number went to the next line ("Điều⏎15. Trách nhiệm …").
+_ARTICLE_WORD = re.compile(r"(?:^|[ (])(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|khoản|Khoản|điểm|Điểm)$")
 # The start of a new paragraph: bullet, numbered/lettered/roman item, article/chapter, preamble cues.
 _ITEM = re.compile(
     r"(?:[-+•·●▪*][ ]"
@@ -242,6 +297,8 @@ def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
         return False
     p, n = prev.text, nxt.text
     last = p[-1]
+    if n[0].isdigit() and _ARTICLE_WORD.search(p):  # "Điều⏎15. Trách nhiệm …": the number is not an item
+        return True
     if last in _TERMINAL or _ITEM.match(n):
         return False
     if _is_caps(n):
@@ -295,33 +352,90 @@ def _line(text: str, a: int, b: int) -> _Line:
     return _Line(a, b, content, "\t" in content, edits or None)
 
 
-def _line_edits(text: str) -> list[Edit]:
+def _line_edits(text: str, starts: array[int], hints: _Hints) -> list[Edit]:
     lines: list[_Line] = []
+    gap_before: list[bool] = []  # a blank line (or a stray table bar) before the line: a paragraph break
     pos = 0
+    gap = False
     for raw in text.split("\n"):
         stripped = raw.strip(" ")
-        if stripped and not (stripped[0] in _IGNORABLE_START and _IGNORABLE_LINE.fullmatch(stripped)):
+        if not stripped or stripped == "|":
+            gap = True
+        elif not (stripped[0] in _IGNORABLE_START and _IGNORABLE_LINE.fullmatch(stripped)):
             a = pos + len(raw) - len(raw.lstrip(" "))
             lines.append(_line(text, a, a + len(stripped)))
+            gap_before.append(gap)
+            gap = False
         pos += len(raw) + 1
     n = len(text)
     if not lines:
         return [(0, n, "")] if n else []
     width = _wrap_width(lines)
+    in_block = _paragraph_blocks(lines, gap_before)
     out: list[Edit] = []
     if lines[0].start > 0:
         out.append((0, lines[0].start, ""))
     prev = lines[0]
-    for line in lines[1:]:
+    for k in range(1, len(lines)):
+        line = lines[k]
         if prev.edits:
             out.extend(prev.edits)
-        out.append((prev.end, line.start, " " if _joins(prev, line, width) else "\n"))
+        if gap_before[k]:
+            joins = _joins(prev, line, width)
+        else:
+            joins = _joins_in_block(text, starts, hints, prev, line, width, paragraph=in_block[k])
+        out.append((prev.end, line.start, " " if joins else "\n"))
         prev = line
     if prev.edits:
         out.extend(prev.edits)
     if prev.end < n:
         out.append((prev.end, n, ""))
     return out
+
+
+_BLOCK_MAX_LINES = 30
+
+
+def _paragraph_blocks(lines: list[_Line], gap_before: list[bool]) -> list[bool]:
+    """Per line: whether it sits in a soft-wrapped paragraph between blank lines (converted web pages).
+
+    There a line break without a blank line is a wrap of the page, whatever the next line starts with.
+    Not so in a document that never leaves a blank line, in a run of lines too long to be one paragraph,
+    or where blank lines separate paragraphs that are one line each (line breaks inside a block are meant).
+    """
+    flags = [False] * len(gap_before)
+    wraps = sum(
+        1
+        for k in range(1, len(lines))
+        if not gap_before[k] and not lines[k].table and not lines[k - 1].table and not _ITEM.match(lines[k].text)
+    )
+    if sum(gap_before) < 3 or wraps < 0.25 * len(lines):
+        return flags
+    start = 0
+    for k in range(1, len(gap_before) + 1):
+        if k == len(gap_before) or gap_before[k]:
+            if k - start <= _BLOCK_MAX_LINES:
+                flags[start:k] = [True] * (k - start)
+            start = k
+    return flags
+
+
+def _joins_in_block(
+    text: str, starts: array[int], hints: _Hints, prev: _Line, nxt: _Line, width: int, *, paragraph: bool
+) -> bool:
+    """Whether a break with no blank line before `nxt` is a wrap inside one paragraph."""
+    if prev.table or nxt.table:
+        return False
+    if _ITEM.match(nxt.text):
+        return nxt.text[0].isdigit() and _ARTICLE_WORD.search(prev.text) is not None
+    if text.startswith("  ", prev.end) or text[prev.end - 1] == "\\":  # a Markdown hard line break
+        return _joins(prev, nxt, width)
+    breaks = [starts[q] for q in range(prev.end, nxt.start) if text[q] == "\n"]
+    if any(b in hints.joined for b in breaks):
+        return True
+    if paragraph:
+        return not any(b in hints.edges for b in breaks)
+    return _joins(prev, nxt, width)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,8 +523,10 @@ def normalize(source_text: str) -> NormalizedText:
     ident = _identity(n + 1)
     starts, ends = ident[: n + 1], ident[1 : n + 1]
     text = source_text.translate(_TRANSLATE) if _TRANSLATED.search(source_text) else source_text
-    text, starts, ends = _apply(text, starts, ends, _char_edits(text))
+    hints = _Hints()
+    text, starts, ends = _apply(text, starts, ends, _char_edits(text, hints))
     if not unicodedata.is_normalized("NFC", text):
         text, starts, ends = _apply(text, starts, ends, _nfc_lines(text))
-    text, starts, ends = _apply(text, starts, ends, _line_edits(text))
+    text, starts, ends = _apply(text, starts, ends, table_edits(text))
+    text, starts, ends = _apply(text, starts, ends, _line_edits(text, starts, hints))
     return NormalizedText(text, starts, ends)

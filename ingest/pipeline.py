@@ -61,10 +61,16 @@ def extract_text(source_text: str, *, source: str) -> Extracted:
     resolver = UnitResolver(meta)
     tables = parse_tables(text)
     tasks = extract_tasks(
-        text, tables=tables, sections=sections, resolver=resolver, citations=citations, year=meta.year_covered
+        text,
+        tables=tables,
+        sections=sections,
+        resolver=resolver,
+        citations=citations,
+        year=meta.year_covered,
+        issued=meta.date,
     )
     targets = find_targets(text, sections=sections, tasks=tasks)
-    units = resolver.units(text)
+    units = resolver.units(text, used={ref.id for task in tasks for ref in (*task.lead, *task.cooperate)})
     anomalies = find_anomalies(meta, citations, tasks)
     extraction = Extraction(
         source=source,

@@ -42,7 +42,8 @@ DeadlineKind = Literal[
     "by_date",  # done by the end of a date/month/quarter/year
     "window",  # within a stated period (Quý II, III năm 2023)
     "recurring",  # thường xuyên, hàng quý, định kỳ …
-    "event",  # after something happens (Sau khi có kết quả công bố)
+    "event",  # after something happens (Sau khi có kết quả công bố), or when it happens (khi … ban hành)
+    "relative",  # within a stated time of an event (trong thời hạn 10 ngày làm việc kể từ ngày nhận …)
     "per_plan",  # follows another plan's timetable (Theo KH đào tạo …)
     "multi",  # several deadlines in one cell
     "unspecified",  # text present but not interpretable
@@ -147,6 +148,9 @@ class Deadline:
     start: str | None = None  # ISO date: beginning of the period, when known
     end: str | None = None  # ISO date: the last day by which it is due
     recurrence: str | None = None  # "thuong-xuyen", "hang-quy", "hang-nam", "dinh-ky" …
+    duration: str | None = None  # a relative deadline's length, ISO 8601 ("P10D")
+    business_days: bool = False  # counted in working days (ngày làm việc), not calendar days
+    after: str | None = None  # the event it counts from, as written ("ngày nhận Kế hoạch này")
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +185,7 @@ class Target:
     start: int
     end: int
     task: str | None = None  # Task.id when the target sits in a task row
+    change: Literal["reduce", "increase"] | None = None  # "cắt giảm 30% thời gian …" reduces the metric by the value
 
 
 @dataclass(frozen=True, slots=True)

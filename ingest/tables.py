@@ -31,8 +31,9 @@ _HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("product", re.compile(r"\b(?:san pham|ket qua)\b")),
     ("number", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
     ("area", re.compile(r"\b(?:nhiem vu chung|linh vuc|noi dung chung|nhom nhiem vu)\b")),
-    ("task", re.compile(r"\b(?:nhiem vu|noi dung|cong viec|hoat dong|giai phap|ten)\b")),
-    ("lead", re.compile(r"\b(?:thuc hien|trach nhiem|don vi|co quan)\b")),
+    # "Tên thủ tục hành chính" names a procedure of a catalogue (danh mục TTHC), not a task
+    ("task", re.compile(r"\b(?:nhiem vu|noi dung|cong viec|hoat dong|giai phap|ten(?! (?:thu tuc|tthc)))\b")),
+    ("lead", re.compile(r"\b(?:(?:co quan|don vi) thuc hien|thuc hien|trach nhiem|don vi(?! tinh)|co quan)\b")),
 )
 _HEADER_CELL_MAX = 60
 _TAB_LINE = re.compile(r"^[^\n\t]*\t[^\n]*", re.MULTILINE)
@@ -84,8 +85,9 @@ class Table:
 
     @property
     def assigns_tasks(self) -> bool:
-        """Only tables with a lead column assign tasks (allocation/statistics tables do not)."""
-        return "lead" in self.roles
+        """Only tables with a task and a lead column assign tasks (allocation, statistics and indicator tables
+        such as "Chỉ tiêu | Đơn vị | Cơ quan chủ trì theo dõi" do not)."""
+        return "lead" in self.roles and "task" in self.roles
 
 
 @dataclass(slots=True)

@@ -54,6 +54,11 @@ _LEAD = re.compile(
 _CONJUNCT = re.compile(r",\s|\s+và\s")
 _QUANTIFIED = re.compile(r"(?:(?:ít nhất|tối thiểu)\s+)?\d+(?:[.,]\d+)?\s*%|(?:ít nhất|tối thiểu)\s+\d+", re.I)
 _NOT_METRIC_TAIL = re.compile(r"(?i)(?:(?:trở lên|trở xuống|theo|so với)\b|đạt\s+\d)")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:gov|com|org|net)\.vn\S*", re.I)
+# "cắt giảm 30% …", "giảm tối thiểu 20% …", "tăng 10% …": the value is a change of the metric, not its level.
+_CHANGE = re.compile(
+    r"(?:(cắt giảm|giảm|rút ngắn|tiết kiệm)|(tăng|nâng))(?:\s+(?:thêm|ít nhất|tối thiểu|tối đa|từ))?\s*$", re.I
+)
 _TAIL_WORDS = re.compile(r"\s*(?:\b(?:đạt|tiếp tục đạt|đạt từ|từ|tối thiểu|ít nhất|trên|là|có|đảm bảo)\s*)+$", re.I)
 
 
@@ -172,9 +177,11 @@ def _target(
     value = float(m.group(1).replace(",", "."))
     task = next((t for t in tasks if t.start <= m.start() < t.end), None)
     area = task.area if task is not None and task.area else _area_at(sections, m.start())
+    metric = _URL.sub("", metric).strip(" ,;:.") or _row_metric(text, m.start())
+    change = _CHANGE.search(text[max(start, m.start() - 40) : m.start()])
     return Target(
         text=collapse(text[start:end]),
-        metric=metric,
+        metric=collapse(metric),
         comparator=comparator,
         value=value,
         unit=unit,
@@ -182,7 +189,19 @@ def _target(
         start=start,
         end=end,
         task=task.id if task is not None else None,
+        change=("reduce" if change.group(1) else "increase") if change else None,
     )
+
+
+def _row_metric(text: str, pos: int) -> str:
+    """In a table row whose cell holds only the number ("… | % | 100% | …"), the row's indicator: its longest cell."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    row = text[line_start : line_end if line_end >= 0 else len(text)]
+    if "\t" not in row:
+        return ""
+    cells = [c.strip() for c in row.split("\t") if len(c.split()) >= 3 and not _PERCENT.search(c)]
+    return _clean(max(cells, key=len)) if cells else ""
 
 
 def _area_at(sections: Sequence[Section], pos: int) -> str | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.places import province_slug, scope_for
+from ingest.places import province, province_slug, scope_for
 from ingest.records import AgentRef, DocumentMeta, Unit, UnitMention
 from ingest.vntext import collapse, match_key, new_tones, slug
 
@@ -129,21 +129,25 @@ _MEMBER = (
     r"(?:cơ quan(?: chuyên môn| hành chính nhà nước| hành chính| nhà nước| Trung ương)?"
     rf"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|(?:phòng|Phòng(?! [{_UPPER}]))(?: chuyên môn| chức năng)?|ban"
     r"|ngành(?: chức năng)?|sở"
-    r"|địa phương|bộ|tổ chức|doanh nghiệp|huyện|thị xã|thành phố|xã|phường|thị trấn)"
+    r"|địa phương|bộ|tổ chức(?: chính trị - xã hội| chính trị-xã hội| chính trị xã hội| xã hội| thành viên| đoàn thể)?"
+    r"|doanh nghiệp|đoàn thể|hội"
+    rf"|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu|(?:Sở|Bộ|Ban|Ngành|Cơ quan|Đơn vị)(?! [{_UPPER}]))"
 )
 _TAIL = (
-    r"(?: (?:có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao|được phân công)"
+    r"(?: (?:khác có liên quan|khác liên quan|có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao"
+    r"|được phân công|khác)"
     r"| (?:thuộc, trực thuộc|trực thuộc|thuộc)(?: (?:Sở|Văn phòng(?: (?:UBND|Ủy ban nhân dân) tỉnh)?"
     r"|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thị xã|huyện)))?"
-    r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện)| Trung ương| trung ương| đặt tại tỉnh"
+    r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện|thành phố|Thành phố)| Trung ương| trung ương"
+    r"| đặt tại tỉnh"
     r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
 )
-_LEVEL_WORD = r"(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn)"
+_LEVEL_WORD = r"(?i:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"  # "các Huyện, Thị xã" too
 _LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
 _GROUP_RE = (
     rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và | |/){_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
     rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?: \((?:UBND|HĐND)\))?"
-    rf" (?:các |cấp ){_LEVEL_LIST}(?!\w)"
+    rf" (?:(?:các |cấp ){_LEVEL_LIST}|{_LEVEL_WORD}(?:, | và |, và ){_LEVEL_LIST})(?!\w)"
     r"|(?:các )?(?:Bộ|bộ), (?:ngành|Ngành)(?:, | )?(?:Trung ương|trung ương|TW)?(?!\w)"
     r"|Bộ phận (?:Một cửa|một cửa) (?:các cấp|cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))*)(?!\w)"
     r"|HĐND, UBND(?: các cấp)?(?!\w)|Hội đồng nhân dân, Ủy ban nhân dân(?!\w)"
@@ -220,8 +224,9 @@ _LEVEL_AT_END = re.compile(rf" ({_LEVEL})(?: ({_PLACE}))?$")
 _PLACE_AT_END = re.compile(rf" ({_PLACE})$")
 _ELIDED = re.compile(rf"(?:, | và )({_SECTOR_RE})(?: (thị xã|huyện|thành phố|quận))?(?=\s*[,;)]|\s*$| thị xã| huyện)")
 _POST_WORDS = (
-    r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Chủ tịch|Chánh|Thủ trưởng|Trưởng ban|Trưởng phòng|Trưởng"
-    r"|Lãnh đạo|Người đứng đầu|Thường trực|TT\.|TT|CT,? các PCT|CT|PCT)"
+    r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Tổng Giám đốc|Tổng giám đốc|Chủ tịch(?: Hội đồng thành viên)?"
+    r"|Chánh(?: án)?|Thủ trưởng|Trưởng ban|Trưởng phòng|Bộ trưởng|Thứ trưởng|Cục trưởng|Vụ trưởng|Viện trưởng"
+    r"|Hiệu trưởng|Trưởng|Lãnh đạo|Người đứng đầu|Thường trực|TT\.|TT|CT,? các PCT|CT|PCT)"
 )
 _POST = re.compile(rf"^{_POST_WORDS}\s+", re.IGNORECASE)
 _POST_ONLY = re.compile(rf"^{_POST_WORDS}\.?$", re.IGNORECASE)
@@ -235,16 +240,101 @@ _KIND_WORD = (
     rf"(?:{_MEMBER}|ủy ban nhân dân|uỷ ban nhân dân|hội đồng nhân dân|ubnd|hđnd|trung tâm|cục|chi cục|văn phòng)"
 )
 _NAMELESS = re.compile(
-    rf"(?:{_KIND_WORD}(?:(?:, | và | |/){_KIND_WORD})*(?: \(\w+\)?)?|{_LEVEL})(?: {_LEVEL})?(?: {_PLACE})?",
-    re.IGNORECASE,
-)
+    rf"(?i:{_KIND_WORD}(?:(?:, | và | |/){_KIND_WORD})*(?: \(\w+\)?)?|{_LEVEL})(?: {_LEVEL})?(?: {_PLACE})?"
+)  # the place part stays case-sensitive: "Sở Nội vụ", "Bộ Tư lệnh Thành phố" are names, not a kind and a place
 # Of those, unnamed bodies that still denote a group: "đơn vị (cung cấp …)", "cơ quan", "ban ngành", "phòng, ban".
 _UNNAMED_BODIES = re.compile(
     rf"(?:cơ quan|đơn vị|tổ chức|doanh nghiệp|địa phương)(?!\w)|{_KIND_WORD}(?:, | và | |/){_KIND_WORD}", re.IGNORECASE
 )
 _ABBR_DEFINITION = re.compile(r" \((?:UBND|HĐND)\)")
+# What a unit's name opens with: posts and "các", then an organisation's head noun (diacritics kept, so "Bố trí" is
+# not "Bộ" and "Ban hành", "Báo cáo", "Bộ tiêu chí" are not bodies). Shared with `ingest.assignments`.
+UNIT_POSTS = r"tất cả|toàn thể|các|thủ trưởng|giám đốc|chủ tịch|trưởng|lãnh đạo|người đứng đầu|chánh|phó|thường trực"
+UNIT_HEADS = (
+    r"sở|ubnd|ủy ban|văn phòng|ban(?! hành)|phòng(?!,? chống| ngừa)|trung tâm|thanh tra|đài|báo(?! cáo)|công an"
+    r"|bộ(?! (?:tiêu|chỉ|câu|công cụ|hồ sơ|phận(?! một))\b)|bộ phận|cục|chi cục|tổng cục|hội đồng|hđnd|kho bạc"
+    r"|cơ quan|đơn vị|ngành|đoàn(?! kiểm| công tác| thanh tra| kết)|liên đoàn|liên hiệp|hiệp hội"
+    r"|hội(?! nghị| thảo| thi| chợ)"
+    r"|mặt trận|ủy ban mặt trận|ubmttq|mttq|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|viện|trường(?! hợp)|bệnh viện|ngân hàng"
+    r"|bảo hiểm|tòa án|bộ chỉ huy|bộ đội|doanh nghiệp|địa phương|tổ chức|chính phủ|thủ tướng|quốc hội|tập đoàn"
+    r"|tổng công ty|công ty|quỹ|hợp tác xã|lực lượng|cổng thông tin|cảnh sát|chi nhánh|học viện|đại học|thông tấn xã"
+    r"|kiểm toán|tổ công tác|tổ giúp việc|tỉnh|thành phố|xã|phường|hải quan|chi cục hải quan|ủy ban nhân dân|hđnd"
+)
+_OPENS_NAME = re.compile(rf"(?:(?:{UNIT_POSTS})\s+)*(?:{UNIT_HEADS})(?!\w)", re.IGNORECASE)
+# Heads of two words whose second word is lower case ("Công an tỉnh", "Bảo hiểm xã hội", "Trung tâm phục vụ …").
+_COMPOUND_HEAD = re.compile(
+    r"(?:Trung tâm|Bảo hiểm|Kho bạc|Công an|Bộ đội|Liên hiệp|Liên đoàn|Hiệp hội|Hội đồng|Mặt trận|Ngân hàng|Tòa án"
+    r"|Học viện|Đại học|Bệnh viện|Tổng cục|Chi cục|Tổng công ty|Công ty|Hợp tác xã|Lực lượng|Cổng thông tin"
+    r"|Thông tấn xã|Tập đoàn|Ban Chỉ đạo|Ban chỉ đạo|Ban Quản lý|Ban quản lý|Tổ công tác|Cảnh sát|Chi nhánh"
+    r"|Hải quan|Viện kiểm sát|Ủy ban|Văn phòng|Thanh tra|Cục)(?!\w)"
+)
+
+
+_MEMBER_START = re.compile(r"(?:Doanh nghiệp|Cơ quan|Đơn vị|Địa phương|Đoàn thể|Nhà đầu tư)(?= (?!các |những )\w)")
+_TIME_WORDS = re.compile(r"(?:Quý|Năm|Tháng|Ngày|Tuần|Trước|Trong|Hằng|Hàng|Định kỳ|Thường xuyên|Từ|Đến)(?!\w)")
+_AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
+
+
+_SHORT_FORMS = (
+    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
+    (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
+    (re.compile(r"\bUBMTTQ\b"), "Ủy ban Mặt trận Tổ quốc"),
+    (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
+)
+_NATIONAL = re.compile(r"(?:Việt Nam|[Qq]uốc gia|[Tt]rung ương|Chính phủ)$|^(?:Tổng cục|Cục) (?!.*(?:tỉnh|thành phố))")
+
+
+def _spelled_out(name: str) -> str:
+    for pattern, full in _SHORT_FORMS:
+        name = pattern.sub(full, name)
+    return name
+
+
+# The common nouns of a group: bodies where they open a member of the list, levels of place anywhere.
+_BODY_NOUNS = r"sở|ban|ngành|phòng|đoàn thể|địa phương|cơ quan|đơn vị"
+_MEMBER = r"(?:^|(?<=[Cc]ác )|(?<=, )|(?<= và ))"
+_LIST_NOUN = re.compile(
+    rf"{_MEMBER}(?:{_BODY_NOUNS})(?!\w)|(?<=[\w,] )(?:huyện|xã|phường|thị trấn|thị xã|thành phố)(?!\w)", re.IGNORECASE
+)
+_UNSEPARATED = re.compile(rf"{_MEMBER}((?:{_BODY_NOUNS})) (?=(?:{_BODY_NOUNS})(?!\w))")
+
+
+def _group_label(name: str) -> str:
+    """One label per group whatever the spelling: short forms spelled out, the listed nouns in lower case and
+    separated by commas ("các Phòng, ban ngành" and "Các phòng, ban, ngành" are "Các phòng, ban, ngành")."""
+    label = _LIST_NOUN.sub(lambda m: m.group().lower(), _spelled_out(name))
+    while (separated := _UNSEPARATED.sub(r"\1, ", label)) != label:
+        label = separated
+    return _cap_first(label)
+
+
+def _before_clause(text: str) -> str:
+    """A name up to the first word that opens a clause ("các đơn vị điện lực trên địa bàn tỉnh trong việc …")."""
+    m = _IN_CLAUSE.search(text)
+    return text[: m.start()].rstrip(" ,") if m else text
+
+
+def _name_like(text: str) -> bool:
+    """Whether text the lexicon does not know reads as an organisation's name: capitalised words after a head noun.
+
+    "Hiệp hội Doanh nghiệp", "Công an thành phố", "Liên hiệp các Hội Khoa học và Kỹ thuật" are names; "Tổ chức các
+    hoạt động tập huấn", "khác có liên quan", "với các tiêu chuẩn" are not.
+    """
+    words = text.split()
+    if not words or not words[0][:1].isupper() or len(words) > 14 or (len(words) > 1 and text.isupper()):
+        return False  # a heading in capitals ("TỔ CHỨC THỰC HIỆN") is no name the lexicon does not know
+    if len(words) == 1:
+        return _OPENS_NAME.fullmatch(text) is not None
+    if _TIME_WORDS.match(text):
+        return False  # "Quý IV/2025", "Năm 2026", "Thường xuyên": a deadline in the wrong column, never a unit
+    if _COMPOUND_HEAD.match(text) or _AT_LEVEL.search(text):
+        return True
+    second = words[2] if words[1] in ("các", "và") and len(words) > 2 else words[1]
+    return second[:1].isupper() or second.isupper()
+
+
 # Words of a clause, never of an organisation's name ("nhiệm vụ theo Mục III", "sau đây gọi chung là").
-_CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này)(?!\w)", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này|với)(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +383,12 @@ def _strip_place(text: str) -> tuple[str, str | None, str | None]:
     return text, None, None
 
 
+# resolve()'s results by (document context, text): a memo of a pure function, shared across documents because the
+# same phrases ("Bộ Tài chính", "các cơ quan, đơn vị có liên quan") recur in every document of a corpus.
+_RESOLVED: dict[tuple[object, str], tuple[tuple[AgentRef, _Resolved], ...]] = {}
+_RESOLVED_MAX = 50_000
+
+
 class UnitResolver:
     """Resolves unit mentions of one document; remembers what it resolved so `units()` can report them all."""
 
@@ -301,7 +397,10 @@ class UnitResolver:
         parts = meta.scope.split(".")
         self.province_scope = ".".join(parts[:2])
         self.district_scope = meta.scope if len(parts) > 2 else None
+        home = province(meta.province)
+        self.city = home is not None and home.city  # a centrally run city: "thành phố" is the province itself
         self._acc: dict[str, _Acc] = {}
+        self._seen: dict[str, tuple[_Resolved, dict[str, None]]] = {}
         self._cache: dict[tuple[str, str, bool], _Resolved | None] = {}
         self._abbr: dict[str, str] = {}
         self._abbr_re: re.Pattern[str] | None = None
@@ -313,32 +412,71 @@ class UnitResolver:
                 self.issuer = hits[0][1]
                 self.issuer_key = slug(self.issuer.name)
         self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})
+        # Everything a resolution depends on besides the text: the same phrase resolves alike in such documents.
+        self._context = (meta.scope, meta.province, meta.district, self.issuer)
         if self._abbr:
             self._abbr_re = re.compile(rf"(?<![\w\-/])(?:{'|'.join(map(re.escape, self._abbr))})(?![\w\-/])")
 
     # -- public API -------------------------------------------------------------------------------------------
 
-    def resolve(self, cell_text: str, offset: int = 0) -> tuple[AgentRef, ...]:
-        """Agents of a responsibility cell ("Văn phòng UBND tỉnh; Sở Nội vụ", "Phòng Ngoại vụ và các đơn vị …")."""
-        refs: list[AgentRef] = []
-        covered: list[tuple[int, int]] = []
-        for start, res, written in self._scan(cell_text, 0, cell=True):
-            covered.append((start, start + len(written)))
-            self._record(res, written, offset + start)
-            refs.append(AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written))
-        for start, piece in _uncovered(cell_text, covered):
-            other = self._fallback(piece)
-            if other is not None:
-                self._record(other, piece, offset + start)
-                refs.append(AgentRef(id=other.id, name=other.name, is_group=other.is_group, text=piece))
-        refs.sort(key=lambda r: cell_text.find(r.text))
-        seen: set[str] = set()
-        return tuple(r for r in refs if not (r.id in seen or seen.add(r.id)))  # type: ignore[func-returns-value]
+    def resolve(self, cell_text: str) -> tuple[AgentRef, ...]:
+        """Agents of a responsibility cell or phrase ("Văn phòng UBND tỉnh; Sở Nội vụ", "Phòng Ngoại vụ và các …").
 
-    def units(self, text: str) -> tuple[Unit, ...]:
-        """Every organisation and group named in `text`, plus those resolved from cells so far."""
+        Pieces the lexicon knows and the rest of the cell, split at separators, are first glued back where they are
+        one name ("Ban Quản lý" + "khu Kinh tế", "Liên hiệp các Hội Khoa học" và "Kỹ thuật", a group + "khác có liên
+        quan"); an unknown piece counts only when it reads as a name. Nothing is recorded as a mention here: the
+        text may be a probe; `units()` finds the mentions of the units that were used.
+        """
+        key = (self._context, cell_text)
+        found = _RESOLVED.get(key)
+        if found is None:
+            found = self._resolve_new(cell_text)
+            if len(_RESOLVED) >= _RESOLVED_MAX:
+                _RESOLVED.clear()
+            _RESOLVED[key] = found
+        for ref, res in found:
+            self._seen.setdefault(res.id, (res, {}))[1].setdefault(collapse(ref.text), None)
+        return tuple(ref for ref, _ in found)
+
+    def _resolve_new(self, cell_text: str) -> tuple[tuple[AgentRef, _Resolved], ...]:
+        cell_text = _ASIDE.sub(lambda m: " " * len(m.group()), cell_text)  # "Bộ Công an (Trung tâm …)": a detail
+        hits = self._scan(cell_text, 0, cell=True)
+        pieces = [_Piece(start, start + len(written), res) for start, res, written in hits]
+        covered = [(p.start, p.end) for p in pieces]
+        pieces += [
+            _Piece(start, start + len(piece), None)
+            for start, piece in _uncovered(cell_text, covered)
+            if any(c.isalnum() for c in piece)
+        ]
+        refs: list[tuple[AgentRef, _Resolved]] = []
+        post_at: int | None = None
+        for piece in _glued(cell_text, sorted(pieces, key=lambda p: p.start)):
+            written = cell_text[piece.start : piece.end]
+            if piece.res is None:
+                written = _before_clause(written)  # the name as written ends where a clause starts
+            res = piece.res or (self._compound(written) if piece.glued else self._fallback(written))
+            if res is None:
+                post_at = piece.start if _POST_ONLY.match(written) else None
+                continue
+            if post_at is not None and not cell_text[post_at : piece.start].strip(" ").count(" ") > 3:
+                written = cell_text[post_at : piece.end]  # "Thủ trưởng các cơ quan, đơn vị": the post as written
+            post_at = None
+            refs.append((AgentRef(id=res.id, name=res.name, is_group=res.is_group, text=written), res))
+        seen: set[str] = set()
+        return tuple(r for r in refs if not (r[1].id in seen or seen.add(r[1].id)))  # type: ignore[func-returns-value]
+
+    def units(self, text: str, used: Iterable[str] = ()) -> tuple[Unit, ...]:
+        """Every organisation and group named in `text`, and those of `used` ids that cells and phrases resolved."""
         for start, res, written in self._scan(text, 0):
             self._record(res, written, start)
+        for unit_id in used:
+            if unit_id in self._acc or unit_id not in self._seen:
+                continue
+            res, variants = self._seen[unit_id]
+            for variant in variants:
+                for m in re.finditer(re.escape(variant), text):
+                    self._record(res, variant, m.start())
+            self._acc.setdefault(unit_id, _Acc(res)).variants.update(variants)
         out = []
         for acc in self._acc.values():
             r = acc.resolved
@@ -432,6 +570,8 @@ class UnitResolver:
         if level in _DISTRICT_LEVELS:
             if place and level == "thành phố" and province_slug(place):
                 return scope_for(place, None)
+            if not place and level == "thành phố" and self.city and self.district_scope is None:
+                return self.province_scope  # "Công an thành phố" in a plan of Cần Thơ: the city's own body
             if place:
                 return scope_for(self.meta.province, f"{level} {place}") if self.meta.province else None
             return self.district_scope
@@ -570,13 +710,22 @@ class UnitResolver:
         return self._group_res(text, _group_kind(key), scope)
 
     def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
-        return _Resolved(f"group/{scope}/{slug(name)}", name, scope, True, kind)
+        """A group's name and id spell short forms out: "UBND các xã, phường" is "Ủy ban nhân dân các xã, phường"."""
+        canonical = _group_label(name)
+        return _Resolved(f"group/{scope}/{slug(canonical)}", canonical, scope, True, kind)
+
+    def _compound(self, written: str) -> _Resolved | None:
+        """A name made of several pieces: a group with its tail ("các bộ, ngành … khác có liên quan") or an org."""
+        text = _before_clause(_POST.sub("", collapse(new_tones(written))))
+        if _GROUP_HEAD.match(text):
+            return self._group(text, cell=True)
+        return self._named_org(text) if _name_like(text) else None
 
     def _fallback(self, piece: str) -> _Resolved | None:
         """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
-        text = collapse(new_tones(piece))
-        if _POST_ONLY.match(text):
-            return None
+        text = _before_clause(collapse(new_tones(piece)))
+        if _POST_ONLY.match(text) or (text.isupper() and " " in text):
+            return None  # a post alone; a heading in capitals the lexicon does not know
         text = _POST.sub("", text)
         if not any(c.isalpha() for c in text) or _POST_ONLY.match(text):
             return None
@@ -589,9 +738,17 @@ class UnitResolver:
             return self._org(f"Sở {code}", "so", _PROVINCE, None)
         if _NAMELESS.fullmatch(text):  # "Ban", "Phường", "tỉnh Sóc Trăng" name nothing; "đơn vị" is a group
             return self._group(text, cell=True) if _UNNAMED_BODIES.match(text) else None
-        if _CLAUSE_WORD.search(text):
-            return None  # "nhiệm vụ theo Mục III …", "sau đây gọi chung là": a clause, not a name
-        return self._org(_cap_first(text), "org", _PROVINCE, None)
+        if _MEMBER_START.match(text) and not _CLAUSE_WORD.search(text):
+            return self._group(text, cell=True)  # "Doanh nghiệp viễn thông": a kind of body, not one body
+        if _CLAUSE_WORD.search(text) or not _name_like(text):
+            return None  # "nhiệm vụ theo Mục III …", "Tổ chức các hoạt động …", "khác có liên quan": not a name
+        return self._named_org(text)
+
+    def _named_org(self, text: str) -> _Resolved | None:
+        """An organisation the lexicon does not know: national when its name says so ("Đài Truyền hình Việt Nam",
+        "Cục Viễn thám quốc gia", "Bộ Tư lệnh …" is not: it has a province's name), else of the document's province."""
+        name = _cap_first(text)
+        return self._org(name, "org", None if _NATIONAL.search(name) else _PROVINCE, None)
 
     def _record(self, res: _Resolved, written: str, start: int) -> None:
         acc = self._acc.get(res.id)
@@ -599,6 +756,48 @@ class UnitResolver:
             acc = self._acc[res.id] = _Acc(res)
         acc.variants.setdefault(collapse(written), None)
         acc.mentions.setdefault((start, start + len(written)), UnitMention(start, start + len(written), written))
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A span of a cell: a lexicon hit (`res`) or text the lexicon does not know (`res` None)."""
+
+    start: int
+    end: int
+    res: _Resolved | None
+    glued: bool = False  # several pieces put back together into one name
+
+
+# Words that open a clause, never more of a name ("Bộ Nội vụ có …", "Sở … trong việc …", "… quy định việc …").
+_TAIL_STOP = re.compile(
+    r"(?:có|trong|về|để|được|cho|với|theo|tại|là|khi|nếu|đã|đang|sẽ|phải|cần|quy định|thực hiện|chủ trì|phối hợp"
+    r"|tổ chức|triển khai|tham mưu|ban hành|chịu|thiết|xây dựng|hướng dẫn|kiểm tra|báo cáo|gửi|nhận|trình|đề nghị"
+    r"|chỉ đạo|cơ bản|và|hoặc|nhằm|bảo đảm|đảm bảo)(?!\w)"
+)  # lower case: "Cần Thơ", "Trong" at a cell's start are no clause
+# The same words inside a name, less "và"/"hoặc" (they join names) and "có liên quan" (a group's tail).
+_IN_CLAUSE = re.compile(rf"(?<=\w) (?!(?:và|hoặc|có liên)(?!\w))(?={_TAIL_STOP.pattern})")
+_ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))[^()]{2,120}\)")  # not "(UBND)": that defines a short name
+_APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
+
+
+def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
+    """Pieces of one name put back together: only spaces between them, or a separator before a piece that does not
+    open a name of its own ("Liên hiệp các Hội Khoa học và Kỹ thuật", "Báo và Phát thanh, Truyền hình Cần Thơ")."""
+    out: list[_Piece] = []
+    for piece in pieces:
+        if out:
+            prev = out[-1]
+            gap = text[prev.end : piece.start]
+            written = text[piece.start : piece.end]
+            tail = piece.res is None and not _OPENS_NAME.match(written)
+            # a post ("Giám đốc") is dropped, a clause ("nhiệm vụ theo Mục III") is no part of a name
+            kept_apart = any(p.res is None and _APART.search(text[p.start : p.end]) for p in (prev, piece))
+            kept_apart = kept_apart or (piece.res is None and _TAIL_STOP.match(written) is not None)
+            if not kept_apart and (not gap.strip() or (gap.strip() in (",", "và", "-", "&") and tail)):
+                out[-1] = _Piece(prev.start, piece.end, None, glued=True)
+                continue
+        out.append(piece)
+    return out
 
 
 def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:

@@ -13,7 +13,10 @@ _OLD_TONES = {
 }  # fmt: skip
 # A word for matching names: letters and digits; punctuation and underscores separate words.
 TOKEN_RE = re.compile(r"[^\W_]+")
-_OLD_TONE_RE = re.compile("|".join(_OLD_TONES) + "|" + "|".join(k.upper() for k in _OLD_TONES))
+# Only at a syllable's end ("hoà", "thuỷ"), never before a final consonant ("Đoàn", "toàn") or after the "q" of
+# "qu" ("Quỹ"), where the tone already sits on the main vowel. The pattern opens with a character class, so the
+# regex engine skips straight to candidates; the pair is looked up in `repl`.
+_OLD_TONE_RE = re.compile("[oOuU][áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ](?![^\\W\\d_])")
 
 
 def collapse(text: str) -> str:
@@ -26,8 +29,10 @@ def new_tones(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         s = m.group(0)
-        out = _OLD_TONES.get(s.lower(), s)
-        return out.upper() if s.isupper() else out
+        out = _OLD_TONES.get(s.lower())
+        if out is None or (m.start() and text[m.start() - 1] in "qQ"):
+            return s
+        return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
     return _OLD_TONE_RE.sub(repl, text)
 

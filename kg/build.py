@@ -164,6 +164,11 @@ def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
     g.add((node, CCHC.deadlineKind, Literal(deadline.kind)))
     if deadline.recurrence:
         g.add((node, CCHC.recurrence, Literal(deadline.recurrence)))
+    if deadline.duration:
+        g.add((node, TIME.hasXSDDuration, Literal(deadline.duration, datatype=XSD.duration)))
+        g.add((node, CCHC.businessDays, Literal(deadline.business_days)))
+    if deadline.after:
+        g.add((node, CCHC.countsFrom, Literal(deadline.after, lang="vi")))
     for prop, value, suffix in ((TIME.hasBeginning, deadline.start, "begin"), (TIME.hasEnd, deadline.end, "end")):
         if value:
             instant = URIRef(f"{node}/{suffix}")
@@ -289,6 +294,8 @@ def _target(
     g.add((node, CCHC.comparator, Literal(target.comparator)))
     g.add((node, CCHC.value, Literal(_decimal(target.value), datatype=XSD.decimal)))
     g.add((node, CCHC.unit, Literal(target.unit)))
+    if target.change:
+        g.add((node, CCHC.change, Literal(target.change)))
     if target.area:
         g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
     if target.task:

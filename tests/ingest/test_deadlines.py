@@ -75,3 +75,51 @@ def test_whitespace_collapsed_in_text() -> None:
 @pytest.mark.parametrize("text", ["Quý 5/2024", "Tháng 13/2024", "quy định", "Kế hoạch"])
 def test_not_periods(text: str) -> None:
     assert parse_deadline(text, year=2024).kind in ("unspecified", "per_plan")
+
+
+# (text, issued, duration, business days, counts from, end): a time counted from an event; its end is known only
+# when the event is the document's own signing.
+RELATIVE = [
+    ("trong thời hạn 03 ngày làm việc kể từ ngày ký Kế hoạch này", "2025-11-21", "P3D", True, "ngày ký Kế hoạch này",
+     "2025-11-26"),  # Friday + 3 working days
+    ("chậm nhất 05 ngày làm việc kể từ ngày ban hành", "2025-11-21", "P5D", True, "ngày ban hành", "2025-11-28"),
+    ("trong thời hạn 10 ngày kể từ ngày nhận Kế hoạch này", "2025-11-21", "P10D", False, "ngày nhận Kế hoạch này",
+     None),
+    ("trong thời gian 10 (mười) ngày làm việc kể từ ngày tiếp nhận phản ánh", None, "P10D", True,
+     "ngày tiếp nhận phản ánh", None),
+    ("trong vòng 15 ngày kể từ ngày ký", "2025-12-20", "P15D", False, "ngày ký", "2026-01-04"),
+    ("trong thời hạn 02 tháng", None, "P2M", False, None, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "issued", "duration", "business", "after", "end"), RELATIVE)
+def test_relative_deadlines(
+    text: str, issued: str | None, duration: str, business: bool, after: str | None, end: str | None
+) -> None:
+    got = parse_deadline(text, year=2025, issued=issued)
+    assert (got.kind, got.duration, got.business_days, got.after, got.end) == (
+        "relative",
+        duration,
+        business,
+        after,
+        end,
+    )
+
+
+@pytest.mark.parametrize("text", ["khi Bộ Nội vụ ban hành hướng dẫn", "Sau khi có Quy chế của TW"])
+def test_conditions_are_events_not_dates(text: str) -> None:
+    got = parse_deadline(text, year=2025)
+    assert (got.kind, got.start, got.end) == ("event", None, None)
+
+
+def test_deadline_phrases_in_prose_tasks() -> None:
+    from ingest.pipeline import extract_text
+
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG\nSố: 12/KH-UBND\tVĩnh Long, ngày 21 tháng 11 năm 2025\nKẾ HOẠCH\nCải cách\n"
+        "1. Sở Nội vụ:\na) Trình Kế hoạch trong thời hạn 03 ngày làm việc kể từ ngày ký Kế hoạch này.\n"
+        "b) Tổng hợp báo cáo.\n- Thời gian thực hiện: Năm 2026.\n"
+    )
+    first, second = extract_text(text, source="x").extraction.tasks
+    assert first.deadline is not None and (first.deadline.kind, first.deadline.end) == ("relative", "2025-11-26")
+    assert second.deadline is not None and second.deadline.text == "Năm 2026"

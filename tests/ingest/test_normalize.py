@@ -141,7 +141,13 @@ def test_entity_offsets_cover_the_entity() -> None:
         ("5\t5*80% = 4\t4*60% = 3", "5\t5*80% = 4\t4*60% = 3"),
         ("Số: ____/KH-UBND", "Số: ____/KH-UBND"),
         ("#1 ưu tiên", "#1 ưu tiên"),
-        ("**Mở không đóng.\n\nĐoạn khác**", "**Mở không đóng.\nĐoạn khác**"),
+        ("**Mở không đóng.\n\nĐoạn khác**", "Mở không đóng.\nĐoạn khác"),  # unpaired runs are markers too
+        ("**2. **Ưu tiên bố trí", "2. Ưu tiên bố trí"),  # the closing run after a space
+        ("**1. Sở Nội vụ **(thường trực):", "1. Sở Nội vụ (thường trực):"),
+        ("** II**\tHỖ TRỢ", "II\tHỖ TRỢ"),
+        ("*Hà Nội, ngày 20\ntháng 11 năm 2025 *", "Hà Nội, ngày 20 tháng 11 năm 2025"),  # a span over two lines
+        # a marker alone on its line leaves no blank line that would end the table
+        ("|\n**ỦY BAN NHÂN DÂN\n**\nTỈNH CÀ MAU\n|\nCỘNG HÒA\n|", "ỦY BAN NHÂN DÂN TỈNH CÀ MAU\tCỘNG HÒA"),
     ],
 )
 def test_markdown(source: str, expected: str) -> None:
@@ -342,3 +348,54 @@ def test_source_offset_and_clamping() -> None:
     assert norm.source_span(-5, 999) == (2, 15)
     assert norm.source_span(4, 2) == (norm.source_offset(4), norm.source_offset(4))
     assert source[slice(*norm.source_span(7, 12))] == "Luật."
+
+
+# --- wraps of converted web pages ---------------------------------------------------------------
+
+_WRAPPED_PAGE = """**I. MỤC
+ĐÍCH, YÊU CẦU**
+
+- Khuyến khích ứng dụng, đổi
+mới và chuyển giao công nghệ.
+Trên cơ sở đó nâng cao năng suất.
+
+**1. Sở
+Khoa học và Công nghệ**
+
+- Là cơ quan thường trực, chủ
+trì tham mưu Ủy ban nhân dân Tỉnh.
+
+**2. Sở Tài chính**
+
+Sở Tài chính tham mưu bố trí kinh phí
+Hằng năm cho các đơn vị.
+"""
+
+
+def test_soft_wrapped_paragraphs_are_joined() -> None:
+    assert normalize(_WRAPPED_PAGE).text.split("\n") == [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "- Khuyến khích ứng dụng, đổi mới và chuyển giao công nghệ. Trên cơ sở đó nâng cao năng suất.",
+        "1. Sở Khoa học và Công nghệ",
+        "- Là cơ quan thường trực, chủ trì tham mưu Ủy ban nhân dân Tỉnh.",
+        "2. Sở Tài chính",
+        "Sở Tài chính tham mưu bố trí kinh phí Hằng năm cho các đơn vị.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("**2. Sở\nKhoa học và Công nghệ**\n- Chủ trì", "2. Sở Khoa học và Công nghệ\n- Chủ trì"),  # no blank lines
+        ("**KẾ HOẠCH**\nThực hiện năm 2024", "KẾ HOẠCH\nThực hiện năm 2024"),  # an emphasis edge is a break
+        ("**Điều\n15. Trách nhiệm của Công an**\n1. Giám sát", "Điều 15. Trách nhiệm của Công an\n1. Giám sát"),
+        ("kinh phí theo quy định năm\n\n6. Xây dựng", "kinh phí theo quy định năm\n6. Xây dựng"),
+        # Paragraphs one line each between blank lines: a break inside a block is meant.
+        (
+            "PHỤ LỤC I\nNHIỆM VỤ\n(Kèm theo Kế hoạch)" + "\n\nMột câu." * 8,
+            "PHỤ LỤC I\nNHIỆM VỤ\n(Kèm theo Kế hoạch)" + "\nMột câu." * 8,
+        ),
+    ],
+)
+def test_wrap_decisions(source: str, expected: str) -> None:
+    assert normalize(source).text == expected

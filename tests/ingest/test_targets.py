@@ -74,3 +74,22 @@ def test_area_and_task_come_from_context() -> None:
     assert (first.area, first.task) == ("tthc", None)
     assert (second.area, second.task) == ("the-che", "T01")
     assert text[second.start : second.end] == "Rà soát 100% TTHC"
+
+
+@pytest.mark.parametrize(
+    ("line", "change", "metric"),
+    [
+        ("- Cắt giảm 30% thời gian giải quyết TTHC.", "reduce", "thời gian giải quyết TTHC"),
+        ("- Tăng 10% số hồ sơ trực tuyến.", "increase", "số hồ sơ trực tuyến"),
+        ("- 100% TTHC được công khai trên https://dichvucong.gov.vn.", None, "TTHC được công khai trên"),
+    ],
+)
+def test_change_and_no_url_in_the_metric(line: str, change: str | None, metric: str) -> None:
+    (target,) = find_targets(line, sections=(), tasks=())
+    assert (target.change, target.metric) == (change, metric)
+
+
+def test_a_table_cell_with_only_the_number_takes_the_row_s_indicator() -> None:
+    row = "1\tTỉ lệ dịch vụ công trực tuyến toàn trình\t%\t100%"
+    (target,) = find_targets(row, sections=(), tasks=())
+    assert (target.value, target.metric) == (100.0, "Tỉ lệ dịch vụ công trực tuyến toàn trình")

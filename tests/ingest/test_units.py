@@ -65,8 +65,12 @@ META = {"000": SOC_TRANG_VP, "001": SOC_TRANG, "002": DONG_NAI_SNV, "003": NGA_N
         (VINH_LONG, "Các cơ quan, đơn vị có liên", ["group/vn.vinh-long/cac-co-quan-don-vi-co-lien-quan"]),
         (VINH_LONG, "Các cơ quan, đơn vị, địa phương", ["group/vn.vinh-long/cac-co-quan-don-vi-dia-phuong"]),
         (VINH_LONG, "Thủ trưởng các sở, ban, ngành tỉnh", ["group/vn.vinh-long/cac-so-ban-nganh-tinh"]),
-        (VINH_LONG, "UBND các huyện, thị xã, thành phố", ["group/vn.vinh-long/ubnd-cac-huyen-thi-xa-thanh-pho"]),
-        (VINH_LONG, "UBND cấp huyện", ["group/vn.vinh-long/ubnd-cap-huyen"]),
+        (
+            VINH_LONG,
+            "UBND các huyện, thị xã, thành phố",
+            ["group/vn.vinh-long/uy-ban-nhan-dan-cac-huyen-thi-xa-thanh-pho"],
+        ),
+        (VINH_LONG, "UBND cấp huyện", ["group/vn.vinh-long/uy-ban-nhan-dan-cap-huyen"]),
         (
             SOC_TRANG_VP,
             "Phòng Ngoại vụ và các đơn vị có liên quan",
@@ -87,7 +91,7 @@ META = {"000": SOC_TRANG_VP, "001": SOC_TRANG, "002": DONG_NAI_SNV, "003": NGA_N
         (NGA_NAM, "Văn phòng HĐND và UBND thị xã", ["vn.soc-trang.tx-nga-nam/van-phong-hdnd-va-ubnd-thi-xa"]),
         (NGA_NAM, "Sở Nội vụ tỉnh", ["vn.soc-trang/so-noi-vu"]),
         (NGA_NAM, "TT. HĐND thị xã", ["vn.soc-trang.tx-nga-nam/hdnd-thi-xa"]),
-        (NGA_NAM, "UBND các xã, phường", ["group/vn.soc-trang.tx-nga-nam/ubnd-cac-xa-phuong"]),
+        (NGA_NAM, "UBND các xã, phường", ["group/vn.soc-trang.tx-nga-nam/uy-ban-nhan-dan-cac-xa-phuong"]),
     ],
 )
 def test_resolve_cell(meta: DocumentMeta, cell: str, expected: list[str]) -> None:
@@ -102,6 +106,24 @@ def test_resolve_flags_groups_and_keeps_text() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["các Phòng, ban ngành thị xã", "Các phòng, ban, ngành Thị xã", "các phòng ban ngành thị xã"],
+        ["Các Sở, Ban, Ngành", "các sở, ban ngành", "Các sở ban ngành"],
+        ["UBND các huyện, Thị xã", "Ủy ban nhân dân các Huyện, thị xã"],
+    ],
+)
+def test_one_group_one_label_whatever_the_spelling(spellings: list[str]) -> None:
+    """A group's id ignores case and commas, so its label must too (else the graph holds two labels for one id)."""
+    named = {(ref.id, ref.name) for text in spellings for ref in UnitResolver(NGA_NAM).resolve(text)}
+    assert len(named) == 1
+
+
+def test_an_office_of_a_department_keeps_its_capital() -> None:
+    assert [r.name for r in UnitResolver(NGA_NAM).resolve("Văn phòng Sở")] != ["Văn phòng sở"]
+
+
 def test_truncated_cell_is_repaired() -> None:
     (ref,) = UnitResolver(VINH_LONG).resolve("Các cơ quan, đơn vị có liên")
     assert ref.name == "Các cơ quan, đơn vị có liên quan" and ref.is_group
@@ -109,11 +131,12 @@ def test_truncated_cell_is_repaired() -> None:
 
 def test_resolved_cells_appear_in_units_with_offsets() -> None:
     resolver = UnitResolver(VINH_LONG)
-    text = "x\tSở Y tế\tCác cơ quan, đơn vị"
-    resolver.resolve("Sở Y tế", offset=2)
-    units = {u.id: u for u in resolver.units(text)}
-    mention = units["vn.vinh-long/so-y-te"].mentions[0]
-    assert text[mention.start : mention.end] == "Sở Y tế"
+    text = "x\tBưu điện tỉnh\tCác cơ quan, đơn vị"
+    (ref,) = resolver.resolve("Bưu điện tỉnh")
+    units = {u.id: u for u in resolver.units(text, used=[ref.id])}
+    assert "vn.vinh-long/buu-dien-tinh" in units
+    mention = units["vn.vinh-long/buu-dien-tinh"].mentions[0]
+    assert text[mention.start : mention.end] == "Bưu điện tỉnh"
     assert units["group/vn.vinh-long/cac-co-quan-don-vi"].is_group
 
 
@@ -287,3 +310,65 @@ def test_every_seed_unit_has_a_name(doc: str) -> None:
     for unit in extract_text(path.read_text(encoding="utf-8"), source=path.name).extraction.units:
         if not unit.is_group:
             assert not bare.fullmatch(unit.name), unit.id
+
+
+CAN_THO = DocumentMeta(
+    source="x", sha256="", issuer="Ủy ban nhân dân thành phố Cần Thơ", province="Cần Thơ", scope="vn.can-tho"
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "cell", "written"),
+    [
+        # compound names stay whole
+        (CAN_THO, "Liên hiệp các Hội Khoa học và Kỹ thuật", ["Liên hiệp các Hội Khoa học và Kỹ thuật"]),
+        (CAN_THO, "Ban Quản lý khu Kinh tế", ["Ban Quản lý khu Kinh tế"]),
+        (CAN_THO, "Báo và Phát thanh, Truyền hình Cần Thơ", ["Báo và Phát thanh, Truyền hình Cần Thơ"]),
+        (CAN_THO, "Ban Tuyên giáo và Dân vận Thành ủy", ["Ban Tuyên giáo và Dân vận Thành ủy"]),
+        (CAN_THO, "Chi cục Hải quan khu vực XIX", ["Chi cục Hải quan khu vực XIX"]),
+        # a list is split at units, a group keeps its tail
+        (CAN_THO, "Bộ Công an, Bộ Tài chính và các bộ, ngành, địa phương khác có liên quan",
+         ["Bộ Công an", "Bộ Tài chính", "các bộ, ngành, địa phương khác có liên quan"]),
+        (CAN_THO, "Ủy ban nhân dân xã, phường", ["Ủy ban nhân dân xã, phường"]),
+        (CAN_THO, "Mặt trận Tổ quốc, Đoàn Thanh niên, Hội Phụ nữ",
+         ["Mặt trận Tổ quốc", "Đoàn Thanh niên", "Hội Phụ nữ"]),
+        # a post stays in the text as written; an aside in parentheses is no unit; a clause ends a name
+        (CAN_THO, "Thủ trưởng các cơ quan, đơn vị", ["Thủ trưởng các cơ quan, đơn vị"]),
+        (CAN_THO, "Bộ Công an (Trung tâm Dữ liệu quốc gia)", ["Bộ Công an"]),
+        (CAN_THO, "Bộ Khoa học và Công nghệ với các tiêu chuẩn áp dụng chung", ["Bộ Khoa học và Công nghệ"]),
+        (CAN_THO, "các đơn vị điện lực trên địa bàn thành phố trong việc cấp điện",
+         ["các đơn vị điện lực trên địa bàn thành phố"]),
+        # not units at all
+        (CAN_THO, "Quý IV/2025", []),
+        (CAN_THO, "TỔ CHỨC THỰC HIỆN", []),
+        (CAN_THO, "Tổ chức các hoạt động tập huấn", []),
+    ],
+)  # fmt: skip
+def test_names_as_written(meta: DocumentMeta, cell: str, written: list[str]) -> None:
+    assert [r.text for r in UnitResolver(meta).resolve(cell)] == written
+
+
+def test_a_city_s_own_bodies_are_at_province_level() -> None:
+    (police,) = UnitResolver(CAN_THO).resolve("Công an thành phố")
+    assert police.id == "vn.can-tho/cong-an-thanh-pho" and not police.is_group
+
+
+def test_group_variants_share_one_id() -> None:
+    resolver = UnitResolver(CAN_THO)
+    (short,) = resolver.resolve("UBND các xã, phường")
+    (full,) = resolver.resolve("Ủy ban nhân dân các xã, phường")
+    assert short.id == full.id and short.is_group
+
+
+@pytest.mark.parametrize(
+    ("cell", "scope"),
+    [
+        ("Đài Truyền hình Việt Nam", "vn"),
+        ("Cục Viễn thám quốc gia", "vn"),
+        ("VPCP", "vn"),
+        ("Hiệp hội Du lịch", "vn.can-tho"),
+    ],
+)
+def test_national_bodies_are_not_scoped_to_the_document_s_province(cell: str, scope: str) -> None:
+    (ref,) = UnitResolver(CAN_THO).resolve(cell)
+    assert ref.id.split("/")[0] == scope

@@ -17,7 +17,7 @@ from rdflib import OWL, RDF, RDFS, SH, SKOS, Graph, Literal, URIRef
 from ingest import notation as nt
 from ingest.areas import REFORM_AREAS
 from ingest.deadlines import RECURRING
-from ingest.pipeline import extract_paths
+from ingest.pipeline import extract_paths, extract_text
 from ingest.records import Anomaly, Comparator, DeadlineKind, Relation, Task
 from ingest.vntext import fold, slug
 from kg import iris, vocab
@@ -66,11 +66,23 @@ def shapes() -> Graph:
     return Graph().parse(ONTOLOGY / "shapes.ttl")
 
 
+# The seeds have no deadline counted from an event and no target that cuts a metric; one plan that has lets every
+# deadline and target term be written.
+RELATIVE_PLAN = """ỦY BAN NHÂN DÂN TỈNH VĨNH LONG
+Số: 12/KH-UBND	Vĩnh Long, ngày 21 tháng 11 năm 2025
+KẾ HOẠCH
+Cải cách hành chính năm 2026
+1. Sở Nội vụ:
+a) Trình Kế hoạch cải cách hành chính trong thời hạn 03 ngày làm việc kể từ ngày ký Kế hoạch này.
+b) Cắt giảm 30% thời gian giải quyết thủ tục hành chính.
+"""
+
+
 @pytest.fixture(scope="module")
 def seeds_graph() -> Graph:
     documents, _ = extract_paths([SAMPLES])
     graph = Graph()
-    for document in documents:
+    for document in [*documents, extract_text(RELATIVE_PLAN, source="relative.txt")]:
         graph += extraction_graph(document.extraction)
     return graph
 

@@ -1,0 +1,574 @@
+"""The document's own header (the first-page block of NĐ 30/2020 Phụ lục I) → kind, number, place, date, issuer, title.
+
+Input is the normalised text: header tables arrive as tab-separated rows with each cell on one line ("ỦY BAN NHÂN
+DÂN TỈNH X⇥CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc", "Số: 552/KH-UBND⇥X, ngày …"), plain text
+has one field per line. The block is found by the national motto, so notices a web page prints before it are
+skipped; those pages' metadata block ("Số hiệu:", "Loại văn bản:", "Nơi ban hành:", "Ngày ban hành:") is kept as
+a fallback for fields the header does not print. The number may sit after "Số:" on the next line or in the
+issuer's cell; the title (trích yếu) runs over several lines after the kind ("QUYẾT⏎ĐỊNH", "VỀ⏎VIỆC …") or follows
+"V/v" in the number's cell; the issuer is never the motto and, for central bodies, has no province.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import NamedTuple
+
+from ingest.notation import GENERIC_NOUNS, KIND_NOUNS, PARTY_KINDS, STATE_KINDS
+from ingest.places import District, find_district, province, province_mentions
+from ingest.vntext import collapse, match_key, new_tones
+
+
+class Line(NamedTuple):  # a tuple, not a frozen dataclass: built for every line of every document
+    start: int
+    end: int
+    text: str
+
+    @property
+    def cells(self) -> list[str]:
+        return [c.strip() for c in self.text.split("\t")]
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def is_upper(text: str) -> bool:
+    """Mostly capitals (a heading, an issuer line); the first 200 characters decide."""
+    letters = [c for c in text[:200] if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+
+
+# ---------------------------------------------------------------------------------------------------- kinds
+
+DECISION_KINDS = frozenset({"Quyết định", "Chỉ thị", "Nghị quyết"})
+
+
+def kind_of_line(text: str) -> str | None:
+    """The kind when the whole line is a kind heading ("KẾ HOẠCH"); "QUYẾT ĐỊNH:" (enacting formula) is not."""
+    stripped = text.strip()
+    if len(stripped) > 30 or stripped.endswith(":"):
+        return None
+    kind = KIND_NOUNS.get(match_key(stripped))
+    return kind if kind not in GENERIC_NOUNS else None
+
+
+def kind_of_symbol(symbol: str) -> str | None:
+    """The kind a notation's code names ("/KH-UBND" → Kế hoạch); a code that names none is a công văn."""
+    parts = [p for p in symbol.strip("/").split("/") if p and not p.isdigit()]
+    if not parts:
+        return None
+    code = parts[0].split("-")[0]
+    return STATE_KINDS.get(code) or PARTY_KINDS.get(code) or "Công văn"
+
+
+# ---------------------------------------------------------------------------------------------------- dates
+
+_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.IGNORECASE)
+_DATE_SLASH = re.compile(r"ngày\s*(\d{1,2})?\s*[/.-]\s*(\d{1,2})?\s*[/.-]\s*(\d{4})", re.IGNORECASE)
+_BARE_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+Date = tuple[int, int | None, int | None]
+
+
+def parse_date(text: str) -> tuple[Date, str] | None:
+    """(year, month, day) with blanks as None, and the matched text."""
+    match = _DATE_WORDS.search(text) or _DATE_SLASH.search(text) or _BARE_DATE.match(text.strip())
+    if not match:
+        return None
+    day, month, year = (int(g) if g else None for g in match.groups())
+    if year is None or (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+        return None
+    return (year, month, day if month is not None else None), match.group(0)
+
+
+def iso(date: Date) -> str:
+    year, month, day = date
+    if month is None:
+        return f"{year:04d}"
+    return f"{year:04d}-{month:02d}" if day is None else f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def more_specific(base: Date, other: Date) -> bool:
+    """`other` agrees with `base` on every printed part and prints more of it."""
+    if other[0] != base[0] or any(b is not None and b != o for b, o in zip(base[1:], other[1:], strict=True)):
+        return False
+    return sum(x is not None for x in other) > sum(x is not None for x in base)
+
+
+# ---------------------------------------------------------------------------------------------------- orgs
+
+_LEVEL_WORDS = r"tỉnh|thành phố|huyện|thị xã|quận|tp\.?|tx\.?"
+_ABBREVIATIONS = (
+    (re.compile(r"(?<![\w-])UBND(?![\w-])", re.IGNORECASE), "Ủy ban nhân dân"),
+    (re.compile(r"(?<![\w-])HĐND(?![\w-])", re.IGNORECASE), "Hội đồng nhân dân"),
+    (re.compile(r"(?<![\w-])VP\.?(?=\s)"), "Văn phòng"),
+)
+
+
+def _words(phrase: str) -> str:
+    """Regex for a phrase whose words may be separated by any run of spaces (PDF text)."""
+    return r"\s+".join(re.escape(w) for w in phrase.split())
+
+
+# Head words of organisation names: the word after them starts with a capital ("Sở Nội vụ", "Ban Quản lý …").
+_ORG_HEADS = (
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Văn phòng", "Chi cục", "Tổng cục", "Cục", "Sở", "Phòng", "Ban",
+    "Trung tâm", "Thanh tra", "Bộ", "Viện", "Đài", "Báo", "Trường", "Bệnh viện", "Tỉnh ủy", "Huyện ủy", "Thị ủy",
+    "Thuế",
+)  # fmt: skip
+ORG_HEAD_RE = re.compile(r"^(?:" + "|".join(_words(h) for h in _ORG_HEADS) + r")(?!\w)", re.IGNORECASE)
+_POSTS = (
+    "Chủ tịch", "Giám đốc", "Tổng Giám đốc", "Chánh Văn phòng", "Chánh Thanh tra", "Trưởng phòng", "Trưởng ban",
+    "Trưởng đoàn", "Bộ trưởng", "Thứ trưởng", "Thủ tướng", "Cục trưởng", "Chi cục trưởng", "Tổng cục trưởng",
+    "Viện trưởng", "Hiệu trưởng", "Chánh án", "Bí thư", "Chủ nhiệm", "Thủ trưởng", "Trưởng khoa",
+)  # fmt: skip
+_POST_BY_KEY = {match_key(p): p for p in _POSTS}
+POST_RE = re.compile(r"(?:phó\s+)?(?:" + "|".join(_words(p) for p in _POSTS) + r")(?!\w)", re.IGNORECASE)
+# Where a second organisation starts inside one header cell ("BỘ TÀI CHÍNH CỤC THUẾ", "UBND TỈNH X VĂN PHÒNG").
+_SUB_ORG = re.compile(
+    r"\s(?=(?:CỤC|CHI CỤC|TỔNG CỤC|SỞ|VĂN PHÒNG|BAN|PHÒNG|TRUNG TÂM|THANH TRA|VIỆN|ĐÀI|BÁO|KHO BẠC"
+    r"|THUẾ(?= (?:TỈNH|THÀNH PHỐ|CƠ SỞ)))\s\S)"
+)
+_NOT_SUB = re.compile(r"(?:THỦ TƯỚNG|VĂN PHÒNG|ỦY BAN NHÂN|UỶ BAN NHÂN|HỘI ĐỒNG NHÂN|BAN CHẤP|BAN THƯỜNG)$")
+
+
+@cache
+def _lexicon() -> dict[str, object]:
+    data: dict[str, object] = json.loads(
+        resources.files("ingest").joinpath("data/units.json").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def _sector_names() -> dict[str, str]:
+    """Proper-case department names ("Kế hoạch và Đầu tư") keyed by match key, from the shared unit lexicon."""
+    return {match_key(s): s for s in _lexicon().get("sectors", [])}  # type: ignore[attr-defined]
+
+
+@cache
+def central_bodies() -> dict[str, str]:
+    """Central bodies (Chính phủ, Bộ Nội vụ, Văn phòng Chính phủ …) keyed by match key: they have no province."""
+    central: dict[str, list[str]] = _lexicon().get("central", {})  # type: ignore[assignment]
+    names = {match_key(v): canon for canon, variants in central.items() for v in (canon, *variants)}
+    names |= {match_key(n): n for n in ("Quốc hội", "Chủ tịch nước", "Kiểm toán nhà nước", "Tổng cục Thống kê")}
+    return names
+
+
+def is_central(org: str) -> bool:
+    """Whether an issuer line names a central body ("BỘ TÀI CHÍNH", "THỦ TƯỚNG CHÍNH PHỦ", "BỘ TÀI CHÍNH CỤC THUẾ")."""
+    key = match_key(_expand(org))
+    return any(key == k or key.startswith(k + " ") for k in central_bodies()) or key.startswith(("bo ", "cuc "))
+
+
+def _expand(text: str) -> str:
+    text = new_tones(text)
+    for pattern, full in _ABBREVIATIONS:
+        text = pattern.sub(full, text)
+    return collapse(text)
+
+
+def render_post(text: str) -> str:
+    """`PHÓ CHỦ TỊCH` → `Phó Chủ tịch`, `CHÁNH VĂN PHÒNG` → `Chánh Văn phòng`."""
+    key = match_key(text)
+    deputy = key.startswith("pho ")
+    base = _POST_BY_KEY.get(key[4:] if deputy else key)
+    if base is None:
+        lowered = collapse(text).lower()
+        return lowered[:1].upper() + lowered[1:]
+    return f"Phó {base}" if deputy else base
+
+
+def render_org(text: str, prov: str | None = None, district: District | None = None) -> str:
+    """Canonical casing of an organisation name, with its place completed.
+
+    `ỦY BAN NHÂN DÂN TỈNH` + Sóc Trăng → `Ủy ban nhân dân tỉnh Sóc Trăng`; `SỞ NỘI VỤ` → `Sở Nội vụ tỉnh …`;
+    `Văn phòng UBND tỉnh` → `Văn phòng Ủy ban nhân dân tỉnh …`; `CHÍNH PHỦ` → `Chính phủ` (central: no place).
+    """
+    text = _expand(text).strip(" ,.;:")
+    central = central_bodies().get(match_key(text))
+    if central is not None:
+        return central
+    level = re.search(rf"(?<!\w)({_LEVEL_WORDS})(?:\s+(.*))?$", text, re.IGNORECASE)
+    body, place = (text[: level.start()].strip(), level) if level else (text, None)
+    rendered = _case_org(body)
+    if place is not None:
+        word = place.group(1).lower()
+        word = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã"}.get(word, word)
+        name = place.group(2) or ""
+        if word == "tỉnh" or (word == "thành phố" and province(name) is not None):
+            found = province(name) or province(prov)
+            return f"{rendered} {word} {found.name}" if found else f"{rendered} {word} {name}".strip()
+        if name:
+            return f"{rendered} {word} {' '.join(w.capitalize() for w in name.split()) if is_upper(name) else name}"
+        if district is not None and district.kind == word:
+            return f"{rendered} {district}"
+        return f"{rendered} {word}"
+    if district is not None:
+        return f"{rendered} {district}"
+    found = province(prov)
+    if found is None or is_central(text):
+        return rendered
+    return f"{rendered} {'thành phố' if found.city else 'tỉnh'} {found.name}"
+
+
+def _case_org(text: str) -> str:
+    """Sentence case with capitals after org head words and post titles ("Chủ tịch Ủy ban nhân dân")."""
+    out: list[str] = []
+    rest = collapse(text)
+    while rest:
+        post = POST_RE.match(rest)
+        if post:
+            out.append(render_post(post.group(0)))
+            rest = rest[post.end() :].strip()
+            continue
+        head = ORG_HEAD_RE.match(rest)
+        if not head:
+            out.append(rest if not is_upper(rest) else rest.lower())
+            break
+        canonical = next(h for h in _ORG_HEADS if match_key(h) == match_key(head.group(0)))
+        out.append(canonical)
+        rest = rest[head.end() :].strip()
+        if rest and not ORG_HEAD_RE.match(rest) and not POST_RE.match(rest):
+            sector = _sector_names().get(match_key(rest)) or central_bodies().get(match_key(rest))
+            if sector is None:
+                lowered = rest.lower() if is_upper(rest) else rest
+                sector = lowered[:1].upper() + lowered[1:]
+            out.append(sector)
+            break
+    return " ".join(out)
+
+
+def org_parts(cell: str) -> list[str]:
+    """One header cell's organisations, parent first: "BỘ TÀI CHÍNH CỤC THUẾ" → ["BỘ TÀI CHÍNH", "CỤC THUẾ"]."""
+    parts: list[str] = []
+    start = 0
+    for m in _SUB_ORG.finditer(cell):
+        head = cell[start : m.start()].strip()
+        if head and not _NOT_SUB.search(head) and len(head.split()) >= 2:
+            parts.append(head)
+            start = m.end()
+    parts.append(cell[start:].strip())
+    return [p for p in parts if p]
+
+
+# ---------------------------------------------------------------------------------------------------- header
+
+_MOTTO_WORDS = re.compile(r"CỘNG H[OÒ][AÀ]", re.IGNORECASE)
+_MOTTO = re.compile(r"cong hoa xa hoi|doc lap - tu do|^[-_=.\s]+$")
+_MOTTO_TEXT = re.compile(r"\s*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM).*$", re.I)
+_NUMBER_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?Số\s*[:.]?\s*(\d{1,5}[a-z]?)?\s*(/\s?[^\s,;()]+)")
+_PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^,\d\t]{0,40}?)\s*,\s*(ngày\b.*)$", re.IGNORECASE)
+_RULE = re.compile(r"[-_=]{3,}")  # "CHÍNH PHỦ-------": the rule under the issuer, glued to it
+_CELL_MAX = 400
+_BARE_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
+_VV = re.compile(r"(?:^|\s)V/v\b\.?\s*", re.IGNORECASE)
+# Lines that end the trích yếu: the preamble, a caption, the first item; the enacting body in capitals.
+_TITLE_END = re.compile(
+    r"(?:Căn cứ|Kính gửi|Ban hành kèm|Kèm theo|\(Kèm|\(Ban hành)(?!\w)|(?:[IVX]+|\d+)\.\s|Điều\s|Chương\s|PHẦN\s|Phần\s"
+)
+_CONTINUED = re.compile(r"(?:,|\b(?:CỦA|VỀ|VÀ|CHO|TẠI|THEO|VỚI|THUỘC|TRÊN|ĐỐI VỚI|của|về|và|cho|tại))$")
+_ENACTING = re.compile(
+    r"(?:CHỦ TỊCH|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BỘ TRƯỞNG|THỦ TƯỚNG CHÍNH PHỦ|CHÍNH PHỦ$"
+    r"|GIÁM ĐỐC|QUỐC HỘI$|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG)"
+)
+# … and, for a line after the first, the opening words of the preamble's sentences.
+_TITLE_NEXT_END = re.compile(r"(?:Thực hiện|Theo|Xét|Trên cơ sở|Để|Nhằm|Trong|Sau khi|Ngày)(?!\w)")
+_HEADER_LINES = 40
+_TITLE_MAX = 500
+_SITE_FIELDS = {
+    "so hieu": "number",
+    "loai van ban": "kind",
+    "noi ban hanh": "issuer",
+    "ngay ban hanh": "date",
+}
+
+
+@dataclass(slots=True)
+class Header:
+    kind: str | None = None
+    kind_index: int | None = None
+    number: str | None = None
+    template: str | None = None
+    orgs: list[str] = field(default_factory=list)
+    place: str | None = None
+    date: Date | None = None
+    date_text: str | None = None
+    title: str | None = None
+    enacting: str | None = None
+    site: dict[str, str] = field(default_factory=dict)
+
+
+def read_header(lines: list[Line]) -> Header:
+    """The header facts of a document's first lines (see the module docstring)."""
+    head = Header()
+    begin = _block_start(lines)
+    head.site = _site_fields(lines[:begin])
+    top = lines[begin : begin + _HEADER_LINES]
+    kind_at = _kind_line(top)
+    if kind_at is not None:
+        head.kind, head.kind_index = kind_at[0], begin + kind_at[1]
+    end = kind_at[1] if kind_at is not None else min(len(top), 12)
+    orgs: list[str] = []
+    org_block = True  # the issuing body is printed in the contiguous block at the top
+    for i, line in enumerate(top[: max(end, 1)]):
+        for j, cell in enumerate(line.cells):
+            if not cell or _read_cell(head, cell, row=i, top=top) or j:
+                continue
+            if org_block and _is_org_line(cell) and len(orgs) < 3:
+                orgs.append(collapse(_RULE.sub(" ", _MOTTO_TEXT.sub("", cell))))
+            elif len(cell) > 60 or not _MOTTO.search(match_key(cell)):
+                org_block = False
+    head.orgs = _merge_org_lines([p for org in orgs for p in org_parts(org)])
+    if kind_at is not None:
+        head.title, after = _title_after(lines, begin + kind_at[2])
+        if head.kind in DECISION_KINDS and after < len(lines):
+            cand = lines[after].stripped
+            named = POST_RE.match(cand) or ORG_HEAD_RE.match(_expand(cand)) or match_key(cand) in central_bodies()
+            if is_upper(cand) and named:
+                head.enacting = cand
+    if head.kind is None and head.title is not None:
+        head.kind = "Công văn"  # "V/v …" under the number: a letter
+    if head.kind is None and (head.number or head.template):
+        head.kind = kind_of_symbol(head.number or head.template or "")
+    if head.kind is None and any(line.stripped.startswith("Kính gửi") for line in top):
+        head.kind = "Công văn"
+    if head.kind is None and head.site.get("kind"):
+        head.kind = KIND_NOUNS.get(match_key(head.site["kind"]))
+    return head
+
+
+def _block_start(lines: list[Line]) -> int:
+    """Index of the header's first line: the row with the national motto (or the issuer lines just above it)."""
+    for i, line in enumerate(lines[:120]):
+        if len(line.text) <= 30 and kind_of_line(line.text) is not None:
+            return 0  # the kind heading comes first: this header prints no motto (a later one belongs to an annex)
+        if _MOTTO_WORDS.search(line.text):
+            if not _MOTTO.search(match_key(line.text)):
+                continue
+            first = line.cells[0]
+            if first and not _MOTTO.search(match_key(first)):
+                return i  # issuer ⇥ motto on one row
+            k = i
+            while k > 0 and i - k < 3 and _is_org_line(lines[k - 1].cells[0]):
+                k -= 1
+            return k
+    return 0
+
+
+def _site_fields(lines: list[Line]) -> dict[str, str]:
+    """The metadata block a legal-document site prints before the document ("Số hiệu: ⇥ 5348/CT-CS")."""
+    found: dict[str, str] = {}
+    cells = [c for line in lines for c in line.cells if c]
+    for k, cell in enumerate(cells):
+        label = match_key(cell.split(":", 1)[0].lstrip("# "))
+        name = _SITE_FIELDS.get(label)
+        if name is None or name in found:
+            continue
+        value = cell.split(":", 1)[1].strip() if ":" in cell else ""
+        if not value and k + 1 < len(cells):
+            value = cells[k + 1]
+        if value and not value.endswith(":"):
+            found[name] = value
+    return found
+
+
+def _kind_line(top: list[Line]) -> tuple[str, int, int] | None:
+    """(kind, index, index of the line after it): a kind heading, also split over two lines ("QUYẾT⏎ĐỊNH")."""
+    for i, line in enumerate(top):
+        if "\t" in line.text:
+            continue
+        kind = kind_of_line(line.text)
+        if kind:
+            return kind, i, i + 1
+        if i + 1 < len(top) and len(line.stripped) <= 12 and is_upper(line.stripped):
+            joined = kind_of_line(f"{line.stripped} {top[i + 1].stripped}")
+            if joined:
+                return joined, i, i + 2
+    return None
+
+
+def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
+    """Read the number, the place and date, or the "V/v" title from one header cell; whether it held one."""
+    if len(cell) > _CELL_MAX:
+        return False  # a paragraph of prose, not a header field
+    if _BARE_NUMBER_LABEL.fullmatch(cell) and row + 1 < len(top):
+        cell = f"Số: {top[row + 1].cells[0]}"  # "Số:" on its own line, the number on the next
+    number = _NUMBER_RE.search(cell) if "Số" in cell else None
+    if number and head.number is None and head.template is None:
+        num, sym = number.group(1), number.group(2).replace(" ", "")
+        if sym.endswith("-") and (code := re.match(r"\s+([A-ZĐ][A-ZĐa-zđ&]*)", cell[number.end() :])):
+            sym += code.group(1)  # "Số: 3783/QĐ-⏎UBND": the code wrapped onto the next line
+        head.number, head.template = (f"{num}{sym}", None) if num else (None, sym)
+        vv = _VV.search(cell, number.end())
+        if vv:
+            head.title = collapse(cell[vv.start() :]).strip(" ./") or None
+        before = cell[: number.start()].strip()
+        if before and _is_org_line(before):
+            return False  # "ỦY BAN … TỈNH X Số: 12/KH-UBND": the issuer's cell holds the number
+        cell = cell[number.end() :]  # "Số: 25/2025/NĐ-CP Hà Nội, ngày …": the place and date may follow
+        if not _PLACE_DATE.search(cell):
+            return True
+    place = _PLACE_DATE.search(cell) if head.place is None and "ngày" in cell.lower() else None
+    if place and head.place is None and len(place.group(1).split()) <= 7 and place.group(1)[0].isupper():
+        date_text = place.group(2)
+        if not re.search(r"năm\s*\d{4}|/\d{4}", date_text) and row + 1 < len(top):
+            follow = top[row + 1].stripped  # "Sóc Trăng, ngày" / "tháng 01 năm 2024" on separate lines
+            if re.match(r"(?:tháng|năm)\b", follow, re.IGNORECASE):
+                date_text = f"{date_text} {follow}"
+        head.place = collapse(_MOTTO_TEXT.sub("", place.group(1)))
+        head.date_text = collapse(f"{head.place}, {date_text}")
+        parsed = parse_date(date_text)
+        head.date = parsed[0] if parsed else None
+        return True
+    if _VV.match(cell) and head.title is None:
+        head.title, _ = _title_after(top, row)  # "V/v …" over several lines
+        return True
+    return False
+
+
+def _is_org_line(cell: str) -> bool:
+    """An upper-case header line naming the issuing body (not the national motto, not the kind)."""
+    text = _MOTTO_TEXT.sub("", cell).strip()
+    if not text or len(text) > 120 or not is_upper(text) or re.search(r"\d/", text):  # not a notation
+        return False
+    return not _MOTTO.search(match_key(text)) and kind_of_line(text) is None
+
+
+def _merge_org_lines(orgs: list[str]) -> list[str]:
+    """["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"] → ["ỦY BAN NHÂN DÂN TỈNH VĨNH LONG"]."""
+    merged: list[str] = []
+    for org in orgs:
+        if merged and (re.match(rf"(?:{_LEVEL_WORDS})(?!\w)", org, re.IGNORECASE) or merged[-1].endswith(" NHÂN")):
+            merged[-1] = f"{merged[-1]} {org}"
+        else:
+            merged.append(org)
+    return merged
+
+
+def _is_enacting(text: str, parts: list[str]) -> bool:
+    """A line in capitals naming the enacting body ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH X"), not a wrapped title line that
+    starts with one ("… CỦA⏎CHỦ TỊCH UBND THÀNH PHỐ VỀ VIỆC …", "… SỞ TÀI CHÍNH,⏎ỦY BAN NHÂN DÂN CẤP XÃ")."""
+    if not (is_upper(text) and _ENACTING.match(text)) or len(text) > 90:
+        return False
+    return not (parts and _CONTINUED.search(parts[-1]))
+
+
+def _title_after(lines: list[Line], index: int) -> tuple[str | None, int]:
+    """The trích yếu: the lines after the kind heading up to the preamble, the enacting body or the first item."""
+    parts: list[str] = []
+    nxt = index
+    while nxt < len(lines) and len(parts) < 6:
+        text = lines[nxt].cells[0] if "\t" in lines[nxt].text else lines[nxt].stripped
+        if not text or _TITLE_END.match(text) or _is_enacting(text, parts):
+            break
+        if len(" ".join(parts)) > _TITLE_MAX:
+            break
+        if parts and (_TITLE_NEXT_END.match(text) or not (is_upper(text) == is_upper(parts[-1]) or text[:1].islower())):
+            break  # a title in capitals ends where sentence case begins (and the reverse)
+        parts.append(text)
+        nxt += 1
+    title = collapse(" ".join(parts))
+    title = re.split(r"\s*\((?:Kèm|Ban hành kèm) theo", title)[0].strip(" ./")
+    if not title or (is_upper(title) and kind_of_line(title)):
+        return None, nxt
+    return title, nxt
+
+
+# ---------------------------------------------------------------------------------------------------- issuer
+
+_CAPTION = re.compile(
+    r"(?:Kèm|Ban hành kèm)\s+theo\s+(?P<kind>[^\W\d_]+(?:\s+[^\W\d_]+)?)\s+(?:số\s*:?\s*)?"
+    r"(?P<num>\d{1,5}[a-z]?)?\s*(?P<sym>/[^\s,;()]+)?\s*(?P<date>ngày[^()]{0,40}?\d{4})",
+    re.IGNORECASE,
+)
+_ISSUER_VERB = r"(?:ban hành|yêu cầu|đề nghị|chỉ đạo|thông báo|báo cáo|xây dựng)(?!\w)"
+_ISSUER_ACT = re.compile(
+    r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
+    rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
+)
+_HAS_ISSUER_VERB = re.compile(_ISSUER_VERB)  # cheap test before _ISSUER_ACT, which has no fast start
+
+
+_Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, date, date text
+
+
+def own_caption(text: str, kind: str | None, symbol: str | None) -> _Caption | None:
+    """The appendix caption that refers to this document ("Kèm theo Kế hoạch số /KH-SNV ngày tháng 01 năm 2022")."""
+    if kind is None:
+        return None
+    for match in _CAPTION.finditer(text):
+        if match_key(match.group("kind")) != match_key(kind):
+            continue
+        sym = match.group("sym")
+        if symbol is not None and sym is not None and not symbol.endswith(sym):
+            continue
+        parsed = parse_date(match.group("date"))
+        return match.group("num"), sym, parsed[0] if parsed else None, collapse(match.group("date"))
+    return None
+
+
+def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, District | None, str | None]:
+    """(province name, district, issuer) from the header block, else from the prose."""
+    orgs = head.orgs or []
+    if not orgs and not head.enacting and head.site.get("issuer"):
+        orgs = [head.site["issuer"]]  # the site's "Nơi ban hành" when the page prints no header block
+    prov = next((p for p in (_province_in(o) for o in orgs) if p), None)
+    district = next((d for d in (find_district(o) for o in orgs) if d), None)
+    central = bool(orgs) and is_central(orgs[0]) and prov is None
+    if central:  # a ministry or the Government signs in Hà Nội: that is no province of the document
+        return None, None, _issuer_from_orgs(orgs, None, None)
+    if prov is None and province(head.place) is not None:
+        prov = province(head.place).name  # type: ignore[union-attr]
+    act = None
+    for line in lines[:_HEADER_LINES]:
+        match = _ISSUER_ACT.search(line.text) if _HAS_ISSUER_VERB.search(line.text) else None
+        if match:
+            act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
+            break
+    if district is None and not orgs and act is not None:
+        district = find_district(act)
+    if prov is None:
+        prov = next((p for p in (_province_in(t) for t in (act or "", head.title or "")) if p), None)
+    if prov is None:
+        counts = Counter(p.name for p in province_mentions(text[:30000]))
+        prov = counts.most_common(1)[0][0] if counts else None
+    issuer: str | None = None
+    if head.enacting:
+        issuer = render_org(head.enacting, prov, district)
+    elif orgs:
+        issuer = _issuer_from_orgs(orgs, prov, district)
+    elif act is not None:
+        issuer = render_org(act, prov, district)
+    elif (by_code := _central_by_code(head.number or head.template)) is not None:
+        return None, None, by_code  # "Số: 09/2025/NĐ-CP" under no printed issuer: the Government
+    return prov, district, issuer
+
+
+def _central_by_code(notation: str | None) -> str | None:
+    """The central body a notation's issuer code names ("…/NĐ-CP" → Chính phủ, "…/NQ-UBTVQH15" → UBTVQH)."""
+    codes: dict[str, str] = _lexicon().get("issuer_codes", {})  # type: ignore[assignment]
+    last = (notation or "").rsplit("/", 1)[-1].split("-")[-1]
+    return codes.get(re.sub(r"\d+$", "", last))
+
+
+def _province_in(text: str) -> str | None:
+    found = next(province_mentions(text), None)
+    return found.name if found else None
+
+
+def _issuer_from_orgs(orgs: list[str], prov: str | None, district: District | None) -> str:
+    """["UBND TỈNH SÓC TRĂNG", "VĂN PHÒNG"] → "Văn phòng Ủy ban nhân dân tỉnh Sóc Trăng"."""
+    parent = render_org(orgs[0], prov, district)
+    if len(orgs) == 1:
+        return parent
+    own = _expand(orgs[-1])
+    if re.fullmatch(r"(?:văn phòng|thanh tra)", own, re.IGNORECASE):
+        return f"{_case_org(own)} {parent}"
+    return render_org(own, prov, district)

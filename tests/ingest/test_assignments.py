@@ -1,0 +1,109 @@
+"""ingest.assignments through the pipeline: each structure that assigns work (realdocs/TASKS.md), and what does not.
+
+Each case is a short document in the shape real documents take; the expected tasks are (wording start, leads,
+cooperating units) as a reader lists them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import extract_text
+
+HEAD = (
+    "ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP\nSố: 12/KH-UBND\tĐồng Tháp, ngày 19 tháng 11 năm 2025\n"
+    "KẾ HOẠCH\nThực hiện năm 2026\n"
+)
+
+
+def _tasks(body: str) -> list[tuple[str, list[str], list[str]]]:
+    text = HEAD + body
+    return [
+        (text[t.start : t.start + 24].split("\n")[0], [r.name for r in t.lead], [r.name for r in t.cooperate])
+        for t in extract_text(text, source="x").extraction.tasks
+    ]
+
+
+ASSIGNING = [
+    (  # a unit heading over dashed items; "Phối hợp với X …" keeps the heading's unit as lead
+        "V. TỔ CHỨC THỰC HIỆN\n1. Sở Khoa học và Công nghệ\n- Chủ trì tham mưu Ủy ban nhân dân Tỉnh triển khai.\n"
+        "- Phối hợp với Sở Tài chính xây dựng cơ chế chính sách.\n2. Sở Công Thương\n- Hỗ trợ doanh nghiệp.\n",
+        [
+            ("Chủ trì tham mưu Ủy ban ", ["Sở Khoa học và Công nghệ"], []),
+            ("Phối hợp với Sở Tài chín", ["Sở Khoa học và Công nghệ"], ["Sở Tài chính"]),
+            ("Hỗ trợ doanh nghiệp.", ["Sở Công Thương"], []),
+        ],
+    ),
+    (  # "Trách nhiệm của …" and "Điều N." headings own their numbered clauses
+        "Điều 14. Trách nhiệm của Sở Y tế\n1. Tổ chức tập huấn cho cán bộ y tế.\n2. Kiểm tra việc thực hiện.\n",
+        [("Tổ chức tập huấn cho cán", ["Sở Y tế"], []), ("Kiểm tra việc thực hiện.", ["Sở Y tế"], [])],
+    ),
+    (  # a heading that assigns with roles and a colon hands its units to the items
+        "III. TỔ CHỨC THỰC HIỆN\n1. Giao Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp thực hiện các nhiệm vụ sau:\n"
+        "a) Rà soát thủ tục hành chính.\nb) Báo cáo kết quả.\n",
+        [
+            ("Rà soát thủ tục hành chí", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+            ("Báo cáo kết quả.", ["Sở Nội vụ"], ["Sở Tư pháp"]),
+        ],
+    ),
+    (  # sub-headings hand down their roles: "a) Chủ trì, phối hợp với Y" and "b) Phối hợp với Z"
+        "V. TỔ CHỨC THỰC HIỆN\n1. Sở Công Thương\na) Chủ trì, phối hợp với Sở Tài chính:\n- Xây dựng kế hoạch.\n"
+        "b) Phối hợp với Công an tỉnh:\n- Kiểm tra thị trường.\n",
+        [
+            ("Xây dựng kế hoạch.", ["Sở Công Thương"], ["Sở Tài chính"]),
+            ("Kiểm tra thị trường.", ["Sở Công Thương"], ["Công an tỉnh"]),
+        ],
+    ),
+    (  # assigning sentences anywhere: "Giao X …", "Đề nghị X …", "X có trách nhiệm …"; a lead-in before the subject
+        "IV. TỔ CHỨC THỰC HIỆN\nGiao Sở Nội vụ chủ trì, phối hợp với các sở, ngành triển khai Kế hoạch.\n"
+        "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh tham gia giám sát.\n"
+        "Trong quá trình triển khai, các sở, ban, ngành có trách nhiệm báo cáo định kỳ.\n",
+        [
+            ("Giao Sở Nội vụ chủ trì, ", ["Sở Nội vụ"], ["Các sở, ngành"]),
+            ("Đề nghị Ủy ban Mặt trận ", ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"], []),
+            ("Trong quá trình triển kh", ["Các sở, ban, ngành"], []),
+        ],
+    ),
+    (  # one paragraph, two actors with their own deadlines: two tasks
+        "V. TỔ CHỨC THỰC HIỆN\n1. Trưởng các phòng, đơn vị có trách nhiệm báo cáo; cụ thể:\n"
+        "- Báo cáo quý I: các phòng gửi báo cáo về Văn phòng Sở trước ngày 12/3; Văn phòng Sở tổng hợp báo cáo "
+        "Ban Giám đốc Sở trước ngày 16/3.\n",
+        [("Báo cáo quý I: các phòng", ["Các phòng"], []), ("Văn phòng Sở tổng hợp bá", ["Văn phòng Sở"], [])],
+    ),
+    (  # a labelled block: content, lead, partners, time
+        "III. NỘI DUNG\na) Hoạt động 1\n- Nội dung: Triển khai Tháng hành động.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Y tế.\n- Thời gian: Tháng 11/2025.\n",
+        [("Triển khai Tháng hành độ", ["Sở Nội vụ"], ["Sở Y tế"])],
+    ),
+    (  # a unit and a colon, then its work inline
+        "V. TỔ CHỨC THỰC HIỆN\n3. UBND các xã, phường: tổ chức tuyên truyền đến người dân.\n",
+        [("UBND các xã, phường: tổ ", ["Ủy ban nhân dân các xã, phường"], [])],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "expected"), ASSIGNING)
+def test_assigning_structures(body: str, expected: list[tuple[str, list[str], list[str]]]) -> None:
+    assert _tasks(body) == expected
+
+
+NOT_ASSIGNING = [
+    # a purpose section names no actor that is assigned
+    "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Các sở, ngành nâng cao nhận thức về cải cách hành chính.\n",
+    # the closing execution clause
+    "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nội vụ, Thủ trưởng các sở, ban, ngành chịu trách "
+    "nhiệm thi hành Quyết định này./.\n",
+    # a description of what was done, a statement of function
+    "Năm 2024, Sở Nội vụ đã tổ chức 12 lớp tập huấn.\nBộ Tư pháp là cơ quan chuyên môn giúp Chính phủ.\n",
+    # the conditional closing
+    "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản ánh về Sở Nội vụ để tổng hợp.\n",
+    # items with no unit under a heading with no unit
+    "II. NHIỆM VỤ, GIẢI PHÁP\n1. Tổ chức tập huấn cho cán bộ.\n2. Đẩy mạnh ứng dụng công nghệ thông tin.\n",
+    # a notice's closing formula
+    "Văn phòng Chính phủ thông báo để Ủy ban nhân dân tỉnh và các cơ quan liên quan biết, thực hiện./.\n",
+]
+
+
+@pytest.mark.parametrize("body", NOT_ASSIGNING)
+def test_not_tasks(body: str) -> None:
+    assert _tasks(body) == []
