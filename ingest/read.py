@@ -12,8 +12,11 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
+
+from ingest import legacy_encoding
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
 
@@ -87,8 +90,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     if bad == 0 or (bad <= len(text) // 1000 and len(data) - len(text) > 10 * bad):
         # Valid UTF-8, or UTF-8 with a few stray bytes (many multi-byte letters decoded fine).
-        return _checked(text), "utf-8"
+        text, legacy = unlegacy(text)
+        return _checked(text), legacy or "utf-8"
     return _legacy(data)
+
+
+def unlegacy(text: str) -> tuple[str, legacy_encoding.Encoding | None]:
+    """Text typed in a TCVN3 or VNI font (read as mojibake) → Unicode, and which one it was."""
+    encoding = legacy_encoding.detect(text)
+    return (legacy_encoding.decode(text, encoding), encoding) if encoding else (text, None)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -105,7 +115,10 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _legacy(data: bytes) -> tuple[str, str]:
-    """Not UTF: Windows-1258 when the text reads as Vietnamese, else charset-normalizer's best guess."""
+    """Not UTF: TCVN3 or VNI, else Windows-1258 when the text reads as Vietnamese, else charset-normalizer's guess."""
+    text, vietnamese = unlegacy(data.decode("cp1252", errors="replace"))
+    if vietnamese:
+        return _checked(text), vietnamese
     for encoding in _LEGACY:
         try:
             text = data.decode(encoding)
@@ -178,49 +191,96 @@ def _docx_text(path: Path) -> str:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
         raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {err})") from None
-    return "\n".join(_docx_blocks(document.element.body))
+    return "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
 
 
 def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def _docx_blocks(parent: Any) -> Iterator[str]:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _own_font(rpr: Any) -> str | None:
+    fonts = rpr.find(f"{_W}rFonts") if rpr is not None else None
+    return None if fonts is None else fonts.get(f"{_W}ascii") or fonts.get(f"{_W}hAnsi")
+
+
+def _val(parent: Any, tag: str) -> str | None:
+    child = parent.find(f"{_W}{tag}") if parent is not None else None
+    return None if child is None else child.get(f"{_W}val")
+
+
+class _Fonts:
+    """The font each run shows in (its own, else its character or paragraph style's, else the default),
+    which tells text typed in a TCVN3 (`.VnTime`) or VNI (`VNI-Times`) font."""
+
+    def __init__(self, styles: Any) -> None:
+        self._by_id = {s.get(f"{_W}styleId"): s for s in styles.iter(f"{_W}style")}
+        default_style = next(
+            (
+                k
+                for k, s in self._by_id.items()
+                if s.get(f"{_W}type") == "paragraph" and s.get(f"{_W}default") in ("1", "true")
+            ),
+            None,
+        )
+        self.default = self.style(default_style) or _own_font(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr"))
+
+    def style(self, style_id: str | None, depth: int = 0) -> str | None:
+        style = self._by_id.get(style_id)
+        if style is None or depth > 20:
+            return None
+        return _own_font(style.find(f"{_W}rPr")) or self.style(_val(style, "basedOn"), depth + 1)
+
+    def of_run(self, run: Any, paragraph_font: str | None) -> str | None:
+        rpr = run.find(f"{_W}rPr")
+        return _own_font(rpr) or self.style(_val(rpr, "rStyle")) or paragraph_font or self.default
+
+
+def _docx_blocks(parent: Any, fonts: _Fonts) -> Iterator[str]:
     for child in parent.iterchildren():
         name = _local(child.tag)
         if name == "p":
-            yield _docx_paragraph(child)
+            yield _docx_paragraph(child, fonts)
         elif name == "tbl":
             for row in child.iterchildren():
                 if _local(row.tag) == "tr":
-                    yield "\t".join(_docx_cells(row))
+                    yield "\t".join(_docx_cells(row, fonts))
         elif name == "sdt":  # content control: its blocks sit in w:sdtContent
             for content in child.iterchildren():
                 if _local(content.tag) == "sdtContent":
-                    yield from _docx_blocks(content)
+                    yield from _docx_blocks(content, fonts)
 
 
-def _docx_paragraph(p: Any) -> str:
-    """The paragraph's visible text: runs, tabs and breaks (deleted revisions excluded)."""
-    parts: list[str] = []
+def _docx_paragraph(p: Any, fonts: _Fonts) -> str:
+    """The paragraph's visible text: runs, tabs and breaks (deleted revisions excluded); runs in a
+    legacy Vietnamese font decoded to Unicode."""
+    paragraph_font = fonts.style(_val(p.find(f"{_W}pPr"), "pStyle"))
+    parts: list[tuple[str, tuple[legacy_encoding.Encoding, bool] | None]] = []
     for node in p.iter():
         name = _local(node.tag)
         if name == "t" and _local(node.getparent().tag) != "del":
-            parts.append(node.text or "")
+            run = node.getparent()
+            parts.append((node.text or "", legacy_encoding.font_encoding(fonts.of_run(run, paragraph_font))))
         elif name == "tab" and _local(node.getparent().tag) == "r":
-            parts.append("\t")
+            parts.append(("\t", None))
         elif name in ("br", "cr"):
-            parts.append("\n")
-    return "".join(parts)
+            parts.append(("\n", None))
+    out: list[str] = []
+    for legacy, group in groupby(parts, key=lambda part: part[1]):
+        text = "".join(t for t, _ in group)
+        out.append(legacy_encoding.decode(text, legacy[0], uppercase=legacy[1]) if legacy else text)
+    return "".join(out)
 
 
-def _docx_cells(tr: Any) -> Iterator[str]:
+def _docx_cells(tr: Any, fonts: _Fonts) -> Iterator[str]:
     """A row's cells on the grid: a merged cell's text once, empty cells for the rest of its span."""
     for tc in tr.iterchildren():
         if _local(tc.tag) != "tc":
             continue
         continued = tc.vMerge == "continue"
-        paragraphs = (_docx_paragraph(p) for p in tc.iter() if _local(p.tag) == "p")
+        paragraphs = (_docx_paragraph(p, fonts) for p in tc.iter() if _local(p.tag) == "p")
         text = "" if continued else " ".join(" ".join(paragraphs).split())
         yield text
         for _ in range(tc.grid_span - 1):
