@@ -131,11 +131,12 @@ def encode(text: str, encoding: Encoding) -> str:
     return "".join(table.get(c, c) for c in unicodedata.normalize("NFC", text))
 
 
-def decode(text: str, encoding: Encoding, *, uppercase: bool = False) -> str:
-    """Legacy-font characters → Unicode NFC; `uppercase` for TCVN3's capitals fonts (`.VnTimeH`)."""
+def decode(text: str, encoding: Encoding, *, uppercase: bool | None = None) -> str:
+    """Legacy-font characters → Unicode NFC. `uppercase`: whether the text is in one of TCVN3's
+    capitals fonts (`.VnTimeH`); None when the font is unknown (plain text), to guess from the text."""
     table = _decode_tables()[encoding]
     out = _pattern(encoding).sub(lambda m: table[m.group()], text)
-    if encoding == "tcvn3":
+    if encoding == "tcvn3" and uppercase is not False:
         out = out.upper() if uppercase else _LINE.sub(_capitals, out)
     return unicodedata.normalize("NFC", out)
 
@@ -144,16 +145,18 @@ _LINE = re.compile(r"[^\n]+")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]")
 
 
-def _typed_in_capitals(text: str, least: int) -> bool:
-    letters = _ASCII_LETTERS.findall(text)
+def _typed_in_capitals(word: str, least: int) -> bool:
+    letters = _ASCII_LETTERS.findall(word)
     return len(letters) >= least and all(c.isupper() for c in letters)
 
 
 def _capitals(line: re.Match[str]) -> str:
     """Capitals typed in TCVN3 plain text come out as ASCII capitals around lowercase toned letters
-    ("KÕ HO¹CH" → "Kế HOạCH"): a line, else a word, whose ASCII letters are all capitals is upper-cased."""
+    ("KÕ HO¹CH" → "Kế HOạCH"). Upper-cased: a word with two ASCII capitals and no ASCII lowercase,
+    and a whole line when every accented word of it (two at least) has only ASCII capitals."""
     text = line.group()
-    if _typed_in_capitals(text, 3):
+    accented = [w for w in _WORD.findall(text) if not w.isascii() and _ASCII_LETTERS.search(w)]
+    if len(accented) >= 2 and all(_typed_in_capitals(w, 1) for w in accented):
         return text.upper()
     return _WORD.sub(lambda w: w.group().upper() if _typed_in_capitals(w.group(), 2) else w.group(), text)
 

@@ -2,7 +2,9 @@
 
 Plain text, Markdown and HTML are decoded as they are (markup is left for `ingest.normalize`, so
 offsets point into the real file text); .docx and .pdf are reduced to text (paragraphs on lines,
-table cells separated by tabs). Every failure is a `ReadError` with a one-line reason for the user.
+table cells separated by tabs), .doc, .rtf and .odt through LibreOffice's .docx (`ingest.office`).
+Text typed in TCVN3 or VNI fonts is decoded to Unicode (`ingest.legacy_encoding`).
+Every failure is a `ReadError` with a one-line reason for the user.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ingest import legacy_encoding
+from ingest import legacy_encoding, office
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf", *office.SUFFIXES})
 
 _MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -27,6 +29,9 @@ _MEDIA_TYPES = {
     ".htm": "text/html",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".rtf": "application/rtf",
+    ".odt": "application/vnd.oasis.opendocument.text",
 }
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -165,10 +170,13 @@ def read_file(path: Path, *, max_bytes: int) -> Decoded:
     try:
         if suffix == ".docx":
             return Decoded(path, _checked(_docx_text(path)), "docx", media_type)
+        if suffix in office.SUFFIXES:
+            with office.as_docx(path) as converted:
+                return Decoded(path, _checked(_docx_text(converted)), suffix[1:], media_type)
         if suffix == ".pdf":
             return Decoded(path, _pdf_text(path), "pdf", media_type)
         text, encoding = decode_bytes(path.read_bytes())
-    except _DecodeError as err:
+    except (_DecodeError, office.ConversionError) as err:
         raise ReadError(path, str(err)) from None
     except OSError as err:
         raise ReadError(path, f"cannot read: {err.strerror or err}") from None
@@ -191,7 +199,8 @@ def _docx_text(path: Path) -> str:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
         raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {err})") from None
-    return "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
+    text = "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
+    return unlegacy(text)[0]  # legacy text whose runs do not name their font
 
 
 def _local(tag: Any) -> str:
@@ -263,6 +272,10 @@ def _docx_paragraph(p: Any, fonts: _Fonts) -> str:
         if name == "t" and _local(node.getparent().tag) != "del":
             run = node.getparent()
             parts.append((node.text or "", legacy_encoding.font_encoding(fonts.of_run(run, paragraph_font))))
+        elif name == "softHyphen":  # byte 0xAD: an optional hyphen, but ư in a TCVN3 font
+            legacy = legacy_encoding.font_encoding(fonts.of_run(node.getparent(), paragraph_font))
+            if legacy and legacy[0] == "tcvn3":
+                parts.append(("\u00ad", legacy))
         elif name == "tab" and _local(node.getparent().tag) == "r":
             parts.append(("\t", None))
         elif name in ("br", "cr"):

@@ -100,7 +100,7 @@ def test_markdown_and_html_keep_markup(tmp_path: Path) -> None:
         ("a.txt", bytes(range(1, 9)) * 200, "binary content (not text)"),
         ("a.xyz", b"text", "unsupported file type .xyz"),
         ("README", b"text", "unsupported file type (no extension)"),
-        ("a.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc"),
+        ("a.xls", b"\xd0\xcf\x11\xe0", "unsupported file type .xls"),
     ],
 )
 def test_unreadable(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
@@ -127,7 +127,8 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) == SUPPORTED_SUFFIXES
+    expected = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".rtf", ".odt"}
+    assert frozenset(expected) == SUPPORTED_SUFFIXES
 
 
 # --- .docx ---------------------------------------------------------------------------------------
