@@ -18,6 +18,8 @@ import unicodedata
 from functools import cache
 from typing import Literal
 
+from ingest.syllables import is_syllable
+
 Encoding = Literal["tcvn3", "vni"]
 ENCODINGS: tuple[Encoding, ...] = ("tcvn3", "vni")
 
@@ -181,26 +183,8 @@ def font_encoding(font: str | None) -> tuple[Encoding, bool] | None:
     return None
 
 
-# Vowel nuclei of Vietnamese syllables (with their glides), longest first.
-_NUCLEI_TEXT = (
-    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ uy "
-    "ưa ưi ươ ưu yê iêu yêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu"
-)
-_NUCLEI = sorted(_NUCLEI_TEXT.split(), key=len, reverse=True)
-_SYLLABLE = re.compile(
-    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?(?:" + "|".join(_NUCLEI) + r")(?:ch|ng|nh|[cmnpt])?"
-)
 _WORD = re.compile(r"[^\W\d_]+")
-_TONE_MARKS = frozenset(TONES[1:])
 _SAMPLE = 20_000
-
-
-def _is_syllable(word: str) -> bool:
-    nfd = unicodedata.normalize("NFD", word.lower())
-    if sum(c in _TONE_MARKS for c in nfd) > 1:
-        return False
-    bare = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONE_MARKS))
-    return _SYLLABLE.fullmatch(bare) is not None
 
 
 def vietnamese_score(text: str) -> int:
@@ -208,7 +192,7 @@ def vietnamese_score(text: str) -> int:
     score = 0
     for word in _WORD.findall(text):
         if not word.isascii():
-            score += 1 if _is_syllable(word) else -1
+            score += 1 if is_syllable(word) else -1
     return score
 
 
@@ -230,3 +214,9 @@ def detect(text: str) -> Encoding | None:
         if score >= 3 and score > 2 * best_score:
             best, best_score = encoding, score
     return best
+
+
+def to_unicode(text: str) -> tuple[str, Encoding | None]:
+    """Text typed in a TCVN3 or VNI font (read as mojibake) → Unicode, and which one it was."""
+    encoding = detect(text)
+    return (decode(text, encoding), encoding) if encoding else (text, None)

@@ -16,6 +16,7 @@ from ingest import __version__
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
 from ingest.normalize import NormalizedText, normalize
+from ingest.provenance import with_pages
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
 from ingest.records import DocumentMeta, Extraction
 from ingest.structure import parse_document
@@ -78,7 +79,7 @@ def own_cid(meta: DocumentMeta) -> str | None:
 def extract_file(path: Path, *, source: str | None = None, max_bytes: int = 20_000_000) -> Extraction:
     """Read and extract one file; raises `ReadError` with a one-line reason."""
     decoded = read_file(path, max_bytes=max_bytes)
-    return extract_text(decoded.text, source=source if source is not None else str(path))
+    return with_pages(extract_text(decoded.text, source=source if source is not None else str(path)), decoded.pages)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:

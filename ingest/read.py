@@ -18,9 +18,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-from ingest import legacy_encoding, office
+from ingest import legacy_encoding, office, paged
+from ingest.ocr import IMAGE_SUFFIXES, OcrOptions
+from ingest.records import Page
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf", *office.SUFFIXES})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf", *office.SUFFIXES, *IMAGE_SUFFIXES})
 
 _MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -32,6 +34,11 @@ _MEDIA_TYPES = {
     ".doc": "application/msword",
     ".rtf": "application/rtf",
     ".odt": "application/vnd.oasis.opendocument.text",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
 }
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -68,8 +75,9 @@ class Decoded:
 
     path: Path
     text: str
-    encoding: str  # the byte encoding, or "docx"/"pdf" for text extracted from those formats
+    encoding: str  # byte encoding ("utf-8", "tcvn3" …) or the format read ("docx", "pdf", "ocr" …)
     media_type: str
+    pages: tuple[Page, ...] = ()  # PDF and image files: each page's span, and whether OCR read it
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -95,15 +103,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     if bad == 0 or (bad <= len(text) // 1000 and len(data) - len(text) > 10 * bad):
         # Valid UTF-8, or UTF-8 with a few stray bytes (many multi-byte letters decoded fine).
-        text, legacy = unlegacy(text)
+        text, legacy = legacy_encoding.to_unicode(text)
         return _checked(text), legacy or "utf-8"
     return _legacy(data)
-
-
-def unlegacy(text: str) -> tuple[str, legacy_encoding.Encoding | None]:
-    """Text typed in a TCVN3 or VNI font (read as mojibake) → Unicode, and which one it was."""
-    encoding = legacy_encoding.detect(text)
-    return (legacy_encoding.decode(text, encoding), encoding) if encoding else (text, None)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -121,7 +123,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 def _legacy(data: bytes) -> tuple[str, str]:
     """Not UTF: TCVN3 or VNI, else Windows-1258 when the text reads as Vietnamese, else charset-normalizer's guess."""
-    text, vietnamese = unlegacy(data.decode("cp1252", errors="replace"))
+    text, vietnamese = legacy_encoding.to_unicode(data.decode("cp1252", errors="replace"))
     if vietnamese:
         return _checked(text), vietnamese
     for encoding in _LEGACY:
@@ -153,8 +155,9 @@ def _checked(text: str) -> str:
     return text
 
 
-def read_file(path: Path, *, max_bytes: int) -> Decoded:
-    """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text)."""
+def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> Decoded:
+    """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text).
+    Scanned pages are OCR'd with `ocr` (default: `OcrOptions()`, cached by content)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
@@ -174,9 +177,13 @@ def read_file(path: Path, *, max_bytes: int) -> Decoded:
             with office.as_docx(path) as converted:
                 return Decoded(path, _checked(_docx_text(converted)), suffix[1:], media_type)
         if suffix == ".pdf":
-            return Decoded(path, _pdf_text(path), "pdf", media_type)
+            text, pages = paged.read_pdf(path, ocr)
+            return Decoded(path, text, "pdf", media_type, pages)
+        if suffix in IMAGE_SUFFIXES:
+            text, pages = paged.read_image(path, ocr)
+            return Decoded(path, text, "ocr", media_type, pages)
         text, encoding = decode_bytes(path.read_bytes())
-    except (_DecodeError, office.ConversionError) as err:
+    except (_DecodeError, office.ConversionError, paged.PagedError) as err:
         raise ReadError(path, str(err)) from None
     except OSError as err:
         raise ReadError(path, f"cannot read: {err.strerror or err}") from None
@@ -200,7 +207,7 @@ def _docx_text(path: Path) -> str:
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
         raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {err})") from None
     text = "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
-    return unlegacy(text)[0]  # legacy text whose runs do not name their font
+    return legacy_encoding.to_unicode(text)[0]  # legacy text whose runs do not name their font
 
 
 def _local(tag: Any) -> str:
@@ -298,26 +305,3 @@ def _docx_cells(tr: Any, fonts: _Fonts) -> Iterator[str]:
         yield text
         for _ in range(tc.grid_span - 1):
             yield ""
-
-
-# --- .pdf ----------------------------------------------------------------------------------------
-
-
-def _pdf_text(path: Path) -> str:
-    """The text layer of every page, pages separated by a line break."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _DecodeError("encrypted PDF (password required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except _DecodeError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, NotImplementedError) as err:
-        raise _DecodeError(f"not a valid PDF ({err})") from None
-    text = "\n".join(pages)
-    if not text.strip():
-        raise _DecodeError("PDF has no text layer (scanned?)")
-    return text

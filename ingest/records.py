@@ -44,6 +44,17 @@ DeadlineKind = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a paged file (PDF, image): its span of the decoded text and how it was read."""
+
+    number: int  # from 1
+    start: int
+    end: int
+    ocr: bool = False  # read by OCR: the page had no text layer
+    confidence: float | None = None  # OCR pages: Tesseract's mean word confidence, 0-1
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentMeta:
     """The document's own header facts, as printed (blank fields of drafts stay None)."""
 
@@ -101,6 +112,7 @@ class Citation:
     nested_in: int | None = None  # index of the citation whose subject contains this one
     section: str | None = None  # section path where it occurs
     flags: tuple[str, ...] = ()
+    ocr: bool = False  # the span lies on a page read by OCR: check it against the image
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +120,7 @@ class UnitMention:
     start: int
     end: int
     text: str
+    ocr: bool = False  # on a page read by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +173,7 @@ class Task:
     end: int
     section: str | None = None
     citations: tuple[int, ...] = ()  # indexes into Extraction.citations inside this task
+    ocr: bool = False  # on a page read by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +189,7 @@ class Target:
     start: int
     end: int
     task: str | None = None  # Task.id when the target sits in a task row
+    ocr: bool = False  # on a page read by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +216,8 @@ class Extraction:
     targets: tuple[Target, ...] = ()
     anomalies: tuple[Anomaly, ...] = ()
     extractor_version: str = field(default="")
+    pages: tuple[Page, ...] = ()  # paged files: where each page's text is, and which were OCR'd
+    ocr_confidence: float | None = None  # when pages were OCR'd: their mean confidence (by characters)
 
 
 def to_json(record: Any) -> Any:

@@ -20,6 +20,14 @@ def shared_dir() -> Path:
     return Path(os.environ.get("CCHC_SHARED", REPO.parent / "shared")).resolve()
 
 
+@pytest.fixture(autouse=True)
+def ocr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests keep OCR results in the session's temporary folder, never in the user's cache."""
+    path = tmp_path_factory.getbasetemp() / "ocr-cache"
+    monkeypatch.setenv("CCHC_OCR_CACHE", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """`../shared` beside the clone; CI always has it, so there a missing one is a failure."""

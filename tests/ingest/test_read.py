@@ -128,6 +128,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_supported_suffixes() -> None:
     expected = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".rtf", ".odt"}
+    expected |= {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
     assert frozenset(expected) == SUPPORTED_SUFFIXES
 
 
@@ -226,10 +227,10 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
     assert "ngay 19/12/2023" in decoded.text
 
 
-def test_pdf_without_text_layer(tmp_path: Path) -> None:
+def test_blank_pdf_is_read_by_ocr_and_found_empty(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as info:
         read_file(_write(tmp_path, "scan.pdf", _pdf([])), max_bytes=LIMIT)
-    assert info.value.reason == "PDF has no text layer (scanned?)"
+    assert info.value.reason == "no text found, not even by OCR (blank pages?)"
 
 
 def test_corrupt_pdf(tmp_path: Path) -> None:
