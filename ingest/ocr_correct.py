@@ -108,21 +108,65 @@ def _title_toned_caps(line: str) -> str:
     return " ".join(words)
 
 
+# Letters Vietnamese does not write, as Tesseract reads a dot below: "vj"/"vji" for "vị".
+_FOREIGN = (("ji", "ị"), ("ij", "ị"), ("j", "ị"))
+
+
 def _split_run_together(m: re.Match[str]) -> str:
+    """A word that is no syllable but one once its non-Vietnamese letter is read as "ị", or that cuts
+    into two or three syllables ("đơnvị", "Đơnvjichủ" → "Đơn vị chủ")."""
     word = m.group()
-    if word.isascii() or is_syllable(word) or word.isupper():
+    if is_syllable(word) or word.isupper() or (word.isascii() and "j" not in word):
         return word
-    parts = split_syllables(word)
-    return " ".join(parts) if parts else word
+    candidates = [word] + [word.replace(a, b) for a, b in _FOREIGN if a in word]
+    for candidate in candidates:
+        parts = [candidate] if is_syllable(candidate) else split_syllables(candidate)
+        if parts:
+            return " ".join(parts)
+    return word
+
+
+# Item letters in Vietnamese order (no f, j, w, z), for a marker Tesseract misread ("ø)" between "e)" and "h)").
+_ITEM_LETTERS = "abcdđeghiklmnopqrstuvxy"
+_ITEM = re.compile(r"^(?P<letter>[^\W\d_]|[^\w\s])\)(?= )", re.M)
+
+
+def _item_markers(text: str) -> str:
+    """A line starting "X) " with X no item letter, right after the item before it, takes the next letter."""
+    out = []
+    previous: str | None = None
+    for line in text.split("\n"):
+        m = _ITEM.match(line)
+        if m:
+            letter = m.group("letter")
+            if letter not in _ITEM_LETTERS and previous is not None and previous in _ITEM_LETTERS[:-1]:
+                letter = _ITEM_LETTERS[_ITEM_LETTERS.index(previous) + 1]
+                line = letter + line[1:]
+            previous = letter
+        out.append(line)
+    return "\n".join(out)
+
+
+# A lone mark no Vietnamese document prints by itself: dust or a rule Tesseract read as a character.
+_JUNK = re.compile(
+    r"(?<![^ \t\n])[|¦`~_ˆ¬'\"]+(?![^ \t\n])"  # by itself
+    r"|(?<![^\t\n])[.,:;'`]+(?=[^\W\d_])"  # before the first letter of a line or cell
+    r"|(?<=[^\W\d_])['`]+(?![^ \t\n])"  # after a word (Vietnamese has no apostrophe)
+)
+
+
+def _tidy(text: str) -> str:
+    """Spaces left where marks were removed: one between words, none at a line's or cell's ends."""
+    return "\n".join("\t".join(" ".join(cell.split()) for cell in line.split("\t")) for line in text.split("\n"))
 
 
 def correct(text: str) -> str:
     """The OCR text of a page with the usual Vietnamese OCR slips fixed (same lines, same cells)."""
     text = unicodedata.normalize("NFC", _SPACED_MARK.sub("", text))
-    text = _STRAY_ACCENT.sub("", text)
+    text = _tidy(_JUNK.sub("", _STRAY_ACCENT.sub("", text)))
     text = _WORD.sub(_lower_toned_capital, text)
     text = "\n".join("\t".join(_title_toned_caps(cell) for cell in line.split("\t")) for line in text.split("\n"))
-    text = _WORD.sub(_split_run_together, text)
+    text = _item_markers(_WORD.sub(_split_run_together, text))
     text = _NUMBER.sub(lambda m: m.group().translate(_DIGIT_LOOKALIKES), text)
     text = _LONG_YEAR.sub(lambda m: m.group("head") + m.group("year"), text)
     return _NOTATION.sub(_notation, text)

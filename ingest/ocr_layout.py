@@ -197,6 +197,15 @@ def _grid(ys: list[int], xs: list[int], horizontal: Mask, vertical: Mask) -> Tab
     return Table(tuple(ys), tuple(xs), owner)
 
 
+def without(gray: Gray, mask: Mask) -> Gray:
+    """The image with the masked pixels (and a 2-pixel fringe, blurred ink) made white."""
+    from scipy import ndimage  # type: ignore[import-untyped]  # no stubs installed
+
+    clean = gray.copy()
+    clean[ndimage.binary_dilation(mask, iterations=2)] = 255
+    return clean
+
+
 def _cell_boxes(table: Table) -> dict[tuple[int, int], tuple[int, int, int, int]]:
     """Each merged cell's box (left, top, right, bottom), keyed by its top-left grid cell."""
     boxes: dict[tuple[int, int], tuple[int, int, int, int]] = {}

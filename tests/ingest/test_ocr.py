@@ -69,6 +69,16 @@ def scan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+def _joined(parts: list[Path], path: Path) -> Path:
+    """One PDF of the pages of `parts`, in order."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(str(part))
+    with path.open("wb") as out:
+        writer.write(out)
+    return path
+
+
 def _keys(e: Extraction) -> list[tuple[str | None, int | None]]:
     return sorted((c.notation, c.year) for c in e.citations)
 
@@ -98,12 +108,7 @@ def test_table_rows_come_back_as_rows(scan: dict[str, Path]) -> None:
 
 
 def test_mixed_pdf_is_read_page_by_page(scan: dict[str, Path], tmp_path: Path) -> None:
-    writer = PdfWriter()
-    writer.append(str(scan["printed"]))  # a page with a text layer
-    writer.append(str(scan["scan"]))  # a scanned page
-    mixed = tmp_path / "mixed.pdf"
-    with mixed.open("wb") as out:
-        writer.write(out)
+    mixed = _joined([scan["printed"], scan["scan"]], tmp_path / "mixed.pdf")  # a text layer, then a scan
     decoded = read_file(mixed, max_bytes=10**8)
     assert [(p.number, p.ocr) for p in decoded.pages] == [(1, False), (2, True)]
     assert decoded.pages[0].confidence is None
@@ -131,12 +136,7 @@ def test_image_files_are_read_by_ocr(scan: dict[str, Path]) -> None:
 
 def test_interrupted_ocr_resumes_without_reading_a_page_twice(scan: dict[str, Path], tmp_path: Path) -> None:
     """A run killed (SIGKILL) after its first page resumes: the pages it finished come from the cache."""
-    writer = PdfWriter()
-    for _ in range(3):
-        writer.append(str(scan["scan"]))
-    three = tmp_path / "three.pdf"
-    with three.open("wb") as out:
-        writer.write(out)
+    three = _joined([scan["scan"]] * 3, tmp_path / "three.pdf")
     cache = tmp_path / "cache"
     script = (
         "import sys; from pathlib import Path; from ingest.ocr import OcrOptions, ocr_file_pages; "
@@ -188,12 +188,7 @@ def test_text_files_get_only_default_new_fields() -> None:
 
 
 def test_pages_are_read_in_parallel_with_the_same_result(scan: dict[str, Path], tmp_path: Path) -> None:
-    writer = PdfWriter()
-    for _ in range(2):
-        writer.append(str(scan["scan"]))
-    two = tmp_path / "two.pdf"
-    with two.open("wb") as out:
-        writer.write(out)
+    two = _joined([scan["scan"]] * 2, tmp_path / "two.pdf")
     serial = ocr_file_pages(two, [0, 1], OcrOptions(workers=1, cache_dir=None))
     parallel = ocr_file_pages(two, [0, 1], OcrOptions(workers=2, cache_dir=None))
     assert [p.text for p in parallel] == [p.text for p in serial]

@@ -24,8 +24,12 @@ from ingest.syllables import is_syllable, split_syllables
         ("Các đơnvị có liên quan", "Các đơn vị có liên quan"),
         ("Nhiệmvụ chung\tSảnphẩm", "Nhiệm vụ chung\tSản phẩm"),
         ("Đơnvichủ trì", "Đơn vi chủ trì"),
+        ("Đơnvjichủ trì\tĐơn vj phối hợp", "Đơn vị chủ trì\tĐơn vị phối hợp"),  # a dot below read as j
+        ("e) Tăng cường;\n\nø) Nâng cao;\nh) Rà soát", "e) Tăng cường;\n\ng) Nâng cao;\nh) Rà soát"),
         ("chuye \u0302n môn", "chuyên môn"),  # a mark split from its letter
-        ("ban hành ˆ theo", "ban hành  theo"),
+        ("ban hành ˆ theo", "ban hành theo"),
+        ("KẾ HOẠCH |\n|\tCải cách ¦ thể chế\tVăn phòng Sở ' _", "KẾ HOẠCH\n\tCải cách thể chế\tVăn phòng Sở"),
+        (".Đồng Nai, ngày 12\nSTT'\tNhiệm vụ`", "Đồng Nai, ngày 12\nSTT\tNhiệm vụ"),  # dust by a word
     ],
 )
 def test_fixes(ocr: str, fixed: str) -> None:
@@ -44,6 +48,9 @@ def test_fixes(ocr: str, fixed: str) -> None:
         "Ban hành KẾ HOẠCH CẢI CÁCH; giao SỞ NỘI VỤ; UBND ĐẮK LẮK",  # capitals written as capitals
         "STT\tNhiệm vụ\tĐơn vị chủ trì\n1\tRà soát\tSở Nội vụ",
         "Sở Nội vụ; Sở Thông tin và Truyền thông; Phòng Quản trị - Tài vụ",
+        "a) Rà soát;\nb) Công khai;\nđ) Kiểm tra;\ne) Báo cáo",
+        "Fax, Website, Zalo, jpg, Jun",
+        "- Kế hoạch; ... và các nội dung khác.\n1. Mục tiêu: “Chính quyền số”",
     ],
 )
 def test_leaves_correct_text_alone(text: str) -> None:
