@@ -44,11 +44,17 @@ class Source:
 # --- sources ---------------------------------------------------------------------------------------
 
 
+# What a printed page does not show: Markdown emphasis, escapes, heading marks and cell bars, HTML tags.
+_MARKUP = re.compile(r"\\?\*+|\\(?=[_#])|^[ \t]*#+[ \t]*|^\|\s*$|</?[A-Za-z][^<>]*>", re.M)
+
+
+def printed(text: str) -> str:
+    """The text as a printed page shows it (markup removed, tabs of table rows kept)."""
+    return _MARKUP.sub("", text)
+
+
 def seed_sources(shared: Path) -> list[Source]:
-    return [Source(p.stem, p.read_text(encoding="utf-8")) for p in sorted((shared / SEEDS).glob("*.txt"))]
-
-
-_MARKUP = re.compile(r"\*\*|\\(?=[*_#])|^#+\s*|^\|\s*$", re.M)
+    return [Source(p.stem, printed(p.read_text(encoding="utf-8"))) for p in sorted((shared / SEEDS).glob("*.txt"))]
 
 
 def realdoc_excerpts(shared: Path, count: int) -> list[Source]:
@@ -56,7 +62,7 @@ def realdoc_excerpts(shared: Path, count: int) -> list[Source]:
     where citations are dense and a scan's errors cost the most."""
     out = []
     for path in sorted((shared / REALDOCS).glob("*.md")):
-        text = _MARKUP.sub("", path.read_text(encoding="utf-8"))
+        text = printed(path.read_text(encoding="utf-8"))
         start = text.find("Căn cứ")
         if start < 0:
             continue
