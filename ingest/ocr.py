@@ -22,7 +22,7 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -156,7 +156,6 @@ def _store(path: Path | None, page: OcrPage) -> None:
 
 def _page_image(job: PageJob, dpi: int) -> tuple[Any, int]:
     """The page as a PIL image and its resolution (PDF pages rendered at `dpi`)."""
-    from PIL import Image
 
     if job.path.suffix.lower() == ".pdf":
         import pypdfium2 as pdfium
@@ -167,8 +166,7 @@ def _page_image(job: PageJob, dpi: int) -> tuple[Any, int]:
                 return document[job.index].render(scale=dpi / 72).to_pil(), dpi
             finally:
                 document.close()
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    image = Image.open(job.path)
+    image = _open_image(job.path)
     image.seek(job.index)
     resolution = image.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0]
     return image.copy(), int(resolution) if 70 <= resolution <= 1200 else DEFAULT_DPI
@@ -281,42 +279,30 @@ def _run(job: PageJob, dpi: int, cache_file: Path | None) -> OcrPage:
 # --- many pages ----------------------------------------------------------------------------------------
 
 
-def ocr_pages(
-    jobs: Sequence[PageJob], options: OcrOptions, *, label: str = "OCR", on_page: Callable[[int], None] | None = None
-) -> list[OcrPage]:
-    """Read every page (cached ones from the cache), in parallel; results in the order of `jobs`."""
+def ocr_pages(jobs: Sequence[PageJob], options: OcrOptions, *, label: str = "OCR") -> list[OcrPage]:
+    """Read every page (cached ones from the cache), in parallel; results in the order of `jobs`.
+    Interrupted (Ctrl-C), pages not started are dropped and those running finish into the cache."""
     if not jobs:
         return []
     tesseract_version()
     from tqdm import tqdm
 
-    results: list[OcrPage | None] = [None] * len(jobs)
     files = [_cache_path(options, job) for job in jobs]
-    for k, cache_file in enumerate(files):
-        results[k] = _cached(cache_file)
+    results = [_cached(cache_file) for cache_file in files]
     todo = [k for k, page in enumerate(results) if page is None]
     disable = None if options.progress is None else not options.progress
-    with tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=label, unit="page", disable=disable) as bar:
-        workers = min(options.workers or os.cpu_count() or 1, len(todo))
-        if workers <= 1:
-            for k in todo:
-                results[k] = _run(jobs[k], options.dpi, files[k])
+    with (
+        tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc=label, unit="page", disable=disable) as bar,
+        ThreadPoolExecutor(max(1, min(options.workers or os.cpu_count() or 1, len(todo))), "ocr") as pool,
+    ):
+        futures = {pool.submit(_run, jobs[k], options.dpi, files[k]): k for k in todo}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
                 bar.update()
-                if on_page:
-                    on_page(k)
-        else:
-            with ThreadPoolExecutor(workers, thread_name_prefix="ocr") as pool:
-                futures = {pool.submit(_run, jobs[k], options.dpi, files[k]): k for k in todo}
-                try:
-                    for future in as_completed(futures):
-                        k = futures[future]
-                        results[k] = future.result()
-                        bar.update()
-                        if on_page:
-                            on_page(k)
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     return [page for page in results if page is not None]
 
 
@@ -324,12 +310,19 @@ def image_frames(path: Path) -> int:
     """How many pages an image file holds (a multi-page TIFF more than one); OcrError if unreadable."""
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        with Image.open(path) as image:
+        with _open_image(path) as image:
             return int(getattr(image, "n_frames", 1))
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as err:
         raise OcrError(f"not a readable image ({err})") from None
+
+
+def _open_image(path: Path) -> Any:
+    """An image file, refusing pixel counts past MAX_PIXELS (a decompression bomb, not a scan)."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    return Image.open(path)
 
 
 def ocr_file_pages(path: Path, indexes: Sequence[int], options: OcrOptions | None = None) -> list[OcrPage]:
