@@ -93,3 +93,15 @@ def test_corrupt_office_file_is_one_line(tmp_path: Path, name: str) -> None:
     with pytest.raises(ReadError) as err:
         read_file(path, max_bytes=10**6)
     assert "\n" not in err.value.reason and err.value.reason
+
+
+def test_pdf_text_layer_in_a_legacy_font_reads_as_unicode(versions: Path) -> None:
+    """A PDF printed from a TCVN3 Word file carries the legacy characters in its text layer. (Its ư,
+    code 0xAD, is a soft hyphen to the printer and may be dropped: "phơng" for "phương" in laws
+    cited by name; numbered notations have none.)"""
+    pdf = office.convert(versions / f"{TABLE_SAMPLE}.tcvn3.docx", "pdf", versions)
+    decoded = read_file(pdf, max_bytes=10**8)
+    assert not any(page.ocr for page in decoded.pages)
+    assert "Cải cách hành chính năm 2022" in decoded.text
+    cited = {(c.notation, c.year) for c in extract_file(pdf).citations if c.notation}
+    assert cited == {(c.notation, c.year) for c in extract_file(versions / "text.txt").citations if c.notation}
