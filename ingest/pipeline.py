@@ -19,8 +19,9 @@ from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
 from ingest.jsonl import is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
+from ingest.provenance import with_pages
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
-from ingest.records import Anomaly, DocumentMeta, Extracted, Extraction
+from ingest.records import Anomaly, DocumentMeta, Extracted, Extraction, Page
 from ingest.structure import parse_document
 from ingest.tables import parse_tables
 from ingest.targets import find_targets
@@ -50,8 +51,8 @@ class Batch(NamedTuple):
     failures: list[Failure]
 
 
-def extract_text(source_text: str, *, source: str) -> Extracted:
-    """Extract every record from one decoded document text."""
+def extract_text(source_text: str, *, source: str, pages: Sequence[Page] = ()) -> Extracted:
+    """Extract every record from one decoded document text (with its pages, when it was read page by page)."""
     sha = hashlib.sha256(source_text.encode("utf-8")).hexdigest()
     norm = normalize(source_text)
     text = norm.text
@@ -83,7 +84,7 @@ def extract_text(source_text: str, *, source: str) -> Extracted:
         anomalies=anomalies,
         extractor_version=__version__,
     )
-    return Extracted(extraction, source_text, norm, tables)
+    return Extracted(with_pages(extraction, pages), source_text, norm, tables)
 
 
 def own_cid(meta: DocumentMeta) -> str | None:
@@ -100,7 +101,7 @@ def own_cid(meta: DocumentMeta) -> str | None:
 def extract_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> Extracted:
     """Read and extract one file; raises `ReadError` with a one-line reason."""
     decoded = read_file(path, max_bytes=max_bytes)
-    return extract_text(decoded.text, source=source if source is not None else str(path))
+    return extract_text(decoded.text, source=source if source is not None else str(path), pages=decoded.pages)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:

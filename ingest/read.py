@@ -2,7 +2,9 @@
 
 Plain text, Markdown and HTML are decoded as they are (markup is left for `ingest.normalize`, so
 offsets point into the real file text); .docx and .pdf are reduced to text (paragraphs on lines,
-table cells separated by tabs). Every failure is a `ReadError` with a one-line reason for the user.
+table cells separated by tabs), .doc, .rtf and .odt through LibreOffice's .docx (`ingest.office`).
+Text typed in TCVN3 or VNI fonts is decoded to Unicode (`ingest.legacy_encoding`).
+Every failure is a `ReadError` with a one-line reason for the user.
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"})
+from ingest import legacy_encoding, office, paged
+from ingest.ocr import IMAGE_SUFFIXES, OcrOptions
+from ingest.records import Page
+
+SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf", *office.SUFFIXES, *IMAGE_SUFFIXES})
 
 _MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -24,6 +31,14 @@ _MEDIA_TYPES = {
     ".htm": "text/html",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".rtf": "application/rtf",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
 }
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -60,8 +75,9 @@ class Decoded:
 
     path: Path
     text: str
-    encoding: str  # the byte encoding, or "docx"/"pdf" for text extracted from those formats
+    encoding: str  # byte encoding ("utf-8", "tcvn3" …) or the format read ("docx", "pdf", "ocr" …)
     media_type: str
+    pages: tuple[Page, ...] = ()  # PDF and image files: each page's span, and whether OCR read it
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -87,7 +103,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     if bad == 0 or (bad <= len(text) // 1000 and len(data) - len(text) > 10 * bad):
         # Valid UTF-8, or UTF-8 with a few stray bytes (many multi-byte letters decoded fine).
-        return _checked(text), "utf-8"
+        text, legacy = legacy_encoding.to_unicode(text)
+        return _checked(text), legacy or "utf-8"
     return _legacy(data)
 
 
@@ -105,7 +122,10 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _legacy(data: bytes) -> tuple[str, str]:
-    """Not UTF: Windows-1258 when the text reads as Vietnamese, else charset-normalizer's best guess."""
+    """Not UTF: TCVN3 or VNI, else Windows-1258 when the text reads as Vietnamese, else charset-normalizer's guess."""
+    text, vietnamese = legacy_encoding.to_unicode(data.decode("cp1252", errors="replace"))
+    if vietnamese:
+        return _checked(text), vietnamese
     for encoding in _LEGACY:
         try:
             text = data.decode(encoding)
@@ -135,8 +155,9 @@ def _checked(text: str) -> str:
     return text
 
 
-def read_file(path: Path, *, max_bytes: int) -> Decoded:
-    """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text)."""
+def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> Decoded:
+    """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text).
+    Scanned pages are OCR'd with `ocr` (default: `OcrOptions()`, cached by content)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
@@ -152,10 +173,17 @@ def read_file(path: Path, *, max_bytes: int) -> Decoded:
     try:
         if suffix == ".docx":
             return Decoded(path, _checked(_docx_text(path)), "docx", media_type)
+        if suffix in office.SUFFIXES:
+            with office.as_docx(path) as converted:
+                return Decoded(path, _checked(_docx_text(converted)), suffix[1:], media_type)
         if suffix == ".pdf":
-            return Decoded(path, _pdf_text(path), "pdf", media_type)
+            text, pages = paged.read_pdf(path, ocr)
+            return Decoded(path, text, "pdf", media_type, pages)
+        if suffix in IMAGE_SUFFIXES:
+            text, pages = paged.read_image(path, ocr)
+            return Decoded(path, text, "ocr", media_type, pages)
         text, encoding = decode_bytes(path.read_bytes())
-    except _DecodeError as err:
+    except (_DecodeError, office.ConversionError, paged.PagedError) as err:
         raise ReadError(path, str(err)) from None
     except OSError as err:
         raise ReadError(path, f"cannot read: {err.strerror or err}") from None
@@ -178,73 +206,102 @@ def _docx_text(path: Path) -> str:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
         raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {err})") from None
-    return "\n".join(_docx_blocks(document.element.body))
+    text = "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
+    return legacy_encoding.to_unicode(text)[0]  # legacy text whose runs do not name their font
 
 
 def _local(tag: Any) -> str:
     return str(tag).rsplit("}", 1)[-1]
 
 
-def _docx_blocks(parent: Any) -> Iterator[str]:
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _own_font(rpr: Any) -> str | None:
+    fonts = rpr.find(f"{_W}rFonts") if rpr is not None else None
+    return None if fonts is None else fonts.get(f"{_W}ascii") or fonts.get(f"{_W}hAnsi")
+
+
+def _val(parent: Any, tag: str) -> str | None:
+    child = parent.find(f"{_W}{tag}") if parent is not None else None
+    return None if child is None else child.get(f"{_W}val")
+
+
+class _Fonts:
+    """The font each run shows in (its own, else its character or paragraph style's, else the default),
+    which tells text typed in a TCVN3 (`.VnTime`) or VNI (`VNI-Times`) font."""
+
+    def __init__(self, styles: Any) -> None:
+        self._by_id = {s.get(f"{_W}styleId"): s for s in styles.iter(f"{_W}style")}
+        default_style = next(
+            (
+                k
+                for k, s in self._by_id.items()
+                if s.get(f"{_W}type") == "paragraph" and s.get(f"{_W}default") in ("1", "true")
+            ),
+            None,
+        )
+        self.default = self.style(default_style) or _own_font(styles.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr"))
+
+    def style(self, style_id: str | None, depth: int = 0) -> str | None:
+        style = self._by_id.get(style_id)
+        if style is None or depth > 20:
+            return None
+        return _own_font(style.find(f"{_W}rPr")) or self.style(_val(style, "basedOn"), depth + 1)
+
+    def of_run(self, run: Any, paragraph_font: str | None) -> str | None:
+        rpr = run.find(f"{_W}rPr")
+        return _own_font(rpr) or self.style(_val(rpr, "rStyle")) or paragraph_font or self.default
+
+
+def _docx_blocks(parent: Any, fonts: _Fonts) -> Iterator[str]:
     for child in parent.iterchildren():
         name = _local(child.tag)
         if name == "p":
-            yield _docx_paragraph(child)
+            yield _docx_paragraph(child, fonts)
         elif name == "tbl":
             for row in child.iterchildren():
                 if _local(row.tag) == "tr":
-                    yield "\t".join(_docx_cells(row))
+                    yield "\t".join(_docx_cells(row, fonts))
         elif name == "sdt":  # content control: its blocks sit in w:sdtContent
             for content in child.iterchildren():
                 if _local(content.tag) == "sdtContent":
-                    yield from _docx_blocks(content)
+                    yield from _docx_blocks(content, fonts)
 
 
-def _docx_paragraph(p: Any) -> str:
-    """The paragraph's visible text: runs, tabs and breaks (deleted revisions excluded)."""
-    parts: list[str] = []
+def _docx_paragraph(p: Any, fonts: _Fonts) -> str:
+    """The paragraph's visible text: runs, tabs and breaks (deleted revisions excluded); runs in a
+    legacy Vietnamese font decoded to Unicode."""
+    paragraph_font = fonts.style(_val(p.find(f"{_W}pPr"), "pStyle"))
+    parts: list[tuple[str, tuple[legacy_encoding.Encoding, bool] | None]] = []
     for node in p.iter():
         name = _local(node.tag)
         if name == "t" and _local(node.getparent().tag) != "del":
-            parts.append(node.text or "")
+            run = node.getparent()
+            parts.append((node.text or "", legacy_encoding.font_encoding(fonts.of_run(run, paragraph_font))))
+        elif name == "softHyphen":  # byte 0xAD: an optional hyphen, but ư in a TCVN3 font
+            legacy = legacy_encoding.font_encoding(fonts.of_run(node.getparent(), paragraph_font))
+            if legacy and legacy[0] == "tcvn3":
+                parts.append(("\u00ad", legacy))
         elif name == "tab" and _local(node.getparent().tag) == "r":
-            parts.append("\t")
+            parts.append(("\t", None))
         elif name in ("br", "cr"):
-            parts.append("\n")
-    return "".join(parts)
+            parts.append(("\n", None))
+    out: list[str] = []
+    for legacy, group in groupby(parts, key=lambda part: part[1]):
+        text = "".join(t for t, _ in group)
+        out.append(legacy_encoding.decode(text, legacy[0], uppercase=legacy[1]) if legacy else text)
+    return "".join(out)
 
 
-def _docx_cells(tr: Any) -> Iterator[str]:
+def _docx_cells(tr: Any, fonts: _Fonts) -> Iterator[str]:
     """A row's cells on the grid: a merged cell's text once, empty cells for the rest of its span."""
     for tc in tr.iterchildren():
         if _local(tc.tag) != "tc":
             continue
         continued = tc.vMerge == "continue"
-        paragraphs = (_docx_paragraph(p) for p in tc.iter() if _local(p.tag) == "p")
+        paragraphs = (_docx_paragraph(p, fonts) for p in tc.iter() if _local(p.tag) == "p")
         text = "" if continued else " ".join(" ".join(paragraphs).split())
         yield text
         for _ in range(tc.grid_span - 1):
             yield ""
-
-
-# --- .pdf ----------------------------------------------------------------------------------------
-
-
-def _pdf_text(path: Path) -> str:
-    """The text layer of every page, pages separated by a line break."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise _DecodeError("encrypted PDF (password required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except _DecodeError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, NotImplementedError) as err:
-        raise _DecodeError(f"not a valid PDF ({err})") from None
-    text = "\n".join(pages)
-    if not text.strip():
-        raise _DecodeError("PDF has no text layer (scanned?)")
-    return text

@@ -51,6 +51,17 @@ DeadlineKind = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a paged file (PDF, image): its span of the decoded text and how it was read."""
+
+    number: int  # from 1
+    start: int
+    end: int
+    ocr: bool = False  # read by OCR: the page had no text layer
+    confidence: float | None = None  # OCR pages: Tesseract's mean word confidence, 0-1
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentMeta:
     """The document's own header facts, as printed (blank fields of drafts stay None)."""
 
@@ -108,6 +119,7 @@ class Citation:
     nested_in: int | None = None  # index of the citation whose subject contains this one
     section: str | None = None  # section path where it occurs
     flags: tuple[str, ...] = ()
+    ocr: bool = False  # the span lies on a page read by OCR: check it against the image
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +127,7 @@ class UnitMention:
     start: int
     end: int
     text: str
+    ocr: bool = False  # on a page read by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +183,7 @@ class Task:
     end: int
     section: str | None = None
     citations: tuple[int, ...] = ()  # indexes into Extraction.citations inside this task
+    ocr: bool = False  # on a page read by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +200,7 @@ class Target:
     end: int
     task: str | None = None  # Task.id when the target sits in a task row
     change: Literal["reduce", "increase"] | None = None  # "cắt giảm 30% thời gian …" reduces the metric by the value
+    ocr: bool = False  # on a page read by OCR
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +227,8 @@ class Extraction:
     targets: tuple[Target, ...] = ()
     anomalies: tuple[Anomaly, ...] = ()
     extractor_version: str = field(default="")
+    pages: tuple[Page, ...] = ()  # paged files: where each page's text is, and which were OCR'd
+    ocr_confidence: float | None = None  # when pages were OCR'd: their mean confidence (by characters)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,14 @@ from kg.store import GraphStore
 from tests.helpers import SAMPLES, load_files, shared_dir
 
 
+@pytest.fixture(autouse=True)
+def ocr_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests keep OCR results in the session's temporary folder, never in the user's cache."""
+    path = tmp_path_factory.getbasetemp() / "ocr-cache"
+    monkeypatch.setenv("CCHC_OCR_CACHE", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def shared() -> Path:
     """`../shared` beside the clone; CI always has it, so there a missing one is a failure."""

@@ -100,7 +100,7 @@ def test_markdown_and_html_keep_markup(tmp_path: Path) -> None:
         ("a.txt", bytes(range(1, 9)) * 200, "binary content (not text)"),
         ("a.xyz", b"text", "unsupported file type .xyz"),
         ("README", b"text", "unsupported file type (no extension)"),
-        ("a.doc", b"\xd0\xcf\x11\xe0", "unsupported file type .doc"),
+        ("a.xls", b"\xd0\xcf\x11\xe0", "unsupported file type .xls"),
     ],
 )
 def test_unreadable(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
@@ -127,7 +127,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    assert frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) == SUPPORTED_SUFFIXES
+    expected = {".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".rtf", ".odt"}
+    expected |= {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+    assert frozenset(expected) == SUPPORTED_SUFFIXES
 
 
 # --- .docx ---------------------------------------------------------------------------------------
@@ -225,10 +227,10 @@ def test_pdf_text_layer(tmp_path: Path) -> None:
     assert "ngay 19/12/2023" in decoded.text
 
 
-def test_pdf_without_text_layer(tmp_path: Path) -> None:
+def test_blank_pdf_is_read_by_ocr_and_found_empty(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as info:
         read_file(_write(tmp_path, "scan.pdf", _pdf([])), max_bytes=LIMIT)
-    assert info.value.reason == "PDF has no text layer (scanned?)"
+    assert info.value.reason == "no text found, not even by OCR (blank pages?)"
 
 
 def test_corrupt_pdf(tmp_path: Path) -> None:
