@@ -44,6 +44,9 @@ def _translation() -> dict[int, str]:
     spaces = [0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x000B, 0x000C]
     table.update(dict.fromkeys(spaces, " "))
     table.update(dict.fromkeys((0x000D, 0x0085, 0x2028, 0x2029), "\n"))
+    # Cyrillic and Greek letters drawn like Latin ones ("NĐ-CР" with a Cyrillic Р, typed or pasted): Vietnamese
+    # text has no use for them, and a notation or a name with one would match nothing.
+    table.update(zip(map(ord, "АВЕКМНОРСТХаеорсухΑΒΕΖΗΙΚΜΝΟΡΤΥΧο"), "ABEKMHOPCTXaeopcyxABEZHIKMNOPTYXo", strict=True))
     return table
 
 

@@ -184,6 +184,37 @@ def canon_code(code: str, noun: str | None = None) -> tuple[str, list[str]]:
     return out, flags
 
 
+# Issuer codes a kind code can be glued to when the hyphen is lost ("NĐCP", "QĐUBND", "TTVPCP").
+_GLUE_ISSUERS = CENTRAL_ISSUERS | LOCAL_NORMATIVE_ISSUERS | PROVINCE_ISSUERS | {"UBND", "VPUBND", "BCĐ"}
+_GLUE_KINDS = sorted({*STATE_KINDS, *(k.replace("Đ", "D") for k in STATE_KINDS)} - {"L"}, key=len, reverse=True)
+
+
+def unglue(code: str) -> tuple[str, str] | None:
+    """A kind code typed without its hyphen before a known issuer: `NĐCP` → (`NĐ`, `CP`), `QĐUBND` → (`QĐ`,
+    `UBND`); None for anything else (a code that is itself known, an unknown issuer)."""
+    upper = code.upper()
+    if upper in CANON_CASE or upper in ASCII_RESTORE or code in STATE_KINDS or canon_code(code)[0] in _GLUE_ISSUERS:
+        return None
+    for kind in _GLUE_KINDS:
+        if upper.startswith(kind.upper()) and len(upper) > len(kind):
+            rest = code[len(kind) :]
+            issuer = canon_code(rest)[0]
+            if issuer in _GLUE_ISSUERS or _CENTRAL_RE.fullmatch(issuer):
+                return code[: len(kind)], rest
+    return None
+
+
+def restore_hyphens(notation: str) -> str:
+    """A whole notation with a lost hyphen put back (`123/QĐUBND` → `123/QĐ-UBND`); others unchanged."""
+    parts = notation.split("/")
+    for i, part in enumerate(parts[1:], start=1):
+        glued = unglue(part.split("-")[0])
+        if glued is not None:
+            parts[i] = "-".join(glued) + part[len(glued[0]) + len(glued[1]) :]
+            break
+    return "/".join(parts)
+
+
 def is_party_issuer(code: str) -> bool:
     return bool(_PARTY_RE.fullmatch(code))
 

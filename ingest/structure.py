@@ -25,6 +25,7 @@ from ingest.header import (
     read_header,
     render_post,
 )
+from ingest.notation import restore_hyphens
 from ingest.places import scope_for
 from ingest.records import DocumentMeta, Section
 from ingest.vntext import collapse
@@ -246,7 +247,7 @@ def parse_document(text: str, *, source: str, sha256: str) -> tuple[DocumentMeta
         source=source,
         sha256=sha256,
         kind=head.kind,
-        number=number,
+        number=restore_hyphens(number) if number else None,  # "Số: 123/QĐUBND" is 123/QĐ-UBND
         notation_template=template,
         issuer=issuer_name,
         province=prov,

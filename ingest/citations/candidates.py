@@ -121,9 +121,10 @@ class Scanner:
             n0 = s - len(left) + noun_m.start()
             return self._partial(n0, s, m.end(), noun_m.group("noun"), int(m.group("pyear")))
         floor = line_start(text, s)
-        if SELF_RE.fullmatch(text, floor, s):
+        wrapped = self._noun_above(floor) if SELF_RE.fullmatch(text, floor, s) else None
+        if SELF_RE.fullmatch(text, floor, s) and wrapped is None:
             return None  # the document's own "Số:" header
-        noun, noun_start = noun_before(text, s, floor)
+        noun, noun_start = wrapped or noun_before(text, s, floor)
         display, overpadded = nt.display_number(m.group("num"))
         flags: list[str] = ["zero_padded_number"] if overpadded else []
         family: Family
@@ -137,7 +138,11 @@ class Scanner:
             raw = m.group("ncodes") or m.group("acodes")
             if raw.islower() and noun is None:
                 return None
-            codes = [nt.canon_code(c, noun) for c in split_codes(raw)]
+            pieces = split_codes(raw)
+            if (glued := nt.unglue(pieces[0])) is not None:  # "45/2020/NĐCP": the hyphen was lost in typing
+                pieces = [*glued, *pieces[1:]]
+                flags.append("hyphen_restored")
+            codes = [nt.canon_code(c, noun) for c in pieces]
             for _, fl in codes:
                 flags.extend(fl)
             names = [c for c, _ in codes]
@@ -166,6 +171,14 @@ class Scanner:
         self._attach_date(cand, start)
         cand.scope = self._scope(cand)
         return cand
+
+    def _noun_above(self, floor: int) -> tuple[str | None, int] | None:
+        """The kind noun ending the line above a line-initial "SỐ 55/2014/QĐ-UBND" with no colon: a title
+        wrapped before its number ("BÃI BỎ QUYẾT ĐỊNH⏎SỐ 55/2014/QĐ-UBND"), not the document's own "Số:"."""
+        if floor == 0 or self.text[floor - 1] != "\n" or ":" in self.text[floor : floor + 8]:
+            return None
+        noun, start = noun_before(self.text, floor - 1, line_start(self.text, floor - 1))
+        return (noun, start) if noun is not None else None
 
     def _party(
         self, m: re.Match[str], noun: str | None, display: str, flags: list[str]

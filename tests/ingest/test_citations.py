@@ -215,6 +215,61 @@ def test_own_number_never_cited() -> None:
     assert find_citations("(Kèm theo Kế hoạch số 218/KH-UBND ngày 19/12/2023 của UBND tỉnh)", ctx) == ()
 
 
+@pytest.mark.parametrize(
+    ("text", "notation", "cid"),
+    [
+        ("Căn cứ Nghị định số 45/2020/NĐCP ngày 08/4/2020", "45/2020/NĐ-CP", "vn/nghi-dinh/45_2020_ndd-cp"),
+        ("theo Quyết định số 123/QĐUBND ngày 5/3/2021", "123/QĐ-UBND", "vn.soc-trang/quyet-dinh/123_qdd-ubnd/2021"),
+        ("Thông tư số 02/2017/TTVPCP ngày 31/10/2017", "02/2017/TT-VPCP", "vn/thong-tu/2_2017_tt-vpcp"),
+        ("Quyết định số 468/QĐTTg ngày 27/3/2021", "468/QĐ-TTg", "vn/quyet-dinh/468_qdd-ttg/2021"),
+        ("Nghị định 61/2018/NDCP", "61/2018/NĐ-CP", "vn/nghi-dinh/61_2018_ndd-cp"),
+    ],
+)
+def test_lost_hyphen_is_restored_and_flagged(text: str, notation: str, cid: str) -> None:
+    cit = _one(text)
+    assert (cit.notation, cit.cid) == (notation, cid)
+    assert "hyphen_restored" in cit.flags
+
+
+@pytest.mark.parametrize(
+    ("text", "notation"),
+    [
+        ("Công văn số 1234/UBND-VX ngày 05/3/2021", "1234/UBND-VX"),  # an issuer code, not a glued one
+        ("Kế hoạch số 12/KH-SNV ngày 05/3/2021", "12/KH-SNV"),
+        ("Thông báo số 88/TB-VPCP ngày 05/3/2021", "88/TB-VPCP"),
+    ],
+)
+def test_hyphenated_and_issuer_codes_are_left_alone(text: str, notation: str) -> None:
+    cit = _one(text)
+    assert cit.notation == notation and "hyphen_restored" not in cit.flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Căn cứ các Quyết định của UBND tỉnh: số 12/QĐ-UBND ngày 05/01/2024; số 34/QĐ-UBND ngày 10/02/2024 về việc",
+        "các Quyết định: số 12/QĐ-UBND ngày 05/01/2024, số 34/QĐ-UBND ngày 10/02/2024 và số 56/QĐ-UBND",
+        "Quyết định số 12/QĐ-UBND ngày 05/01/2024, Quyết định số 34/QĐ-UBND ngày 10/02/2024",
+    ],
+)
+def test_list_continuations_give_every_item(text: str) -> None:
+    got = [c.notation for c in find_citations(text, CTX)]
+    assert got[:2] == ["12/QĐ-UBND", "34/QĐ-UBND"] and len(got) == (3 if "56/" in text else 2)
+
+
+def test_a_title_wrapped_before_its_number_cites() -> None:
+    """"SỐ 55/…" opening a line is the document's own number only after a colon or without a kind noun above."""
+    ctx = CitingContext(scope="vn.da-nang", level="province", own_notation="81/2025/QĐ-UBND")
+    text = "Số:\n81/2025/QĐ-UBND\nQUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH\nSỐ 55/2014/QĐ-UBND NGÀY 31/12/2014 CỦA UBND"
+    assert [(c.notation, c.date) for c in find_citations(text, ctx)] == [("55/2014/QĐ-UBND", "2014-12-31")]
+    assert find_citations("ỦY BAN NHÂN DÂN\nSố 12/KH-UBND", CTX) == ()
+
+
+def test_own_number_with_a_lost_hyphen_is_not_cited() -> None:
+    ctx = CitingContext(scope="vn.soc-trang", level="province", own_notation="218/KH-UBND")
+    assert find_citations("(Kèm theo Kế hoạch số 218/KHUBND ngày 19/12/2023 của UBND tỉnh)", ctx) == ()
+
+
 def test_year_from_in_document_coreference() -> None:
     text = "Nghị quyết số 19-NQ/TU ngày 26/5/2020 của Tỉnh ủy.\nTriển khai Nghị quyết số 19-NQ/TU."
     later = find_citations(text, CTX)[1]

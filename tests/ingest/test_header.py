@@ -89,6 +89,11 @@ CASES = [
         "*Nghị quyết này được Ủy ban Thường vụ Quốc hội khóa XV thông qua ngày 16 tháng 6 năm 2025.*\n",
         {"date": "2025-06-16", "number": "1663/NQ-UBTVQH15"},
     ),
+    (  # the number's hyphen lost in typing: the document's own number canonical, as its citations would be
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH BẮC NINH\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 2154/QĐUBND\tBắc Ninh, ngày 03 tháng 12 năm 2025\nQUYẾT ĐỊNH\nVề việc công bố thủ tục hành chính\n",
+        {"number": "2154/QĐ-UBND", "date": "2025-12-03", "province": "Bắc Ninh"},
+    ),
 ]  # fmt: skip
 
 

@@ -27,7 +27,8 @@ def _assert_map_exact(source: str, norm: NormalizedText) -> None:
         if i:
             assert norm.starts[i - 1] <= a
         if b - a == 1 and ch not in " \n\t-/ĐđÐð":
-            assert source[a] == ch, (i, ch, source[a])
+            look_alike = ch.isascii() and unicodedata.name(source[a]).startswith(("CYRILLIC", "GREEK"))
+            assert source[a] == ch or look_alike, (i, ch, source[a])
 
 
 # --- characters --------------------------------------------------------------------------------
@@ -53,6 +54,8 @@ def _assert_map_exact(source: str, norm: NormalizedText) -> None:
         ("\ufeffKẾ HOẠCH", "KẾ HOẠCH"),
         ("Đà Nẵng", "Đà Nẵng"),  # already clean: unchanged
         ("TT-BTC", "TT-BTC"),
+        ("23/2024/NĐ-C\u0420", "23/2024/NĐ-CP"),  # Cyrillic Р drawn like Latin P
+        ("02/2024/TT-BKHĐ\u0422 \u0392\u03bf", "02/2024/TT-BKHĐT Bo"),  # Cyrillic Т, Greek Β and ο
     ],
 )
 def test_characters(source: str, expected: str) -> None:
