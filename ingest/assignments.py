@@ -159,24 +159,26 @@ _PHRASE_MAX = 220
 
 def _verb_at(text: str, start: int) -> int:
     """Where the first duty verb (or clause punctuation) after `start` begins, outside capitalised names."""
-    window = text[: start + _PHRASE_MAX + 60]
-    folded = fold(window)
+    base = max(0, start - 16)  # enough before `start` for a word boundary and a determiner
+    stop = min(len(text), start + _PHRASE_MAX + 60)
+    folded = fold(text[base:stop])  # only the window: folding the text up to `start` made long documents quadratic
     depth = 0
-    for m in _VERB.finditer(folded, start):
+    for m in _VERB.finditer(folded, start - base):
+        at = base + m.start()
         if m.group() == "(":
             depth += 1
-            if m.start() == start:
+            if at == start:
                 continue
         if depth and m.group() not in (":", ";", "."):
             continue
-        if text[m.start()].isupper() or _DETERMINER.search(folded, 0, m.start()):
+        if text[at].isupper() or _DETERMINER.search(folded, max(0, m.start() - 12), m.start()):
             continue
         accented = _ACCENTED.get(m.group())
-        if accented is not None and text[m.start() : m.end()].lower() != accented:
+        if accented is not None and text[at : base + m.end()].lower() != accented:
             continue  # "cơ quan" folds to "co quan", "đa dạng" to "da dang": only "có", "đã" are verbs
         if not _NOUN_AFTER.match(folded, m.start()):
-            return m.start()
-    return len(window)
+            return at
+    return stop
 
 
 def units_at(text: str, start: int, resolver: Resolver, *, subject: bool = True) -> tuple[Refs, int] | None:
