@@ -301,6 +301,7 @@ class Header:
     date: Date | None = None
     date_text: str | None = None
     title: str | None = None
+    number_row: int | None = None  # the row of `top` that held the number
     enacting: str | None = None
     site: dict[str, str] = field(default_factory=dict)
 
@@ -335,6 +336,8 @@ def read_header(lines: list[Line]) -> Header:
                 head.enacting = cand
     if head.kind is None and head.title is not None:
         head.kind = "Công văn"  # "V/v …" under the number: a letter
+    if kind_at is None and head.title is None and head.number_row is not None:
+        head.title = _title_under_number(top, head.number_row, head.number or head.template or "")
     if head.kind is None and (head.number or head.template):
         head.kind = kind_of_symbol(head.number or head.template or "")
     if head.kind is None and any(line.stripped.startswith("Kính gửi") for line in top):
@@ -406,6 +409,7 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
         if sym.endswith("-") and (code := re.match(r"\s+([A-ZĐ][A-ZĐa-zđ&]*)", cell[number.end() :])):
             sym += code.group(1)  # "Số: 3783/QĐ-⏎UBND": the code wrapped onto the next line
         head.number, head.template = (f"{num}{sym}", None) if num else (None, sym)
+        head.number_row = row
         vv = _VV.search(cell, number.end())
         if vv:
             head.title = collapse(cell[vv.start() :]).strip(" ./") or None
@@ -458,6 +462,24 @@ def _is_enacting(text: str, parts: list[str]) -> bool:
     if not (is_upper(text) and _ENACTING.match(text)) or len(text) > 90:
         return False
     return not (parts and _CONTINUED.search(parts[-1]))
+
+
+def _title_under_number(top: list[Line], row: int, number: str) -> str | None:
+    """A title printed under the number with no kind heading (a page that dropped "THÔNG TƯ"): the lines after the
+    number and its place and date, when the preamble ("Căn cứ …") follows them."""
+    start = row + 1
+    while start < len(top) and (not top[start].stripped or _PLACE_DATE.search(top[start].stripped)):
+        start += 1
+    title, nxt = _title_after(top, start)
+    if title is None or nxt >= len(top) or not _TITLE_END.match(top[nxt].stripped) or len(title) > 300:
+        return None
+    kind = kind_of_symbol(number)
+    if kind and title.startswith(kind.upper()):  # "NGHỊ ĐỊNHQuy định về …", "THÔNG BÁO VỀ …": the kind on the line
+        title = title[len(kind) :]
+    enacting = _ENACTING.search(title)  # "… MÃ SỐ CỤC TRƯỞNG CỤC HẢI QUAN": the enacting body on the same line
+    if enacting and enacting.start() and is_upper(title[enacting.start() :]):
+        title = title[: enacting.start()]
+    return title.strip(" ./") or None
 
 
 def _title_after(lines: list[Line], index: int) -> tuple[str | None, int]:

@@ -94,6 +94,20 @@ CASES = [
         "Số: 2154/QĐUBND\tBắc Ninh, ngày 03 tháng 12 năm 2025\nQUYẾT ĐỊNH\nVề việc công bố thủ tục hành chính\n",
         {"number": "2154/QĐ-UBND", "date": "2025-12-03", "province": "Bắc Ninh"},
     ),
+    (  # a page that dropped the kind heading: the title under the number, before the preamble
+        "| CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAMĐộc lập - Tự do - Hạnh phúc |\nSố: 21/2025/TT-BGDĐT |\n|\n\n"
+        "**Quy định chế độ trả tiền lương dạy thêm giờ đối với nhà giáo**\n\n*Căn cứ Luật Giáo dục số 43/2019/QH14;*\n",
+        {"kind": "Thông tư", "title": "Quy định chế độ trả tiền lương dạy thêm giờ đối với nhà giáo"},
+    ),
+    (  # … or glued to it on one line: "NGHỊ ĐỊNHQuy định …"
+        "|\nSố: 09/2025/NĐ-CP |\nĐộc lập - Tự do - Hạnh phúc\n|\n\n**NGHỊ ĐỊNH**Quy định về chính sách hỗ trợ\n\n"
+        "*Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;*\n",
+        {"kind": "Nghị định", "title": "Quy định về chính sách hỗ trợ"},
+    ),
+    (  # a first sentence under the number is no title: no preamble follows it
+        "Số: 983/TB-CT\nCục Thuế có kế hoạch nâng cấp hệ thống.\nTrong thời gian này, Cục Thuế tạm dừng ứng dụng.\n",
+        {"kind": "Thông báo", "title": None},
+    ),
 ]  # fmt: skip
 
 
