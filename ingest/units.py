@@ -136,16 +136,19 @@ _MEMBER = (
 _TAIL = (
     r"(?: (?:khác có liên quan|khác liên quan|có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao"
     r"|được phân công|khác)"
-    r"| (?:thuộc, trực thuộc|trực thuộc|thuộc)(?: (?:Sở|Văn phòng(?: (?:UBND|Ủy ban nhân dân) tỉnh)?"
-    r"|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thị xã|huyện)))?"
+    r"| (?:thuộc, trực thuộc|trực thuộc|thuộc) (?:Sở|Văn phòng(?: (?:UBND|Ủy ban nhân dân) tỉnh)?"
+    r"|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thị xã|huyện))"
+    r"| trực thuộc"  # bare "thuộc" needs its owner: "các đơn vị thuộc" is a name cut short
     r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện|thành phố|Thành phố)| Trung ương| trung ương"
     r"| đặt tại tỉnh"
     r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
 )
 _LEVEL_WORD = r"(?i:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"  # "các Huyện, Thị xã" too
 _LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
+# After a bare space a member is never "tổ chức" alone: "các cơ quan, đơn vị, địa phương tổ chức thực hiện" is a verb.
+_SPACED_MEMBER = rf"(?!tổ chức(?! chính trị| xã hội| thành viên| đoàn thể)){_MEMBER}"
 _GROUP_RE = (
-    rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và | |/){_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
+    rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và |/){_MEMBER}| {_SPACED_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
     rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?: \((?:UBND|HĐND)\))?"
     rf" (?:(?:các |cấp ){_LEVEL_LIST}|{_LEVEL_WORD}(?:, | và |, và ){_LEVEL_LIST})(?!\w)"
     r"|(?:các )?(?:Bộ|bộ), (?:ngành|Ngành)(?:, | )?(?:Trung ương|trung ương|TW)?(?!\w)"

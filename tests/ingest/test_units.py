@@ -160,6 +160,20 @@ def test_prose_mentions_stop_at_boundaries(sentence: str, expected: list[str]) -
     assert [u.name for u in units if not u.is_group] == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("các cơ quan, đơn vị, địa phương tổ chức thực hiện", ["Các cơ quan, đơn vị, địa phương"]),  # a verb
+        ("các cơ quan, đơn vị, tổ chức có liên quan", ["Các cơ quan, đơn vị, tổ chức có liên quan"]),  # a member
+        ("các đơn vị thuộc Bộ Tư pháp", ["Các đơn vị"]),  # "thuộc" without a known owner is not part of the name
+        ("các tổ chức chính trị - xã hội trực thuộc", ["Các tổ chức chính trị - xã hội trực thuộc"]),
+    ],
+)
+def test_group_names_end_where_the_list_ends(sentence: str, expected: list[str]) -> None:
+    units = UnitResolver(VINH_LONG).units(sentence)
+    assert [u.name for u in units if u.is_group] == expected
+
+
 def test_explicit_place_wins() -> None:
     units = UnitResolver(VINH_LONG).units("phối hợp với Sở Nội vụ tỉnh Sóc Trăng")
     assert [u.id for u in units] == ["vn.soc-trang/so-noi-vu"]
