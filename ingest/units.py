@@ -143,7 +143,7 @@ _TAIL = (
     r"| đặt tại tỉnh"
     r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
 )
-_LEVEL_WORD = r"(?i:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"  # "các Huyện, Thị xã" too
+_LEVEL_WORD = r"(?i:tỉnh|huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"  # "các Huyện, Thị xã" too
 _LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
 # After a bare space a member is never "tổ chức" alone: "các cơ quan, đơn vị, địa phương tổ chức thực hiện" is a verb.
 _SPACED_MEMBER = rf"(?!tổ chức(?! chính trị| xã hội| thành viên| đoàn thể)){_MEMBER}"

@@ -167,6 +167,7 @@ def test_prose_mentions_stop_at_boundaries(sentence: str, expected: list[str]) -
         ("các cơ quan, đơn vị, tổ chức có liên quan", ["Các cơ quan, đơn vị, tổ chức có liên quan"]),  # a member
         ("các đơn vị thuộc Bộ Tư pháp", ["Các đơn vị"]),  # "thuộc" without a known owner is not part of the name
         ("các tổ chức chính trị - xã hội trực thuộc", ["Các tổ chức chính trị - xã hội trực thuộc"]),
+        ("Ủy ban nhân dân các tỉnh, thành phố", ["Ủy ban nhân dân các tỉnh, thành phố"]),  # a group, not one body
     ],
 )
 def test_group_names_end_where_the_list_ends(sentence: str, expected: list[str]) -> None:
