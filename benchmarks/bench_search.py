@@ -32,7 +32,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ import numpy as np
 
 from ingest.jsonl import jsonl_documents, jsonl_records
 from ingest.pipeline import Batch, batch_of, extract_paths, extract_text
+from ingest.read import ReadError
 from search_api.chunks import chunks_of
 from search_api.embedding import Embedder, default_embedder
 from search_api.ingestion import ingest_into
@@ -152,6 +153,13 @@ def scan(corpus: Path) -> list[tuple[str, str, bool]]:
     return [(str(r["id"]), str(r.get("title") or ""), bool(str(r.get("text") or "").strip())) for r in records]
 
 
+def corpus_documents(corpus: Path) -> Iterator[tuple[str, str]]:
+    """(id, text) of each good record of a corpus."""
+    for record in jsonl_documents(corpus):
+        if not isinstance(record, ReadError):
+            yield record
+
+
 def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: float, with_text: set[str]) -> int:
     """N given, or N whose chunks embed in `budget` s at the rate measured on the first ≥ 500 chunks."""
     if wanted is not None:
@@ -159,7 +167,7 @@ def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: fl
         return wanted
     passages: list[str] = []
     articles = 0
-    for doc_id, text in jsonl_documents(corpus):
+    for doc_id, text in corpus_documents(corpus):
         if doc_id not in with_text:
             continue  # no body text: not part of the sample
         passages += [c.text for c in chunks_of(extract_text(text, source=doc_id))]
@@ -207,7 +215,7 @@ def corpus_part(corpus: Path, workdir: Path, embedder: Embedder, wanted: int | N
     chosen = {r[0] for r in with_text[:n]}
     began = time.perf_counter()
     documents = []
-    for doc_id, text in jsonl_documents(corpus):
+    for doc_id, text in corpus_documents(corpus):
         if doc_id in chosen:
             documents.append(extract_text(text, source=doc_id))
             if len(documents) == n:

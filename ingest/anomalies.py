@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ingest.notation import notation_key
 from ingest.records import Anomaly, Citation, DocumentMeta, Extraction, Task
@@ -90,46 +92,91 @@ def _deadline_anomalies(meta: DocumentMeta, tasks: tuple[Task, ...]) -> list[Ano
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A document's own number and full date, as the cross-document checks compare them."""
+
+    source: str
+    notation: str  # notation_key of the number
+    scope: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A dated administrative or Party citation, as the cross-document checks compare them."""
+
+    source: str
+    index: int  # into Extraction.citations
+    notation: str  # notation_key
+    scope: str
+    date: str
+    future: bool  # flagged future_citation in its document
+    cid: str | None
+
+
+def document_facts(ex: Extraction) -> tuple[list[Header], list[Mention]]:
+    """What the cross-document checks need of one document: small enough to keep for every stored one."""
+    meta = ex.document
+    headers = []
+    if meta.number and meta.date and len(meta.date) == 10:
+        headers.append(Header(ex.source, notation_key(meta.number), meta.scope, meta.date))
+    mentions = [
+        Mention(ex.source, i, notation_key(c.notation), c.scope, c.date, "future_citation" in c.flags, c.cid)
+        for i, c in enumerate(ex.citations)
+        if c.notation and c.date and c.family in {"administrative", "party"}
+    ]
+    return headers, mentions
+
+
 def cross_document_anomalies(extractions: list[Extraction]) -> dict[str, tuple[Anomaly, ...]]:
     """Batch checks keyed by `Extraction.source`: year-only date differences and header-date disagreements."""
-    out: dict[str, list[Anomaly]] = defaultdict(list)
-    # (notation, scope) → [(source, index, citation)] for administrative/Party notations with a date
-    groups: dict[tuple[str, str], list[tuple[Extraction, int, Citation]]] = defaultdict(list)
-    headers: dict[tuple[str, str], Extraction] = {}
+    headers: list[Header] = []
+    mentions: list[Mention] = []
     for ex in extractions:
-        if ex.document.number and ex.document.date and len(ex.document.date) == 10:
-            headers[(notation_key(ex.document.number), ex.document.scope)] = ex
-        for i, c in enumerate(ex.citations):
-            if c.notation and c.date and c.family in {"administrative", "party"}:
-                groups[(notation_key(c.notation), c.scope)].append((ex, i, c))
-    for (notation, scope), mentions in groups.items():
-        own = headers.get((notation, scope))
-        dates = {c.date for _, _, c in mentions}
+        h, m = document_facts(ex)
+        headers += h
+        mentions += m
+    return anomalies_among(headers, mentions)
+
+
+def anomalies_among(headers: Sequence[Header], mentions: Sequence[Mention]) -> dict[str, tuple[Anomaly, ...]]:
+    """The cross-document anomalies of these facts, keyed by source (a streaming ingest passes a new batch's facts
+    with the stored facts sharing their notations)."""
+    out: dict[str, list[Anomaly]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    own_header: dict[tuple[str, str], Header] = {(h.notation, h.scope): h for h in headers}
+    for m in mentions:
+        groups[(m.notation, m.scope)].append(m)
+    for (notation, scope), group in groups.items():
+        own = own_header.get((notation, scope))
+        dates = {m.date for m in group}
         if own is not None:
-            for ex, i, c in mentions:
-                if c.date != own.document.date:
-                    detail = f"{notation} cited as {c.date}; its own header ({own.source}) says {own.document.date}"
-                    out[ex.source].append(
-                        Anomaly("suspected_date_error", "medium", detail, (i,), _cid(c, own.document.date))
+            for m in group:
+                if m.date != own.date:
+                    detail = f"{notation} cited as {m.date}; its own header ({own.source}) says {own.date}"
+                    out[m.source].append(
+                        Anomaly("suspected_date_error", "medium", detail, (m.index,), _cid(m.cid, own.date))
                     )
             continue
         if len(dates) < 2:
             continue
-        for ex, i, c in mentions:
-            others = sorted(d for d in dates if d and c.date and d != c.date and d[4:] == c.date[4:])
+        for m in group:
+            others = sorted(d for d in dates if d != m.date and d[4:] == m.date[4:])
             if not others:
                 continue
             # the reading that is a future citation for its document is the suspect one
-            others_future = any("future_citation" in m.flags for _, _, m in mentions if m.date in others)
-            later = c.date is not None and c.date > others[-1]
-            suspect = "future_citation" in c.flags or (not others_future and later)
+            others_future = any(o.future for o in group if o.date in others)
+            suspect = m.future or (not others_future and m.date > others[-1])
             if suspect:
-                detail = f"{notation} ({scope}) cited as {c.date} here and as {', '.join(others)} elsewhere"
-                out[ex.source].append(Anomaly("suspected_date_error", "high", detail, (i,), _cid(c, others[0])))
+                detail = f"{notation} ({scope}) cited as {m.date} here and as {', '.join(others)} elsewhere"
+                out[m.source].append(
+                    Anomaly("suspected_date_error", "high", detail, (m.index,), _cid(m.cid, others[0]))
+                )
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _cid(c: Citation, date: str | None) -> str | None:
-    if c.cid is None or date is None or c.cid.rsplit("/", 1)[-1] == date[:4]:
-        return c.cid
-    return f"{c.cid.rsplit('/', 1)[0]}/{date[:4]}"
+def _cid(cid: str | None, date: str | None) -> str | None:
+    if cid is None or date is None or cid.rsplit("/", 1)[-1] == date[:4]:
+        return cid
+    return f"{cid.rsplit('/', 1)[0]}/{date[:4]}"

@@ -16,6 +16,7 @@ from typing import Any
 from ingest.read import ReadError
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+HEAD_FIELDS = ("title", "source_note")  # record fields put before the text, one line each
 
 
 def is_jsonl(path: Path) -> bool:
@@ -37,14 +38,23 @@ def jsonl_records(path: Path, limit: int | None = None) -> Iterator[dict[str, An
         yield json.loads(line)
 
 
-def jsonl_documents(path: Path) -> Iterator[tuple[str, str]]:
-    """(id, text) of each record of a JSON Lines corpus (`id`, `title`, `text`, optional metadata); the title,
-    when there is one, is the text's first line. A line that is not such a record raises `ReadError`."""
+def jsonl_documents(path: Path) -> Iterator[tuple[str, str] | ReadError]:
+    """(id, text) of each record of a JSON Lines corpus (`id`, `title`, `text`, optional metadata); the title
+    and the source note, when there are, are the text's first lines (a Pháp điển article's note names the
+    document it comes from: "(Điều 52 Luật số 58/2010/QH12 …)", which a reader searches by). A line that is not
+    such a record comes as a `ReadError` naming
+    its line, in its place, so a caller reports it and goes on with the rest."""
     for number, line in jsonl_lines(path):
         try:
             record = json.loads(line)
             doc_id, text = str(record["id"]), str(record.get("text") or "")
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise ReadError(path, f"line {number}: not a document record ({err})") from err
-        title = str(record.get("title") or "")
-        yield doc_id, f"{title}\n{text}" if title else text
+            head = [str(record.get(key) or "") for key in HEAD_FIELDS]
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+            yield ReadError(path, f"line {number}: not a document record ({err})")
+            continue
+        yield doc_id, "\n".join([*(line for line in head if line), text])
+
+
+def count_records(path: Path) -> int:
+    """Non-blank lines of a corpus (a cheap first pass, for progress and ETA)."""
+    return sum(1 for _ in jsonl_lines(path))

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, TypeVar
 from ingest import __version__
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
-from ingest.jsonl import is_jsonl, jsonl_documents
+from ingest.jsonl import count_records, is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
 from ingest.provenance import with_pages
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
@@ -113,27 +113,77 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:
-    """Extract every file (a folder: every supported file below it), then check the batch across documents.
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One document read and waiting to be extracted: its source name and decoded text (with its pages)."""
 
-    With `corpora`, a JSON Lines file is a corpus of document records (`cchc ingest`); otherwise it is refused
-    like any unsupported file (`cchc extract`). Failures are collected, never fatal.
-    """
-    done: list[Extracted] = []
-    failed: list[Failure] = []
+    source: str
+    text: str
+    pages: tuple[Page, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        """The content hash `extract_text` records (compared with the store's before extracting again)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+def extract_item(item: Item) -> Extracted:
+    return extract_text(item.text, source=item.source, pages=item.pages)
+
+
+def iter_items(
+    paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False
+) -> Iterator[Item | Failure]:
+    """Every document of `paths`, read one at a time (a folder: every supported file below it), or why it could
+    not be. With `corpora`, a JSON Lines file is a corpus of document records, each an item (a bad record is a
+    failure naming its line, and the next ones still come); otherwise it is refused like any unsupported file."""
     for path in paths:
         if corpora and is_jsonl(path):
             try:
-                for doc_id, text in jsonl_documents(path):
-                    done.append(extract_text(text, source=doc_id))
-            except (ReadError, OSError) as err:
-                failed.append(Failure(str(path), getattr(err, "reason", str(err))))
+                for record in jsonl_documents(path):
+                    if isinstance(record, ReadError):
+                        yield Failure(str(path), record.reason)
+                    else:
+                        yield Item(*record)
+            except OSError as err:
+                yield Failure(str(path), str(err))
             continue
         for file in expand_paths([path]):
             try:
-                done.append(extract_file(file, max_bytes=max_bytes))
+                decoded = read_file(file, max_bytes=max_bytes)
             except ReadError as err:
-                failed.append(Failure(str(file), err.reason))
+                yield Failure(str(file), err.reason)
+                continue
+            yield Item(str(file), decoded.text, tuple(decoded.pages))
+
+
+def count_items(paths: Iterable[Path], *, corpora: bool = False) -> int:
+    """How many items `iter_items` will give, without reading any document (a corpus's lines are counted)."""
+    total = 0
+    for path in paths:
+        if corpora and is_jsonl(path):
+            try:
+                total += count_records(path)
+            except OSError:
+                total += 1
+        else:
+            total += sum(1 for _ in expand_paths([path]))
+    return total
+
+
+def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:
+    """Extract every document of `paths` (see `iter_items`), then check the batch across documents.
+
+    Failures are collected, never fatal. The whole batch is held: `cchc ingest` streams instead
+    (`search_api.ingestion.ingest_stream`).
+    """
+    done: list[Extracted] = []
+    failed: list[Failure] = []
+    for item in iter_items(paths, max_bytes=max_bytes, corpora=corpora):
+        if isinstance(item, Failure):
+            failed.append(item)
+        else:
+            done.append(extract_item(item))
     return batch_of(done, failed)
 
 

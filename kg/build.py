@@ -8,6 +8,7 @@ what resolves entities across files; their facts from each file stay in that fil
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -301,6 +302,18 @@ def _target(
     if target.task:
         g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
     _provenance(g, node, provenance, target.start, target.end)
+
+
+def late_anomaly_graph(sha: str, version: str, doc: URIRef, anomaly: Anomaly, citation_spans: Sequence[str]) -> Graph:
+    """An anomaly a later document revealed about a stored one, for that file's graph (its node named by its
+    content, so adding it twice adds nothing)."""
+    g = Graph()
+    key = hashlib.blake2b(f"{anomaly.kind}|{anomaly.detail}|{anomaly.citations}".encode(), digest_size=6).hexdigest()
+    nodes = [iris.in_file(sha, "cit", span) for span in citation_spans]
+    citations = tuple(range(len(nodes)))
+    late = Anomaly(anomaly.kind, anomaly.severity, anomaly.detail, citations, anomaly.probable)
+    _anomaly(g, iris.in_file(sha, "issue", f"X{key}"), late, doc, iris.activity(sha, version), nodes)
+    return g
 
 
 def _anomaly(

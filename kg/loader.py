@@ -1,18 +1,27 @@
 """Load extracted documents into the store: one named graph per file, replaced atomically.
 
-The batch arrives extracted and checked across documents (`ingest.pipeline.extract_paths`); each file's graph
-is then written in one atomic request, so an interrupted load leaves every file either as it was or fully
-replaced, and a run started again finishes the rest (unchanged files are skipped).
+Documents arrive extracted, a batch at a time (`cchc ingest` streams a corpus through here batch by batch). Each
+batch is checked across documents against itself and every stored document (`kg.ledger`), not a corpus held in
+memory; an anomaly a new document reveals about a stored one is added to that file's graph. Each file's graph is
+then written in one atomic request, so an interrupted load leaves every file either as it was or fully replaced,
+and a run started again finishes the rest (unchanged files are skipped).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rdflib import URIRef
+
+from ingest.anomalies import Header, Mention, anomalies_among, document_facts
 from ingest.pipeline import Batch, Failure, Progress
+from ingest.records import Anomaly, Extracted
 from kg import iris
-from kg.build import extraction_graph
-from kg.store import GraphStore
+from kg.build import extraction_graph, late_anomaly_graph
+from kg.ledger import Ledger
+from kg.store import FileGraph, GraphStore
 
 
 @dataclass
@@ -31,19 +40,93 @@ class IngestSummary:
         )
 
 
-def load_graphs(batch: Batch, store: GraphStore, *, progress: Progress | None = None) -> IngestSummary:
+class GraphWriter:
+    """The one writer of file graphs during an ingest, with what the store holds (read once)."""
+
+    def __init__(self, store: GraphStore, ledger: Ledger | None = None) -> None:
+        self.store = store
+        self.ledger = ledger
+        self.known: dict[str, FileGraph] = store.file_graphs()
+
+    def is_stored(self, source: str, sha256: str) -> bool:
+        old = self.known.get(source)
+        return old is not None and old.sha256 == sha256 and old.graph == iris.file(sha256)
+
+    def write(
+        self, documents: Sequence[Extracted], summary: IngestSummary, progress: Progress | None = None
+    ) -> list[Extracted]:
+        """Check the documents against the stored ones, then write each as its file's graph; returns them with
+        the cross-document anomalies found."""
+        checked, late = self._checked(documents)
+        if self.ledger is not None:
+            self.ledger.record(d.extraction for d in checked)
+        for done, document in enumerate(checked, start=1):
+            extraction = document.extraction
+            sha = extraction.document.sha256
+            graph = iris.file(sha)
+            change = self.store.replace_file(
+                extraction.source, graph, sha, extraction_graph(extraction), known=self.known
+            )
+            self.known[extraction.source] = FileGraph(graph, sha)
+            summary.changes[change] += 1
+            if change == "new":
+                summary.added.append(extraction.source)
+            if progress:
+                progress(done, len(checked))
+        for source, anomalies in late.items():
+            self._add_late(source, anomalies)
+        return checked
+
+    def _checked(self, documents: Sequence[Extracted]) -> tuple[list[Extracted], dict[str, list[Anomaly]]]:
+        """The documents with the anomalies found against the stored ones added, and those found for stored
+        documents that only the new ones reveal."""
+        if self.ledger is None or not documents:
+            return list(documents), {}
+        headers: list[Header] = []
+        mentions: list[Mention] = []
+        for document in documents:
+            h, m = document_facts(document.extraction)
+            headers += h
+            mentions += m
+        keys = {(h.notation, h.scope) for h in headers} | {(m.notation, m.scope) for m in mentions}
+        sources = {d.source for d in documents}
+        old_headers, old_mentions = self.ledger.sharing(keys, besides=sorted(sources))
+        found = anomalies_among(old_headers + headers, old_mentions + mentions)
+        before = anomalies_among(old_headers, old_mentions)
+        out = []
+        for document in documents:
+            have = document.extraction.anomalies
+            extra = tuple(a for a in found.get(document.source, ()) if a not in have)
+            if extra:
+                document = dataclasses.replace(
+                    document, extraction=dataclasses.replace(document.extraction, anomalies=have + extra)
+                )
+            out.append(document)
+        late = {
+            source: [a for a in anomalies if a not in before.get(source, ())]
+            for source, anomalies in found.items()
+            if source not in sources
+        }
+        return out, {s: a for s, a in late.items() if a}
+
+    def _add_late(self, source: str, anomalies: Sequence[Anomaly]) -> None:
+        assert self.ledger is not None
+        stored = self.ledger.document(source)
+        graph = self.known.get(source)
+        if stored is None or graph is None:
+            return
+        sha, version, doc = stored
+        for anomaly in anomalies:
+            spans = [s for i in anomaly.citations if (s := self.ledger.citation_span(source, i)) is not None]
+            triples = late_anomaly_graph(sha, version, URIRef(doc), anomaly, spans)
+            self.store.add_to_graph(graph.graph, triples)
+
+
+def load_graphs(
+    batch: Batch, store: GraphStore, *, progress: Progress | None = None, ledger: Ledger | None = None
+) -> IngestSummary:
     """Write each extracted document as its file's named graph; the batch's failures are counted as files."""
     summary = IngestSummary(files=len(batch.documents) + len(batch.failures), failures=list(batch.failures))
-    known = store.file_graphs()
-    for done, document in enumerate(batch.documents, start=1):
-        extraction = document.extraction
-        sha = extraction.document.sha256
-        graph = extraction_graph(extraction)
-        change = store.replace_file(extraction.source, iris.file(sha), sha, graph, known=known)
-        summary.changes[change] += 1
-        if change == "new":
-            summary.added.append(extraction.source)
-        if progress:
-            progress(done, len(batch.documents))
+    GraphWriter(store, ledger).write(batch.documents, summary, progress)
     summary.triples = store.triple_count()
     return summary

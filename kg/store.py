@@ -156,6 +156,13 @@ class GraphStore:
                 self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}")
         return "new" if old is None else "updated"
 
+    def add_to_graph(self, graph: URIRef, triples: Graph) -> None:
+        """Add triples to an existing file's graph in one request (used for facts a later file revealed)."""
+        lines = triples.serialize(format="nt").splitlines()
+        for i in range(0, len(lines), _REMOTE_BATCH):
+            body = "\n".join(lines[i : i + _REMOTE_BATCH])
+            self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}")
+
     def bulk_load(self, nquads: Path) -> None:
         """Load an N-Quads file with Oxigraph's bulk loader (not transactional: for building a store)."""
         if self._native is None:

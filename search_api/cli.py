@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from tqdm import tqdm
 
 from ingest import cli as ingest_cli
 from ingest.cli import FormatOption, OutputFormat, print_json
-from ingest.pipeline import Progress, extract_paths
+from ingest.pipeline import count_items, iter_items
 from kg import cli as kg_cli
 from kg.cli import StoreOption
 from kg.store import StoreError
 from search_api.embedding import default_embedder
 from search_api.index import SearchIndexError
-from search_api.ingestion import ingest_into
+from search_api.ingestion import BATCH_DOCUMENTS, Preparer, ingest_stream, prepare_here
+from search_api.progress import Reporter
 from search_api.search import Filters, Searcher
 from search_api.settings import Settings
 
@@ -39,20 +40,33 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, or JSON Lines corpora (.jsonl, .jsonl.gz).")],
     store: StoreOption = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Also build or update the search index.")] = True,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Extract and embed on a local Dask cluster of N processes.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Extract and embed on a running Dask scheduler (tcp://host:8786).")
+    ] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Documents loaded and committed together.")] = (
+        BATCH_DOCUMENTS
+    ),
 ) -> None:
-    """Extract documents and load them into the graph (one named graph per file) and the search index."""
+    """Extract documents and load them into the graph (one named graph per file) and the search index, a batch at
+    a time; a rerun skips what is already stored."""
     config = Settings.for_store(store)
-    show = sys.stderr.isatty()
-    bars = [tqdm(desc=name, unit="doc", disable=not show) for name in ("graph", "index")]
+    reporter = Reporter(count_items(paths, corpora=True), every=config.progress_every_s)
+    close: Callable[[], None] = lambda: None  # noqa: E731
     try:
         embedder = default_embedder(config.home, config.embedder) if index else None
-        done = ingest_into(
-            config,
-            extract_paths(paths, corpora=True),
-            embedder,
-            graph_progress=_advance(bars[0]),
-            index_progress=_advance(bars[1]),
-        )
+        prepare: Preparer = prepare_here
+        if workers or scheduler:
+            from search_api.distributed import EmbedderSpec, dask_preparer, open_client
+
+            client, close = open_client(workers, scheduler)
+            prepare = dask_preparer(client, EmbedderSpec(config.embedder, config.home) if index else None)
+        done = ingest_stream(
+            config, iter_items(paths, corpora=True), embedder, prepare=prepare, batch_size=batch,
+            progress=reporter.advance,
+        )  # fmt: skip
     except StoreError as err:
         typer.echo(f"cchc: {err}", err=True)
         raise typer.Exit(code=2) from err
@@ -60,23 +74,16 @@ def ingest(
         typer.echo(f"cchc: search index: {err}", err=True)
         raise typer.Exit(code=2) from err
     finally:
-        for bar in bars:
-            bar.close()
+        reporter.close()
+        close()
     for failure in done.graph.failures:
         typer.echo(f"cchc: {failure.source}: {failure.reason}", err=True)
     typer.echo(done.graph.line())
     if done.index is not None:
         typer.echo(done.index.line())
+    typer.echo(done.phases.line())
     if done.graph.failures:
         raise typer.Exit(code=1)
-
-
-def _advance(bar: tqdm[Any]) -> Progress:
-    def advance(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-
-    return advance
 
 
 class SearchMode(StrEnum):

@@ -35,6 +35,8 @@ BM25_FILE = "bm25.npz"
 STATE_FILE = "state.json"
 # Chunks embedded per call: big enough for length-bucketed batches, small enough to commit often.
 EMBED_BATCH = 256
+# Chunks read back from the database at a time when BM25 and FAISS catch up with it.
+RECONCILE_SLICE = 20_000
 # A fixed sentence every embedder touching the index embeds: one model gives the same vectors whatever runtime
 # computes them (torch and ONNX agree to cosine > 0.9999), another model does not.
 PROBE = "Kế hoạch cải cách hành chính năm 2024: tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%."
@@ -71,6 +73,10 @@ class SearchIndex:
         self.plain = Bm25()
         self.folded = Bm25()
         self.dense: Dense | None = None
+        # A bulk writer (a streaming ingest) leaves BM25 and FAISS alone until `save`, which rebuilds what they
+        # miss from the database in bounded slices: memory then does not grow with every batch written.
+        self.deferred = False
+        self._stale = False
         self._same: list[Embedder] = []  # embedders found to match the stored vectors (held: ids get reused)
 
     # --- opening and saving ------------------------------------------------------------------------
@@ -118,26 +124,31 @@ class SearchIndex:
             self._reconcile()
 
     def _reconcile(self) -> None:
-        """Add what the files miss and drop what the database no longer has (no re-embedding)."""
+        """Add what the files miss and drop what the database no longer has (no re-embedding), a slice of
+        RECONCILE_SLICE chunks at a time."""
         live_ids = self.store.live_ids()
         for bm, tokenize in ((self.plain, syllables), (self.folded, folded_syllables)):
             bm.compact()
             bm.remove(np.setdiff1d(bm.ids, live_ids).tolist())
-            missing = np.setdiff1d(live_ids, bm.ids)
-            bm.add(missing.tolist(), (tokenize(c.text) for c in self.store.chunks(missing)))
+            for part in _slices(np.setdiff1d(live_ids, bm.ids)):
+                bm.add(part.tolist(), (tokenize(c.text) for c in self.store.chunks(part)))
+                bm.compact()
         if self.dense is not None:
             have = self.dense.ids()
             if self.dense.deleted:
                 have = have[~np.isin(have, np.fromiter(self.dense.deleted, np.int64))]
             self.dense.remove(np.setdiff1d(have, live_ids))
-            ids, vectors = self.store.vectors(np.setdiff1d(live_ids, have))
-            self.dense.add(ids, vectors)
+            for part in _slices(np.setdiff1d(live_ids, have)):
+                self.dense.add(*self.store.vectors(part))
+        self._stale = False
 
     def save(self) -> None:
         """Write the derived files atomically (temp file, then rename); the state file goes last."""
         if self.read_only:
             raise SearchIndexError("index opened read-only")
         self.store.vacuum_embeddings()
+        if self._stale:
+            self._reconcile()
         if self.dense is not None and self.dense.needs_rebuild(self.policy):
             ids, vectors = self.store.vectors()
             self.dense = Dense.build(self.dense.dim, ids, vectors, self.policy)
@@ -199,7 +210,9 @@ class SearchIndex:
             if progress:
                 progress(done, len(todo))
         if done:
-            self._reconcile()
+            self._stale = True
+            if not self.deferred:
+                self._reconcile()
         return done
 
     # --- documents -----------------------------------------------------------------------------------
@@ -232,7 +245,10 @@ class SearchIndex:
         return len(todo)
 
     def _apply(self, removed: Ids, added: Sequence[tuple[int, Chunk]]) -> None:
-        """Mirror a committed change in the in-memory BM25 and FAISS indexes."""
+        """Mirror a committed change in the in-memory BM25 and FAISS indexes (when deferred: at `save`)."""
+        if self.deferred:
+            self._stale = True
+            return
         ids = np.array([i for i, _ in added], np.int64)
         for bm, tokenize in ((self.plain, syllables), (self.folded, folded_syllables)):
             bm.remove(removed.tolist())
@@ -264,6 +280,11 @@ class SearchIndex:
         if folded:
             return self.folded.scores(folded_syllables(query))
         return self.plain.scores(syllables(query))
+
+
+def _slices(ids: Ids) -> Iterator[Ids]:
+    for i in range(0, len(ids), RECONCILE_SLICE):
+        yield ids[i : i + RECONCILE_SLICE]
 
 
 @contextmanager

@@ -36,6 +36,68 @@ class BuildSummary:
         )
 
 
+class IndexWriter:
+    """The index half of an ingest, batch by batch: chunk, embed only texts without a vector, commit.
+
+    The index is opened once, deferred (`SearchIndex.deferred`): each batch goes to the database only, and
+    `close` brings BM25 and FAISS up to date and saves them. Unchanged files (same sha256 and chunker version) are
+    skipped; every batch of EMBED_BATCH chunks is committed, so an interrupted build resumes where it stopped.
+    """
+
+    def __init__(self, data_dir: Path, embedder: Embedder, *, policy: HnswPolicy | None = None) -> None:
+        self.started = time.perf_counter()
+        self.summary = BuildSummary()
+        self.embedder = embedder
+        self.index = SearchIndex.open(data_dir, policy=policy)
+        self.index.deferred = True
+        try:
+            self.index.use_model(embedder)
+            self.summary.embedded += self.index.embed_missing(embedder)
+            self.known = self.index.sources()
+        except BaseException:
+            self.index.close()
+            raise
+        self._batch: list[tuple[str, str, Sequence[Chunk]]] = []
+        self._pending = 0
+
+    def is_indexed(self, source: str, sha256: str) -> bool:
+        return self.known.get(source) == (sha256, CHUNKER_VERSION)
+
+    def add(self, document: Extracted, chunks: Sequence[Chunk] | None = None) -> None:
+        """Queue one document (with its chunks when a worker already cut them); commits every EMBED_BATCH
+        chunks."""
+        sha = document.extraction.document.sha256
+        previous = self.known.get(document.source)
+        self.summary.documents += 1
+        if previous == (sha, CHUNKER_VERSION):
+            self.summary.changes["unchanged"] += 1
+            return
+        self.summary.changes["new" if previous is None else "updated"] += 1
+        cut = chunks_of(document) if chunks is None else chunks
+        self._batch.append((document.source, sha, cut))
+        self.known[document.source] = (sha, CHUNKER_VERSION)
+        self._pending += len(cut)
+        if self._pending >= EMBED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit the queued documents."""
+        if self._batch:
+            self.summary.embedded += self.index.add_documents(self._batch, self.embedder)
+        self._batch, self._pending = [], 0
+
+    def close(self) -> BuildSummary:
+        """Commit what is queued, then save BM25 and FAISS."""
+        try:
+            self.flush()
+            self.index.save()
+            self.summary.chunks = len(self.index)
+        finally:
+            self.index.close()
+        self.summary.seconds = time.perf_counter() - self.started
+        return self.summary
+
+
 def build_index(
     data_dir: Path,
     documents: Iterable[Extracted],
@@ -44,44 +106,19 @@ def build_index(
     *,
     policy: HnswPolicy | None = None,
 ) -> BuildSummary:
-    """Bring the index of `data_dir` up to date with these documents (others stay as they are).
-
-    Unchanged files (same sha256 and chunker version) are skipped; changed ones are re-chunked and replace their
-    old chunks; only new texts are embedded, EMBED_BATCH chunks at a time, each batch committed, so an
-    interrupted build resumes where it stopped. `progress(done, total)` counts documents.
-    """
-    started = time.perf_counter()
-    summary = BuildSummary()
-    index = SearchIndex.open(data_dir, policy=policy)
+    """Bring the index of `data_dir` up to date with these documents (others stay as they are); see
+    `IndexWriter`. `progress(done, total)` counts documents."""
+    writer = IndexWriter(data_dir, embedder, policy=policy)
     try:
-        index.use_model(embedder)
-        summary.embedded += index.embed_missing(embedder)
-        known = index.sources()
         items = list(documents)
-        batch: list[tuple[str, str, Sequence[Chunk]]] = []
-        pending = 0
         for done, document in enumerate(items, start=1):
-            sha = document.extraction.document.sha256
-            previous = known.get(document.source)
-            if previous == (sha, CHUNKER_VERSION):
-                summary.changes["unchanged"] += 1
-            else:
-                summary.changes["new" if previous is None else "updated"] += 1
-                chunks = chunks_of(document)
-                batch.append((document.source, sha, chunks))
-                pending += len(chunks)
-            if pending >= EMBED_BATCH or (done == len(items) and batch):
-                summary.embedded += index.add_documents(batch, embedder)
-                batch, pending = [], 0
+            writer.add(document)
             if progress:
                 progress(done, len(items))
-        summary.documents = len(items)
-        index.save()
-        summary.chunks = len(index)
-    finally:
-        index.close()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    except BaseException:
+        writer.index.close()
+        raise
+    return writer.close()
 
 
 def is_indexed(data_dir: Path, source: str) -> bool:

@@ -29,6 +29,9 @@ class Settings(StoreSettings):
     sparql_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of one `/sparql` query, in seconds.")
     sparql_max_rows: int = Field(default=10_000, gt=0, description="Rows (or triples) one `/sparql` answer holds.")
     sparql_max_query_mb: float = Field(default=1.0, gt=0, description="Largest `POST /sparql` body, in MB.")
+    progress_every_s: float = Field(
+        default=10.0, gt=0, description="Seconds between progress lines of `cchc ingest` when stderr is no terminal."
+    )
     sparql_workers: int = Field(
         default=4, gt=0, description="`/sparql` queries running at once; past this many, new ones get a 503."
     )

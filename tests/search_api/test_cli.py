@@ -35,7 +35,9 @@ def test_ingest_reports_bad_files_and_keeps_the_store(home: Path, tmp_path: Path
     (tmp_path / "blob.pdf").write_bytes(b"\x00\x01garbage")
     result = runner.invoke(app, ["ingest", str(tmp_path), "--store", str(home)])
     assert result.exit_code == 1
-    assert len(result.stderr.strip().splitlines()) == 2
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(": ")[0] for line in lines] == ["ingest", "cchc", "cchc"]  # progress, then one per file
+    assert lines[0].startswith("ingest: 2/2 documents")
     still = _json(["cites", "NĐ 107/2020", "--store", str(home), "--format", "json"])
     assert len(still) == 3  # type: ignore[arg-type]
 
