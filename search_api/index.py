@@ -25,7 +25,7 @@ from ingest.pipeline import Progress
 from search_api.chunk_store import ChunkStore, Ids, Scores, batches, text_key
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix
-from search_api.keywords import Bm25, folded_syllables, syllables
+from search_api.keywords import TERMS_VERSION, Bm25, folded_terms, terms
 from search_api.vectors import Dense, HnswPolicy
 
 INDEX_DIR = "index"
@@ -106,11 +106,14 @@ class SearchIndex:
         state = json.loads(state_file.read_text()) if state_file.exists() else {}
         model = self.store.model
         fresh = state.get("generation") == self.store.generation and state.get("model") == model
+        same_terms = state.get("terms", 1) == TERMS_VERSION
+        fresh = fresh and same_terms
         deleted: set[int] = set()
         if (self.path / BM25_FILE).exists():
             with np.load(self.path / BM25_FILE) as arrays:
-                self.plain = Bm25.from_arrays(arrays, "plain")
-                self.folded = Bm25.from_arrays(arrays, "folded")
+                if same_terms:  # else rebuilt from the database (`_reconcile`)
+                    self.plain = Bm25.from_arrays(arrays, "plain")
+                    self.folded = Bm25.from_arrays(arrays, "folded")
                 deleted = set(arrays["dense_deleted"].tolist()) if "dense_deleted" in arrays else set()
         dim = self.dim
         if dim is not None and (self.path / FAISS_FILE).exists() and state.get("model") == model:
@@ -127,7 +130,7 @@ class SearchIndex:
         """Add what the files miss and drop what the database no longer has (no re-embedding), a slice of
         RECONCILE_SLICE chunks at a time."""
         live_ids = self.store.live_ids()
-        for bm, tokenize in ((self.plain, syllables), (self.folded, folded_syllables)):
+        for bm, tokenize in ((self.plain, terms), (self.folded, folded_terms)):
             bm.compact()
             bm.remove(np.setdiff1d(bm.ids, live_ids).tolist())
             for part in _slices(np.setdiff1d(live_ids, bm.ids)):
@@ -160,7 +163,10 @@ class SearchIndex:
         if self.dense is not None:
             with _replacing(self.path / FAISS_FILE) as tmp:
                 faiss.write_index(self.dense.index, str(tmp))
-        state = {"generation": self.store.generation, "model": self.store.model, "chunks": len(self.plain)}
+        state = {
+            "generation": self.store.generation, "model": self.store.model, "chunks": len(self.plain),
+            "terms": TERMS_VERSION,
+        }  # fmt: skip
         with _replacing(self.path / STATE_FILE) as tmp:
             tmp.write_text(json.dumps(state))
 
@@ -250,7 +256,7 @@ class SearchIndex:
             self._stale = True
             return
         ids = np.array([i for i, _ in added], np.int64)
-        for bm, tokenize in ((self.plain, syllables), (self.folded, folded_syllables)):
+        for bm, tokenize in ((self.plain, terms), (self.folded, folded_terms)):
             bm.remove(removed.tolist())
             bm.add(ids.tolist(), (tokenize(c.text) for _, c in added))
         if self.dense is not None:
@@ -278,8 +284,8 @@ class SearchIndex:
     def bm25(self, query: str, *, folded: bool) -> tuple[Ids, Scores]:
         """BM25 (ids, scores) on accented or diacritics-folded syllables."""
         if folded:
-            return self.folded.scores(folded_syllables(query))
-        return self.plain.scores(syllables(query))
+            return self.folded.scores(folded_terms(query))
+        return self.plain.scores(terms(query))
 
 
 def _slices(ids: Ids) -> Iterator[Ids]:

@@ -17,6 +17,7 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]  # no stubs installed: scipy-stubs would type it
 
 from ingest.vntext import fold, new_tones
+from search_api.abbreviations import ABBREVIATIONS
 from search_api.chunk_store import Ids, Scores
 
 BM25_K1 = 1.2
@@ -35,6 +36,31 @@ def folded_syllables(text: str) -> list[str]:
     """Syllables without diacritics (`đ` → `d`), so queries typed without accents still match."""
     clean = fold(new_tones(unicodedata.normalize("NFC", text)))
     return [w for w in _WORD.findall(clean) if len(w) <= _MAX_TOKEN]
+
+
+_EXPANSIONS = {short: tuple(syllables(words)) for short, words in ABBREVIATIONS.items()}
+_FOLDED_EXPANSIONS = {fold(short): tuple(folded_syllables(words)) for short, words in ABBREVIATIONS.items()}
+# Bump when the terms of a text change: a saved BM25 index of another version is rebuilt from the chunk store.
+TERMS_VERSION = 2
+
+
+def _expanded(tokens: list[str], expansions: Mapping[str, tuple[str, ...]]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        out.append(token)
+        out.extend(expansions.get(token) or expansions.get(token.rstrip("0123456789"), ()))  # QH14 → qh
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """What BM25 indexes and looks up: the syllables, each abbreviation followed by its words (UBND → ubnd ủy ban
+    nhân dân), so the short and the long form find each other."""
+    return _expanded(syllables(text), _EXPANSIONS)
+
+
+def folded_terms(text: str) -> list[str]:
+    """`terms` without diacritics."""
+    return _expanded(folded_syllables(text), _FOLDED_EXPANSIONS)
 
 
 class Bm25:

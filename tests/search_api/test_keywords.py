@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from search_api.keywords import BM25_B, BM25_K1, Bm25, folded_syllables, syllables
+from search_api.keywords import BM25_B, BM25_K1, Bm25, folded_syllables, folded_terms, syllables, terms
 
 
 def test_tokenizers_fold_case_tones_and_marks() -> None:
@@ -49,3 +49,14 @@ def test_bm25_removal_changes_statistics_like_a_rebuild() -> None:
         np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
     incremental.compact()
     assert incremental.ids.tolist() == [1, 4, 5] and len(incremental) == 3
+
+
+def test_abbreviations_and_their_words_find_each_other() -> None:
+    assert terms("UBND tỉnh") == ["ubnd", "ủy", "ban", "nhân", "dân", "tỉnh"]
+    assert terms("Luật số 38/2019/QH14")[-2:] == ["quốc", "hội"]
+    assert folded_terms("TTHC") == ["tthc", "thu", "tuc", "hanh", "chinh"]
+    bm = Bm25()
+    bm.add([1, 2], [terms("Ủy ban nhân dân tỉnh ban hành kế hoạch"), terms("Sở Tư pháp rà soát TTHC")])
+    assert bm.scores(terms("UBND"))[0].tolist() == [1]
+    ids, scores = bm.scores(terms("thủ tục hành chính"))
+    assert ids[np.argmax(scores)] == 2  # "hành" alone also matches the first
