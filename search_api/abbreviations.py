@@ -1,9 +1,9 @@
 """Abbreviations of Vietnamese administrative and legal writing, and the words they stand for.
 
 A plan writes "UBND", "TTHC", "NĐ-CP"; a reader types "ủy ban nhân dân", "thủ tục hành chính", "nghị định" (or the
-other way round). The keyword index adds each abbreviation's words to a text's terms, at index and at query
-time (`search_api.keywords.terms`), so either form finds the other. Only abbreviations that stand alone as a
-token: in a notation (`107/2020/NĐ-CP`) the tokeniser already splits `nđ` and `cp` apart.
+other way round). The keyword index follows each run of an abbreviation's words with the abbreviation, at index
+and at query time (`search_api.keywords.terms`), so either form finds the other. Abbreviations are tokens as the
+tokeniser cuts them: in a notation (`107/2020/NĐ-CP`) `nđ` and `cp` stand apart.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -38,29 +38,41 @@ def folded_syllables(text: str) -> list[str]:
     return [w for w in _WORD.findall(clean) if len(w) <= _MAX_TOKEN]
 
 
-_EXPANSIONS = {short: tuple(syllables(words)) for short, words in ABBREVIATIONS.items()}
-_FOLDED_EXPANSIONS = {fold(short): tuple(folded_syllables(words)) for short, words in ABBREVIATIONS.items()}
+def _phrases(tokenize: Callable[[str], list[str]]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Last syllable → (the words' syllables, the abbreviation) of every abbreviation."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for short, words in ABBREVIATIONS.items():
+        syl = tuple(tokenize(words))
+        out.setdefault(syl[-1], []).append((syl, tokenize(short)[0]))
+    return out
+
+
+_PHRASES = _phrases(syllables)
+_FOLDED_PHRASES = _phrases(folded_syllables)
 # Bump when the terms of a text change: a saved BM25 index of another version is rebuilt from the chunk store.
 TERMS_VERSION = 2
 
 
-def _expanded(tokens: list[str], expansions: Mapping[str, tuple[str, ...]]) -> list[str]:
+def _contracted(tokens: list[str], phrases: Mapping[str, list[tuple[tuple[str, ...], str]]]) -> list[str]:
     out: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         out.append(token)
-        out.extend(expansions.get(token) or expansions.get(token.rstrip("0123456789"), ()))  # QH14 → qh
+        for words, short in phrases.get(token, ()):
+            if i + 1 >= len(words) and tuple(tokens[i + 1 - len(words) : i + 1]) == words:
+                out.append(short)
     return out
 
 
 def terms(text: str) -> list[str]:
-    """What BM25 indexes and looks up: the syllables, each abbreviation followed by its words (UBND → ubnd ủy ban
-    nhân dân), so the short and the long form find each other."""
-    return _expanded(syllables(text), _EXPANSIONS)
+    """What BM25 indexes and looks up: the syllables, each run of words with an abbreviation followed by it
+    ("ủy ban nhân dân" → … dân ubnd), so the short and the long form find each other, while a text's length
+    grows by one term per phrase only."""
+    return _contracted(syllables(text), _PHRASES)
 
 
 def folded_terms(text: str) -> list[str]:
     """`terms` without diacritics."""
-    return _expanded(folded_syllables(text), _FOLDED_EXPANSIONS)
+    return _contracted(folded_syllables(text), _FOLDED_PHRASES)
 
 
 class Bm25:
