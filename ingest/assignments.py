@@ -98,7 +98,7 @@ _INTRO_ROLE = re.compile(
     r"|^(?:\(.*\)\s*)?(?:co|chiu) trach nhiem(?:\s+(?:chu tri|thuc hien|phoi hop|cac nhiem vu|nhiem vu))*\s*$"
 )
 _ROLE_CHU_TRI = re.compile(r"chu tri\s*,?\s*(?:va\s+)?phoi hop\s*(?:voi\s+|cung\s+)?")
-_ROLE_PHOI_HOP = re.compile(r"(?:^|[,;]\s*|\s)phoi hop\s*(?:voi\s+|cung\s+)?")
+_ROLE_PHOI_HOP = re.compile(r"(?:^|[,;]\s*|\s)phoi hop\s*(?:chat che\s+)?(?:voi\s+|cung\s+)?")
 _ROLE_CUNG = re.compile(r"\bcung\s+(?=cac\s|[A-ZĐ])")
 _NOT_DUTY = re.compile(
     r"^\s*(?:da|dang|duoc|se duoc|la co quan chuyen mon|la co quan tham muu|giup (?:chinh phu|ubnd|uy ban)"
@@ -145,6 +145,9 @@ _LEADING_FREQUENCY = re.compile(
     r"(?:\s*\(?\s*truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})\s*\)?)?"
     r"|^thuong xuyen|^dinh ky\s+(?:hang|moi)\s+\w+"
 )
+# "THỦ TƯỚNG CHÍNH PHỦ điện:" (also "… ĐIỆN:") opens the addressees of a công điện, not a unit's duties.
+_ADDRESSEES = re.compile(r"(?<!\w)(?:điện|ĐIỆN)\s*:?\s*\**\s*$")
+_FORM_BLANK = re.compile(r"\.{4,}|…{2,}")  # "ông/bà………": a form to fill in, not an "etc."
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-ZĐÀ-Ỹ])")
 _SUB_INTRO = re.compile(
     r"^(?:chu tri\s*,?\s*(?:va\s+)?phoi hop|phoi hop(?:\s+voi)?|la co quan chu tri|cac nhiem vu\b)"
@@ -244,8 +247,6 @@ def heading_units(node: Node, resolver: Resolver) -> tuple[Refs, Refs] | None:
         return None
     refs, end = hit
     rest = fold(text[end:]).strip() if len(text) - end < 400 else fold(text[end : end + 200])
-    if rest.startswith("dien"):  # "THỦ TƯỚNG CHÍNH PHỦ điện:" opens the addressees of a công điện
-        return None
     if _INTRO_ROLE.match(rest) or (rest.endswith(":") and (at or node.children)):
         return refs, _cooperating(text[end:], resolver)
     return None
@@ -305,6 +306,8 @@ def _walk(node: Node, text: str, resolver: Resolver, *, excluded: bool) -> Itera
     if _is_closing(node):
         yield from _children(node.children, text, resolver, excluded=excluded)
         return
+    if _ADDRESSEES.search(node.text[-40:]):
+        return  # the addressees of a công điện: a list of who receives it, no duty in it
     if node.children and (roles := heading_units(node, resolver)) is not None:
         yield from _owned(node, text, resolver, *roles)
         return
@@ -417,11 +420,21 @@ def _trimmed(text: str, start: int, end: int) -> int:
 def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator[Assignment]:
     """Assigning sentences of one paragraph (and its detail lines): one task per actor."""
     body = node.text
-    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(body))]
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(body)), len(body)]
     current: tuple[int, Refs, Refs] | None = None
-    for k, cut in enumerate(cuts):
-        sentence = body[cut : cuts[k + 1] if k + 1 < len(cuts) else len(body)]
+    joined = -1  # a sentence already read as the second half of its predecessor
+    for k, cut in enumerate(cuts[:-1]):
+        if k == joined:
+            continue
+        sentence = body[cut : cuts[k + 1]]
         hit = sentence_units(sentence, resolver)
+        if hit is None and sentence.rstrip().endswith(":") and k + 2 < len(cuts):
+            # "Chủ tịch UBND các tỉnh: Hà Tĩnh, Huế, … chủ động phối hợp …": the subject's members after a colon
+            following = body[cuts[k + 1] : cuts[k + 2]]
+            if _is_work(following) and sentence_units(following, resolver) is None:
+                sentence = body[cut : cuts[k + 2]]
+                hit = sentence_units(sentence, resolver)
+                joined = k + 1 if hit is not None else joined
         if hit is None or _is_closing_text(sentence):  # the closing check only where an actor was found
             continue
         lead, coop, _ = hit
@@ -430,6 +443,12 @@ def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator
         current = (node.body + cut, lead, coop)
     if current is not None:
         yield _assignment(text, node, current, stop)
+
+
+def _is_work(words: str) -> bool:
+    """Whether the text after "Unit:" can be its work: a phrase, not an abbreviation (a glossary) or a form's
+    blanks ("ông/bà……")."""
+    return len(words.split()) >= 4 and _FORM_BLANK.search(words) is None
 
 
 def _assignment(text: str, node: Node, current: tuple[int, Refs, Refs], end: int) -> Assignment:
