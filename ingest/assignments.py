@@ -145,8 +145,11 @@ _LEADING_FREQUENCY = re.compile(
     r"(?:\s*\(?\s*truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})\s*\)?)?"
     r"|^thuong xuyen|^dinh ky\s+(?:hang|moi)\s+\w+"
 )
-# "THỦ TƯỚNG CHÍNH PHỦ điện:" (also "… ĐIỆN:") opens the addressees of a công điện, not a unit's duties.
-_ADDRESSEES = re.compile(r"(?<!\w)(?:điện|ĐIỆN)\s*:?\s*\**\s*$")
+# "THỦ TƯỚNG CHÍNH PHỦ điện:" (also "Chủ tịch UBND tỉnh điện:") opens the addressees of a công điện, not a
+# unit's duties; an issuer's title, then "điện" and a colon ("… thị trường điện:" is a heading like any other).
+_ADDRESSEES = re.compile(
+    r"^\W*(?:THỦ TƯỚNG|Thủ tướng|BỘ TRƯỞNG|Bộ trưởng|CHỦ TỊCH|Chủ tịch)(?!\w)[^:\n]{0,80}?\W(?:điện|ĐIỆN)\W*:\W*$"
+)
 _FORM_BLANK = re.compile(r"\.{4,}|…{2,}")  # "ông/bà………": a form to fill in, not an "etc."
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-ZĐÀ-Ỹ])")
 _SUB_INTRO = re.compile(
@@ -306,7 +309,7 @@ def _walk(node: Node, text: str, resolver: Resolver, *, excluded: bool) -> Itera
     if _is_closing(node):
         yield from _children(node.children, text, resolver, excluded=excluded)
         return
-    if _ADDRESSEES.search(node.text[-40:]):
+    if len(node.text) < 140 and _ADDRESSEES.match(node.text):
         return  # the addressees of a công điện: a list of who receives it, no duty in it
     if node.children and (roles := heading_units(node, resolver)) is not None:
         yield from _owned(node, text, resolver, *roles)

@@ -84,6 +84,10 @@ ASSIGNING = [
         " để bảo đảm quyền lợi của người dân.\n",
         [("Chủ tịch Ủy ban nhân dân", ["Ủy ban nhân dân các tỉnh"], ["Bộ Tài chính"])],
     ),
+    (  # a heading that ends in "điện" (electricity) is no công điện's addressee line
+        "II. QUY ĐỊNH VỀ GIÁ BÁN ĐIỆN\n1. Sở Công Thương có trách nhiệm kiểm tra giá bán lẻ điện.\n",
+        [("Sở Công Thương có trách ", ["Sở Công Thương"], [])],
+    ),
 ]  # fmt: skip
 
 
