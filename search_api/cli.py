@@ -156,5 +156,5 @@ def _commands(*apps: typer.Typer) -> dict[str, Any]:
 
 
 _ALL = _commands(ingest_cli.app, kg_cli.app, service)
-_ORDER = ("extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "search", "serve")
+_ORDER = ("extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "deadlines", "search", "serve")
 app.registered_commands += [_ALL[name] for name in _ORDER]

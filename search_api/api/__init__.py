@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from search_api.api import (
     anomalies,
+    deadlines,
     documents,
     graph,
     health,
@@ -29,9 +30,10 @@ ROUTERS = (
     units.router,
     tasks.router,
     plans.router,
+    deadlines.router,
     anomalies.router,
     graph.router,
     sparql.router,
 )
-# Paths whose `.csv` / `.ttl` / `.jsonld` suffix selects the format.
-FORMAT_PREFIXES = ("/documents", "/works", "/units", "/tasks", "/anomalies", "/graph")
+# Paths whose `.csv` / `.ttl` / `.jsonld` / `.ics` suffix selects the format.
+FORMAT_PREFIXES = ("/documents", "/works", "/units", "/tasks", "/anomalies", "/graph", "/deadlines")

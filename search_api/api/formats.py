@@ -1,6 +1,6 @@
-"""Content negotiation: JSON by default, CSV for tables, Turtle/JSON-LD for graph resources.
+"""Content negotiation: JSON by default, CSV for tables, Turtle/JSON-LD for graph resources, iCalendar for deadlines.
 
-A `format` query parameter wins over the Accept header; a `.csv`/`.ttl`/`.jsonld` suffix on the path is
+A `format` query parameter wins over the Accept header; a `.csv`/`.ttl`/`.jsonld`/`.ics` suffix on the path is
 turned into that parameter by `SuffixFormat` before routing.
 """
 
@@ -37,9 +37,10 @@ MEDIA_TYPES = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
     "json": "application/json",
+    "ics": "text/calendar",
 }
 _BY_MEDIA_TYPE = {v: k for k, v in MEDIA_TYPES.items()}
-SUFFIXES = (".csv", ".ttl", ".jsonld")
+SUFFIXES = (".csv", ".ttl", ".jsonld", ".ics")
 
 
 def negotiate(request: Request, chosen: StrEnum | None, allowed: Iterable[str]) -> str:

@@ -1,0 +1,133 @@
+"""Task alignment between two plans: each task paired with its best counterpart, one to one, or left unmatched.
+
+A pair's score mixes what the two task texts mean (cosine of the project's e5 embeddings, rescaled from the band
+where e5 puts unrelated Vietnamese sentences), the words they share (Dice over folded syllable uni- and bigrams)
+and whether they sit in the same reform area. scipy's `linear_sum_assignment` picks the one-to-one pairing with
+the highest total; pairs under `threshold` are dropped, leaving both tasks unmatched. A kept pair is "changed"
+when its lead units or its deadline differ. The tasks come in as `kg.questions.plan_tasks` gives them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linear_sum_assignment
+
+from ingest.vntext import match_key
+from search_api.embedding import Embedder
+
+Status = Literal["matched", "changed"]
+_WORDS = re.compile(r"\w+")
+# e5 puts unrelated sentences of one language around 0.75-0.8 and paraphrases above 0.9: this band maps to [0, 1].
+E5_FLOOR, E5_CEILING = 0.78, 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How the score is made; the defaults were set on the Đắk Lắk / Nghệ An pair (eval/alignment_gold.json)."""
+
+    semantic: float = 0.6
+    lexical: float = 0.4
+    same_area: float = 0.1  # added when both tasks are in the same reform area
+    other_area: float = 0.15  # taken off when both have an area and the areas differ
+    threshold: float = 0.45
+
+
+DEFAULT = Weights()
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    a: int  # index into the first plan's tasks
+    b: int
+    score: float
+    semantic: float  # rescaled e5 cosine, 0-1
+    lexical: float  # Dice of syllable grams, 0-1
+    status: Status
+    changes: tuple[str, ...]  # "lead", "deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    pairs: tuple[Pair, ...]
+    only_a: tuple[int, ...]  # indexes of the first plan's tasks with no counterpart
+    only_b: tuple[int, ...]
+    weights: Weights
+
+
+def grams(text: str) -> frozenset[str]:
+    """Folded syllables and syllable bigrams: "Sở Nội vụ" and "so noi vu" give the same set."""
+    words = _WORDS.findall(match_key(text))
+    return frozenset(words) | frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
+
+
+def _names(agents: Sequence[Mapping[str, Any]]) -> frozenset[str]:
+    return frozenset(match_key(str(a["name"])) for a in agents)
+
+
+def _deadline(task: Mapping[str, Any]) -> str:
+    return match_key(str((task.get("deadline") or {}).get("text") or ""))
+
+
+def changes(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[str, ...]:
+    """What differs between two tasks taken as the same: the lead units (by name), the deadline (as written)."""
+    out = []
+    if _names(a["lead"]) != _names(b["lead"]):
+        out.append("lead")
+    if _deadline(a) != _deadline(b):
+        out.append("deadline")
+    return tuple(out)
+
+
+def scores(
+    a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], embedder: Embedder, weights: Weights = DEFAULT
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(score, semantic, lexical) matrices, one row per task of `a`, one column per task of `b`."""
+    if not a or not b:
+        empty = np.zeros((len(a), len(b)))
+        return empty, empty, empty
+    vectors = embedder.embed_passages([t["text"] for t in [*a, *b]]).astype(np.float64)
+    cosine = vectors[: len(a)] @ vectors[len(a) :].T
+    semantic = np.clip((cosine - E5_FLOOR) / (E5_CEILING - E5_FLOOR), 0.0, 1.0)
+    ga, gb = [grams(t["text"]) for t in a], [grams(t["text"]) for t in b]
+    lexical = np.array([[dice(x, y) for y in gb] for x in ga])
+    areas = np.array([[_area_term(x.get("area"), y.get("area"), weights) for y in b] for x in a])
+    return weights.semantic * semantic + weights.lexical * lexical + areas, semantic, lexical
+
+
+def _area_term(x: str | None, y: str | None, weights: Weights) -> float:
+    if not x or not y:
+        return 0.0
+    return weights.same_area if x == y else -weights.other_area
+
+
+def align(
+    a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], embedder: Embedder, weights: Weights = DEFAULT
+) -> Alignment:
+    """The one-to-one pairing of the two plans' tasks with the highest total score, pairs under the threshold
+    dropped."""
+    score, semantic, lexical = scores(a, b, embedder, weights)
+    rows, cols = linear_sum_assignment(score, maximize=True) if score.size else ((), ())
+    pairs = tuple(
+        Pair(int(i), int(j), float(score[i, j]), float(semantic[i, j]), float(lexical[i, j]),
+             "changed" if (diff := changes(a[i], b[j])) else "matched", diff)
+        for i, j in zip(rows, cols, strict=True)
+        if score[i, j] >= weights.threshold
+    )  # fmt: skip
+    paired_a, paired_b = {p.a for p in pairs}, {p.b for p in pairs}
+    return Alignment(
+        pairs=tuple(sorted(pairs, key=lambda p: p.a)),
+        only_a=tuple(i for i in range(len(a)) if i not in paired_a),
+        only_b=tuple(j for j in range(len(b)) if j not in paired_b),
+        weights=weights,
+    )
