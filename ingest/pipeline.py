@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,12 +106,24 @@ def extract_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and every supported file below a directory (sorted, stable)."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-        else:
+    """Files, and every supported file below a folder (sorted, stable), as canonical absolute paths: a file's
+    path is its identity in the store, whatever folder the command ran from. A folder that cannot be listed is
+    yielded too, so reading it reports why."""
+    for given in paths:
+        path = given.resolve()
+        if not path.is_dir():
             yield path
+            continue
+        yield from sorted(_supported_below(path))
+
+
+def _supported_below(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    unlisted: list[Path] = []
+    for parent, subfolders, files in os.walk(folder, onerror=lambda err: unlisted.append(Path(str(err.filename)))):
+        subfolders.sort()
+        found += [Path(parent, f) for f in files if Path(f).suffix.lower() in SUPPORTED_SUFFIXES]
+    return found + unlisted
 
 
 def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:

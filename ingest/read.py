@@ -10,7 +10,9 @@ Every failure is a `ReadError` with a one-line reason for the user.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,12 +161,19 @@ def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> D
     """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text).
     Scanned pages are OCR'd with `ocr` (default: `OcrOptions()`, cached by content)."""
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+    except FileNotFoundError:
+        raise ReadError(path, "no such file or folder") from None
     except OSError as err:
         raise ReadError(path, f"cannot open: {err.strerror or err}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError(path, _folder_problem(path))
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(path, "not a regular file (a pipe, socket or device)")
+    size = info.st_size
     if size == 0:
         raise ReadError(path, "empty file")
     if size > max_bytes:
@@ -188,6 +197,15 @@ def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> D
     except OSError as err:
         raise ReadError(path, f"cannot read: {err.strerror or err}") from None
     return Decoded(path, text, encoding, media_type)
+
+
+def _folder_problem(path: Path) -> str:
+    try:
+        with os.scandir(path) as entries:
+            next(entries, None)
+    except OSError as err:
+        return f"cannot list folder: {err.strerror or err}"
+    return "a folder, not a file"
 
 
 def _mb(n: int) -> str:

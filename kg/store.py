@@ -1,8 +1,9 @@
 """The RDF store: Oxigraph on disk by default, any SPARQL 1.1 server through the same code.
 
-One named graph per source file. A file's graph is replaced in a single SPARQL UPDATE request
-(drop the old graph, insert the new), which Oxigraph runs as one transaction: a process killed
-mid-ingest leaves every file either fully old or fully new. Queries run over the union of graphs.
+One named graph per source (its identity; the content hash is its version). A file's graph is replaced
+in a single SPARQL UPDATE request (drop the old graph, insert the new), which Oxigraph runs as one
+transaction: a process killed mid-ingest leaves every file either fully old or fully new. Queries run
+over the union of graphs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
@@ -131,17 +132,15 @@ class GraphStore:
     ) -> Change:
         """Make `graph` the one graph of `source`; unchanged content is a no-op.
 
+        A graph belongs to one source (`kg.iris.file`): the same content under another name has a graph of its
+        own, so replacing or dropping one never touches the other.
+
         `known` is what `file_graphs()` returned (callers loading many files ask once).
         """
         known = known if known is not None else self.file_graphs()
         old = known.get(source)
         if old is not None and old.sha256 == sha256 and old.graph == graph:
             return "unchanged"
-        if old is None and any(fg.graph == graph for fg in known.values()):
-            # The same content under a second path: one graph, both paths recorded on it.
-            path = Literal(source).n3()
-            self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{ {graph.n3()} cchc:sourcePath {path} }} }}")
-            return "new"
         drops = [f"DROP SILENT GRAPH {graph.n3()}"]
         if old is not None and old.graph != graph:
             drops.append(f"DROP SILENT GRAPH {old.graph.n3()}")

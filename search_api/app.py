@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from search_api.api import FORMAT_PREFIXES, ROUTERS
 from search_api.api.deps import ServiceState, StoreCache, sparql_pool
-from search_api.api.errors import ErrorResponse, install_error_handlers
+from search_api.api.errors import ErrorResponse, install_error_handlers, log
 from search_api.api.formats import SuffixFormat
+from search_api.reconcile import reconcile_home
 from search_api.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -35,6 +37,9 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.sparql_pool = sparql_pool(settings.sparql_workers)  # a new one each time the app starts (tests do)
+        healed = await run_in_threadpool(reconcile_home, settings, state.get_embedder)
+        if healed:
+            log.warning("reconciled the store after an interrupted write: %s", healed)
         yield
         state.sparql_pool.shutdown(wait=False, cancel_futures=True)
 

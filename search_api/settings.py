@@ -26,9 +26,17 @@ class Settings(StoreSettings):
     max_text_mb: float = Field(
         default=200.0, gt=0, description="Largest stored file `GET /documents/{id}` reads back to show, in MB."
     )
+    writer_wait_s: float = Field(
+        default=30.0, ge=0, description="How long `POST /documents` waits for another writer of the store, in seconds."
+    )
     sparql_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of one `/sparql` query, in seconds.")
     sparql_max_rows: int = Field(default=10_000, gt=0, description="Rows (or triples) one `/sparql` answer holds.")
     sparql_max_query_mb: float = Field(default=1.0, gt=0, description="Largest `POST /sparql` body, in MB.")
     sparql_workers: int = Field(
         default=4, gt=0, description="`/sparql` queries running at once; past this many, new ones get a 503."
     )
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The largest file read back from disk (reconciliation re-reads what an upload or ingest stored)."""
+        return max(int(self.max_upload_mb * 1_000_000), MAX_FILE_BYTES)

@@ -1,7 +1,7 @@
-"""What routes depend on: the settings, a read-only store snapshot, the writer lock, the searcher.
+"""What routes depend on: the settings, a read-only store snapshot, the searcher.
 
-Reads never take the writer lock. A read-only Oxigraph handle is a snapshot of the store at the
-moment it was opened, so one handle is shared by all readers and replaced when the files under
+Reads never take the writer lock (`search_api.store_lock`). A read-only Oxigraph handle is a snapshot of
+the store at the moment it was opened, so one handle is shared by all readers and replaced when the files under
 `home/graph` change (our own upload, or a `cchc ingest` in another process); a request that holds the
 old handle finishes on the old snapshot.
 """
@@ -94,7 +94,6 @@ class ServiceState:
 
     settings: Settings
     stores: StoreCache
-    writer: threading.Lock = field(default_factory=threading.Lock)
     embedder: Any = None  # search_api.embedding.Embedder: given (tests), else the default model on first use
     searcher: Any = None  # search_api.search.Searcher once opened
     searcher_stamp: Any = None
