@@ -136,11 +136,8 @@ def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, cor
     failed: list[Failure] = []
     for path in paths:
         if corpora and is_jsonl(path):
-            try:
-                for doc_id, text in jsonl_documents(path):
-                    done.append(extract_text(text, source=doc_id))
-            except (ReadError, OSError) as err:
-                failed.append(Failure(str(path), getattr(err, "reason", str(err))))
+            for doc_id, text in jsonl_documents(path, _reporter(failed, str(path))):
+                done.append(extract_text(text, source=doc_id))
             continue
         for file in expand_paths([path]):
             try:
@@ -148,6 +145,10 @@ def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, cor
             except ReadError as err:
                 failed.append(Failure(str(file), err.reason))
     return batch_of(done, failed)
+
+
+def _reporter(failures: list[Failure], source: str) -> Callable[[str], None]:
+    return lambda reason: failures.append(Failure(source, reason))
 
 
 def batch_of(documents: Sequence[Extracted], failures: Sequence[Failure] = ()) -> Batch:
