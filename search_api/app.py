@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from search_api.api import FORMAT_PREFIXES, ROUTERS
-from search_api.api.deps import ServiceState, StoreCache, sparql_pool
+from search_api.api.deps import ServiceState, StoreCache
 from search_api.api.errors import ErrorResponse, install_error_handlers, log
 from search_api.api.formats import SuffixFormat
 from search_api.reconcile import reconcile_home
@@ -36,12 +36,11 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state.sparql_pool = sparql_pool(settings.sparql_workers)  # a new one each time the app starts (tests do)
         healed = await run_in_threadpool(reconcile_home, settings, state.get_embedder)
         if healed:
             log.warning("reconciled the store after an interrupted write: %s", healed)
         yield
-        state.sparql_pool.shutdown(wait=False, cancel_futures=True)
+        state.sparql.close()
 
     app = FastAPI(
         lifespan=lifespan,

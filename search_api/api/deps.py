@@ -11,16 +11,18 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
 from kg.store import GraphStore, StoreError
 from search_api.api.errors import ApiError
 from search_api.settings import Settings
+
+if TYPE_CHECKING:
+    from search_api.api.sparql_workers import SparqlWorkers
 
 T = TypeVar("T")
 Stamp = tuple[tuple[str, int, int], ...]
@@ -83,11 +85,6 @@ class StoreCache:
         return value
 
 
-def sparql_pool(workers: int) -> ThreadPoolExecutor:
-    """Queries that outlive their time limit keep a worker until they end (`Settings.sparql_workers`)."""
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
-
-
 @dataclass
 class ServiceState:
     """Everything one app instance shares between requests."""
@@ -99,12 +96,12 @@ class ServiceState:
     searcher_stamp: Any = None
     search_lock: threading.Lock = field(default_factory=threading.Lock)
     searcher_opening: threading.Lock = field(default_factory=threading.Lock)  # one open at a time, not one per request
-    sparql_pool: ThreadPoolExecutor = field(init=False)  # replaced each time the app starts (see create_app)
-    sparql_slots: threading.BoundedSemaphore = field(init=False)  # past this many queries at once: 503
+    sparql: SparqlWorkers = field(init=False)  # processes start on first use and stop with the app
 
     def __post_init__(self) -> None:
-        self.sparql_pool = sparql_pool(self.settings.sparql_workers)
-        self.sparql_slots = threading.BoundedSemaphore(self.settings.sparql_workers)
+        from search_api.api.sparql_workers import SparqlWorkers
+
+        self.sparql = SparqlWorkers(self.settings)
 
     def get_embedder(self) -> Any:
         """The one embedder uploads and searches share (loading the model takes seconds: once)."""
