@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 from ingest import __version__
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
+from ingest.containers import DEFAULT_LIMITS, ContainerLimits
 from ingest.jsonl import is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
 from ingest.provenance import with_pages
@@ -99,9 +100,11 @@ def own_cid(meta: DocumentMeta) -> str | None:
     return found[0].cid if found else None
 
 
-def extract_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> Extracted:
+def extract_file(
+    path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES, limits: ContainerLimits = DEFAULT_LIMITS
+) -> Extracted:
     """Read and extract one file; raises `ReadError` with a one-line reason."""
-    decoded = read_file(path, max_bytes=max_bytes)
+    decoded = read_file(path, max_bytes=max_bytes, limits=limits)
     return extract_text(decoded.text, source=source if source is not None else str(path), pages=decoded.pages)
 
 
@@ -126,7 +129,13 @@ def _supported_below(folder: Path) -> list[Path]:
     return found + unlisted
 
 
-def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:
+def extract_paths(
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    corpora: bool = False,
+    limits: ContainerLimits = DEFAULT_LIMITS,
+) -> Batch:
     """Extract every file (a folder: every supported file below it), then check the batch across documents.
 
     With `corpora`, a JSON Lines file is a corpus of document records (`cchc ingest`); otherwise it is refused
@@ -141,7 +150,7 @@ def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, cor
             continue
         for file in expand_paths([path]):
             try:
-                done.append(extract_file(file, max_bytes=max_bytes))
+                done.append(extract_file(file, max_bytes=max_bytes, limits=limits))
             except ReadError as err:
                 failed.append(Failure(str(file), err.reason))
     return batch_of(done, failed)

@@ -49,7 +49,7 @@ def ingest(
         embedder = default_embedder(config.home, config.embedder) if index else None
         done = ingest_into(
             config,
-            extract_paths(paths, corpora=True),
+            extract_paths(paths, corpora=True, limits=config.container_limits()),
             embedder,
             graph_progress=_advance(bars[0]),
             index_progress=_advance(bars[1]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ingest.containers import DEFAULT_LIMITS, ContainerLimits
 from ingest.pipeline import MAX_FILE_BYTES
 from kg.settings import StoreSettings
 
@@ -22,6 +23,17 @@ class Settings(StoreSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `cchc serve` listens on.")
     max_upload_mb: float = Field(
         default=MAX_FILE_BYTES / 1_000_000, gt=0, description="Largest file `POST /documents` accepts, in MB."
+    )
+    max_unpacked_mb: float = Field(
+        default=DEFAULT_LIMITS.max_unpacked_bytes / 1_000_000,
+        gt=0,
+        description="Most a .docx or .odt may unpack to (all its zip entries), in MB.",
+    )
+    max_unpack_ratio: float = Field(
+        default=DEFAULT_LIMITS.max_ratio, gt=1, description="Largest compression ratio of one zip entry over 1 MB."
+    )
+    max_container_entries: int = Field(
+        default=DEFAULT_LIMITS.max_entries, gt=0, description="Most entries a .docx or .odt zip may hold."
     )
     max_text_mb: float = Field(
         default=200.0, gt=0, description="Largest stored file `GET /documents/{id}` reads back to show, in MB."
@@ -43,3 +55,7 @@ class Settings(StoreSettings):
     def max_file_bytes(self) -> int:
         """The largest file read back from disk (reconciliation re-reads what an upload or ingest stored)."""
         return max(int(self.max_upload_mb * 1_000_000), MAX_FILE_BYTES)
+
+    def container_limits(self) -> ContainerLimits:
+        """What a .docx or .odt may unpack to (zip bombs are refused by these)."""
+        return ContainerLimits(int(self.max_unpacked_mb * 1_000_000), self.max_unpack_ratio, self.max_container_entries)

@@ -82,7 +82,7 @@ def _store_upload(state: ServiceState, name: str, data: bytes) -> tuple[UploadRe
         staged = staging / name
         staged.write_bytes(data)
         try:
-            text = read_file(staged, max_bytes=limit).text
+            text = read_file(staged, max_bytes=limit, limits=settings.container_limits()).text
         except ReadError as err:
             raise ApiError(415, f"Không đọc được tệp (cannot read the file): {err.reason}") from None
         try:
