@@ -45,7 +45,6 @@ def ingested_home(home: Path, *, index: bool = True) -> Path:
 
 
 BILLION_LAUGHS = (  # an XML entity-expansion payload
-
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
     + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'

@@ -18,6 +18,8 @@ from tests.helpers import BILLION_LAUGHS, SAMPLES, with_part, word_file
 
 LIMIT = 20_000_000
 BOMB_MB = 300
+
+
 def _reason(path: Path, limits: ContainerLimits | None = None) -> str:
     with pytest.raises(ReadError) as info:
         read_file(path, max_bytes=LIMIT, **({"limits": limits} if limits else {}))
