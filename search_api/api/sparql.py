@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from search_api.api.deps import ServiceState, State
 from search_api.api.errors import ApiError, error_responses, log
+from search_api.api.formats import JSON_LD_SCHEMA
 from search_api.api.models import SparqlResults
 from search_api.api.sparql_workers import Busy, Outcome, QueryRequest
 
@@ -84,7 +85,8 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
             RESULTS_JSON: {"schema": {"$ref": "#/components/schemas/SparqlResults"}},
             RESULTS_CSV: {"schema": {"type": "string"}},
             "text/turtle": {"schema": {"type": "string"}},
-            "application/ld+json": {"schema": {"type": "string"}},
+            "application/ld+json": {"schema": JSON_LD_SCHEMA},
+            "application/n-triples": {"schema": {"type": "string"}},
         },
     },
     **error_responses(400, 413, 415, 422, 429, 503, 504),
