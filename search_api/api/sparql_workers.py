@@ -5,8 +5,8 @@ seconds: both happen in a worker process, never on the server's event loop or it
 `Settings.sparql_workers` processes (forked from a clean server with the query modules loaded, so a new
 one starts in milliseconds) each runs one query at a time: the read-only check (`kg.sparql_guard`), the
 query over the store's current snapshot, and the answer's rows or RDF text. A worker still busy at the
-deadline is killed and replaced; the client gets its 504. A request finding every worker busy gets a 503,
-and one client may run `Settings.sparql_per_client` queries at once (past that, 429).
+deadline is killed and replaced; the client gets its 504. A request waits `Settings.sparql_queue_s` for a
+free worker, then gets a 503; one client may run `Settings.sparql_per_client` queries at once (past that, 429).
 """
 
 from __future__ import annotations
@@ -196,8 +196,9 @@ class SparqlWorkers:
         self._lock = threading.Lock()
 
     def answer(self, client: str, request: QueryRequest) -> Outcome:
-        """Blocking (call from a thread): run `request` for `client` in a free worker; raises `Busy` at once when
-        every worker, or this client's share, is taken. The time limit covers parsing and the query."""
+        """Blocking (call from a thread): run `request` for `client` in a free worker; raises `Busy` when this
+        client's share is taken, or no worker frees up within `sparql_queue_s`. The time limit covers parsing and
+        the query, from when a worker has it."""
         worker = self._take(client)
         try:
             outcome = worker.ask(request, self.settings.sparql_timeout_s)
@@ -212,18 +213,21 @@ class SparqlWorkers:
         with self._lock:
             if self._clients.get(client, 0) >= self.settings.sparql_per_client:
                 raise Busy(429, f"at most {self.settings.sparql_per_client} SPARQL queries at once per client")
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                raise Busy(503, "Máy chủ đang bận (every SPARQL worker is busy); try again later") from None
             self._clients[client] = self._clients.get(client, 0) + 1
-            return worker
+        try:
+            return self._idle.get(timeout=self.settings.sparql_queue_s)
+        except queue.Empty:
+            self._release(client)
+            raise Busy(503, "Máy chủ đang bận (every SPARQL worker is busy); try again later") from None
 
-    def _give_back(self, client: str, worker: _Worker) -> None:
+    def _release(self, client: str) -> None:
         with self._lock:
             self._clients[client] -= 1
             if not self._clients[client]:
                 del self._clients[client]
+
+    def _give_back(self, client: str, worker: _Worker) -> None:
+        self._release(client)
         self._idle.put(worker)
 
     def close(self) -> None:

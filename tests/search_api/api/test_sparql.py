@@ -181,7 +181,7 @@ def test_every_worker_busy_is_503_and_one_client_past_its_share_429(home: Path) 
         time.sleep(0.5)
         assert_error(c.get("/sparql", params={"query": PLANS}), 429, "too_many_requests")
         thread.join()
-    settings = Settings(home=home, sparql_timeout_s=3, sparql_workers=1)
+    settings = Settings(home=home, sparql_timeout_s=3, sparql_workers=1, sparql_queue_s=0.2)
     with TestClient(create_app(settings)) as c:
         c.get("/sparql", params={"query": PLANS})
         thread, _ = _in_background(lambda: c.get("/sparql", params={"query": RUNAWAY}))
