@@ -55,10 +55,13 @@ def rss_mb(pid: int) -> float:
 
 
 def children_rss_mb(pid: int) -> float:
-    try:
-        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return 0.0
+    """Resident memory of every process below `pid` (the SPARQL workers sit under a fork server)."""
+    kids: list[str] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids += children.read_text().split()
+        except OSError:
+            continue
     return sum(rss_mb(int(k)) + children_rss_mb(int(k)) for k in kids if Path(f"/proc/{k}").exists())
 
 
@@ -122,17 +125,26 @@ async def prober(client: httpx.AsyncClient, stop: float, tally: Tally) -> None:
 async def soak(base: str, clients: int, duration: float, doc_ids: list[str]) -> Tally:
     tally = Tally()
     stop = time.monotonic() + duration
-    limits = httpx.Limits(max_connections=clients + 4)
+    # Each client from its own loopback address (127.0.0.2, …): the server limits SPARQL per client address.
+    readers = [
+        httpx.AsyncClient(
+            base_url=base, timeout=60, transport=httpx.AsyncHTTPTransport(local_address=f"127.0.0.{n + 2}")
+        )
+        for n in range(clients)
+    ]
     async with (
-        httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client,
         httpx.AsyncClient(base_url=base, timeout=60) as probe,
         httpx.AsyncClient(base_url=base, timeout=120) as upload,
     ):
-        await asyncio.gather(
-            *(reader(client, n, stop, tally, doc_ids) for n in range(clients)),
-            uploader(upload, stop, tally),
-            prober(probe, stop, tally),
-        )
+        try:
+            await asyncio.gather(
+                *(reader(client, n, stop, tally, doc_ids) for n, client in enumerate(readers)),
+                uploader(upload, stop, tally),
+                prober(probe, stop, tally),
+            )
+        finally:
+            for client in readers:
+                await client.aclose()
     return tally
 
 
@@ -156,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             warm = ("/search?q=x", f"/works/{quote(WORKS[0], safe='')}/cited-by", f"/sparql?query={quote(SPARQL)}")
             for path in warm:  # the model, the store, the SPARQL workers
                 httpx.get(base + path, timeout=120)
+            files = {"file": ("warm-up.txt", PLAN.read_bytes() + b"\nWarm-up.\n", "text/plain")}
+            httpx.post(f"{base}/documents", files=files, timeout=120)  # and the writer's path
             before_mb, before_load = rss_mb(server.pid), load()
             tally = asyncio.run(soak(base, args.clients, args.duration, doc_ids))
             after_mb, workers_mb, after_load = rss_mb(server.pid), children_rss_mb(server.pid), load()

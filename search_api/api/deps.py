@@ -67,6 +67,8 @@ class StoreCache:
                 try:
                     store = GraphStore.open_local(self._settings.home, read_only=True)
                 except StoreError as err:
+                    if self._store is not None:  # a writer is mid-compaction: the last snapshot is still whole
+                        return self._store
                     raise ApiError(503, str(err), "unavailable") from err
                 # The old handle is not closed: requests still reading it finish on their snapshot.
                 self._store, self._stamp, self._memo = store, stamp, {}
