@@ -73,8 +73,16 @@ def query_names() -> list[str]:
 class GraphStore:
     """A dataset of per-file named graphs with replace-by-file and query-by-name."""
 
-    def __init__(self, dataset: Dataset, *, native: pyoxigraph.Store | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        native: pyoxigraph.Store | None = None,
+        read_only: bool = False,
+        location: Path | None = None,
+    ) -> None:
         self._ds = dataset
+        self._location = location  # a local read-only store reopens when a writer's compaction drops its files
         self.read_only = read_only
         self._native = native  # updates go straight to Oxigraph: rdflib's own update engine is slow
         self._remote = native is None
@@ -103,7 +111,7 @@ class GraphStore:
                 time.sleep(0.05 * (attempt + 1))
         assert native is not None
         dataset = Dataset(store=OxigraphStore(store=native), default_union=True)
-        return cls(dataset, native=native, read_only=read_only)
+        return cls(dataset, native=native, read_only=read_only, location=directory if read_only else None)
 
     @classmethod
     def open_remote(cls, query_endpoint: str, update_endpoint: str | None = None) -> GraphStore:
@@ -185,8 +193,22 @@ class GraphStore:
         """
         if bindings:
             sparql = _with_values(sparql, list(bindings), [list(bindings.values())])
+        try:
+            return self._rows(sparql)
+        except OSError:
+            if self._location is None:
+                raise
+            self._reopen()  # a writer compacted away files this snapshot read: read the new one
+            return self._rows(sparql)
+
+    def _rows(self, sparql: str) -> list[dict[str, Node]]:
         result: Result = self._ds.query(_PROLOGUE + sparql)
         return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
+
+    def _reopen(self) -> None:
+        assert self._location is not None
+        fresh = GraphStore.open_local(self._location, read_only=True)
+        self._ds, self._native = fresh._ds, fresh._native
 
     def query_values(self, name: str, variable: str, values: Sequence[Identifier]) -> list[dict[str, Node]]:
         """Run the named query once for all `values` of one variable (a VALUES block with a row for each)."""

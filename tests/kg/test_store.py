@@ -152,3 +152,18 @@ def test_same_content_under_two_names_is_two_documents(tmp_path: Path) -> None:
     assert load_files([copy], store).changes["updated"] == 1
     assert len(store.graph_of(original)) == before > 100
     assert len(store.file_graphs()) == 6
+
+
+def test_a_read_only_handle_reopens_when_a_writer_compacted_its_files(
+    samples_store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The soak run (issue 12): a reader's snapshot lost an .sst file to the writer's compaction: a 500."""
+    reader = GraphStore.open_local(samples_store_dir, read_only=True)
+    stale = reader._ds
+
+    def vanished(*_: object, **__: object) -> None:
+        raise FileNotFoundError("IO error: No such file or directory: 000139.sst")
+
+    monkeypatch.setattr(stale, "query", vanished)
+    assert len(reader.file_graphs()) == 5
+    assert reader._ds is not stale
