@@ -37,10 +37,10 @@ PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
 class Tally:
     requests: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    statuses: Counter[tuple[str, int | str]] = field(default_factory=Counter)  # a status, or the client's error
     health_ms: list[float] = field(default_factory=list)
 
-    def count(self, kind: str, status: int, expected: tuple[int, ...]) -> None:
+    def count(self, kind: str, status: int | str, expected: tuple[int, ...]) -> None:
         self.requests[kind] += 1
         self.statuses[(kind, status)] += 1
         if status not in expected:
@@ -66,10 +66,11 @@ def children_rss_mb(pid: int) -> float:
 
 
 async def _get(client: httpx.AsyncClient, tally: Tally, kind: str, path: str, expected: tuple[int, ...]) -> None:
+    status: int | str
     try:
         status = (await client.get(path)).status_code
-    except httpx.HTTPError:
-        status = 0
+    except httpx.HTTPError as err:
+        status = type(err).__name__
     tally.count(kind, status, expected)
 
 
@@ -102,10 +103,11 @@ async def uploader(client: httpx.AsyncClient, stop: float, tally: Tally) -> None
         n += 1
         body = f"{text}\nGhi chú soak số {n} lúc {time.time():.3f}.\n".encode()
         files = {"file": (f"soak-{n}.txt", body, "text/plain")}
+        status: int | str
         try:
             status = (await client.post("/documents", files=files)).status_code
-        except httpx.HTTPError:
-            status = 0
+        except httpx.HTTPError as err:
+            status = type(err).__name__
         tally.count("upload", status, (201,))
         await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
 
@@ -113,12 +115,13 @@ async def uploader(client: httpx.AsyncClient, stop: float, tally: Tally) -> None
 async def prober(client: httpx.AsyncClient, stop: float, tally: Tally) -> None:
     while time.monotonic() < stop:
         started = time.perf_counter()
+        status: int | str
         try:
-            ok = (await client.get("/healthz")).status_code == 200
-        except httpx.HTTPError:
-            ok = False
+            status = (await client.get("/healthz")).status_code
+        except httpx.HTTPError as err:
+            status = type(err).__name__
         tally.health_ms.append((time.perf_counter() - started) * 1000)
-        tally.count("healthz", 200 if ok else 0, (200,))
+        tally.count("healthz", status, (200,))
         await asyncio.sleep(0.1)
 
 
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"before: {before_load}\nafter:  {after_load}")
     print(f"{'kind':<16} {'requests':>8} {'errors':>6}  statuses")
     for kind in sorted(tally.requests):
-        statuses = ", ".join(f"{s}: {n}" for (k, s), n in sorted(tally.statuses.items()) if k == kind)
+        statuses = ", ".join(f"{s}: {n}" for (k, s), n in sorted(tally.statuses.items(), key=str) if k == kind)
         print(f"{kind:<16} {tally.requests[kind]:>8} {tally.errors[kind]:>6}  {statuses}")
     print(f"/healthz: p50 {cuts[49]:.1f} ms, p99 {cuts[98]:.1f} ms, max {health[-1]:.1f} ms over {len(health)} probes")
     growth = (after_mb - before_mb) / before_mb * 100
