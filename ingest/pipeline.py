@@ -114,10 +114,14 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     yielded too, so reading it reports why."""
     for given in paths:
         path = given.resolve()
-        if not path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError:  # a path below a folder we may not enter: reading it says why
+            folder = False
+        if folder:
+            yield from sorted(_supported_below(path))
+        else:
             yield path
-            continue
-        yield from sorted(_supported_below(path))
 
 
 def _supported_below(folder: Path) -> list[Path]:

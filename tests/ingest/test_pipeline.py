@@ -81,3 +81,28 @@ def test_a_file_that_cannot_be_read_is_one_failure(tmp_path: Path) -> None:
     batch = extract_paths([tmp_path / "pipe.txt", good])
     assert [d.source for d in batch.documents] == [str(good)]
     assert [f.reason for f in batch.failures] == ["not a regular file (a pipe, socket or device)"]
+
+
+def test_a_path_that_cannot_be_entered_is_one_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12, defect 9: a file below a folder the user may not enter had aborted the run (`is_dir` raises
+    PermissionError there; the tests run as root, so the kernel's refusal is played by the two calls)."""
+    good = tmp_path / "good.txt"
+    shutil.copy(SAMPLES / "004_bf7d911f24922af4.txt", good)
+    locked = tmp_path / "locked" / "plan.txt"
+    real_is_dir, real_stat = Path.is_dir, Path.stat
+
+    def is_dir(self: Path) -> bool:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    monkeypatch.setattr(Path, "stat", stat)
+    batch = extract_paths([locked, good])
+    assert [d.source for d in batch.documents] == [str(good)]
+    assert [(f.source, f.reason) for f in batch.failures] == [(str(locked), "cannot open: Permission denied")]
