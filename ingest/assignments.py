@@ -145,7 +145,7 @@ _LEADING_FREQUENCY = re.compile(
     r"(?:\s*\(?\s*truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})\s*\)?)?"
     r"|^thuong xuyen|^dinh ky\s+(?:hang|moi)\s+\w+"
 )
-_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])")  # a sentence starts after the spaces
 _SUB_INTRO = re.compile(
     r"^(?:chu tri\s*,?\s*(?:va\s+)?phoi hop|phoi hop(?:\s+voi)?|la co quan chu tri|cac nhiem vu\b)"
     r"|(?:nhiem vu|noi dung|cong viec)(?: cu the)?(?: nhu)? sau\s*:$|cu the(?: nhu sau)?\s*:$"

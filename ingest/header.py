@@ -260,11 +260,12 @@ def org_parts(cell: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------------- header
 
-_MOTTO_WORDS = re.compile(r"CỘNG H[OÒ][AÀ]", re.IGNORECASE)
+_MOTTO_WORDS = re.compile(r"cộng h[oò][aà]")  # on lower-cased text: a literal start scans fast, IGNORECASE does not
 _MOTTO = re.compile(r"cong hoa xa hoi|doc lap - tu do|^[-_=.\s]+$")
 _MOTTO_TEXT = re.compile(r"\s*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM).*$", re.I)
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?Số\s*[:.]?\s*(\d{1,5}[a-z]?)?\s*(/\s?[^\s,;()]+)")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^,\d\t]{0,40}?)\s*,\s*(ngày\b.*)$", re.IGNORECASE)
+_COMMA_DAY = re.compile(r",\s*ngày\b", re.IGNORECASE)  # what _PLACE_DATE needs, found fast (a literal comma first)
 _RULE = re.compile(r"[-_=]{3,}")  # "CHÍNH PHỦ-------": the rule under the issuer, glued to it
 _CELL_MAX = 400
 _BARE_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
@@ -352,7 +353,7 @@ def _block_start(lines: list[Line]) -> int:
     for i, line in enumerate(lines[:120]):
         if len(line.text) <= 30 and kind_of_line(line.text) is not None:
             return 0  # the kind heading comes first: this header prints no motto (a later one belongs to an annex)
-        if _MOTTO_WORDS.search(line.text):
+        if _MOTTO_WORDS.search(line.text.lower()):
             if not _MOTTO.search(match_key(line.text)):
                 continue
             first = line.cells[0]
@@ -419,7 +420,7 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
         cell = cell[number.end() :]  # "Số: 25/2025/NĐ-CP Hà Nội, ngày …": the place and date may follow
         if not _PLACE_DATE.search(cell):
             return True
-    place = _PLACE_DATE.search(cell) if head.place is None and "ngày" in cell.lower() else None
+    place = _PLACE_DATE.search(cell) if head.place is None and _COMMA_DAY.search(cell) else None
     if place and head.place is None and len(place.group(1).split()) <= 7 and place.group(1)[0].isupper():
         date_text = place.group(2)
         if not re.search(r"năm\s*\d{4}|/\d{4}", date_text) and row + 1 < len(top):
@@ -510,12 +511,12 @@ _CAPTION = re.compile(
     r"(?P<num>\d{1,5}[a-z]?)?\s*(?P<sym>/[^\s,;()]+)?\s*(?P<date>ngày[^()]{0,40}?\d{4})",
     re.IGNORECASE,
 )
-_ISSUER_VERB = r"(?:ban hành|yêu cầu|đề nghị|chỉ đạo|thông báo|báo cáo|xây dựng)(?!\w)"
+_ISSUER_VERBS = ("ban hành", "yêu cầu", "đề nghị", "chỉ đạo", "thông báo", "báo cáo", "xây dựng")
+_ISSUER_VERB = rf"(?:{'|'.join(_ISSUER_VERBS)})(?!\w)"
 _ISSUER_ACT = re.compile(
     r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
     rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
 )
-_HAS_ISSUER_VERB = re.compile(_ISSUER_VERB)  # cheap test before _ISSUER_ACT, which has no fast start
 
 
 _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, date, date text
@@ -523,7 +524,7 @@ _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, da
 
 def own_caption(text: str, kind: str | None, symbol: str | None) -> _Caption | None:
     """The appendix caption that refers to this document ("Kèm theo Kế hoạch số /KH-SNV ngày tháng 01 năm 2022")."""
-    if kind is None:
+    if kind is None or "kèm" not in text.lower():  # the caption's cue, tested before the slow case-insensitive scan
         return None
     for match in _CAPTION.finditer(text):
         if match_key(match.group("kind")) != match_key(kind):
@@ -550,7 +551,8 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
         prov = province(head.place).name  # type: ignore[union-attr]
     act = None
     for line in lines[:_HEADER_LINES]:
-        match = _ISSUER_ACT.search(line.text) if _HAS_ISSUER_VERB.search(line.text) else None
+        # substring tests first: _ISSUER_ACT has no fast start
+        match = _ISSUER_ACT.search(line.text) if any(v in line.text for v in _ISSUER_VERBS) else None
         if match:
             act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
             break

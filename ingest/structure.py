@@ -239,7 +239,8 @@ def parse_document(text: str, *, source: str, sha256: str) -> tuple[DocumentMeta
             date, date_text = cap_date, date_text or cap_text
     if date is None and (site_date := parse_date(head.site.get("date", ""))) is not None:
         date, date_text = site_date[0], head.site["date"]  # the site's "Ngày ban hành" when the header has none
-    if date is None and (adopted := _ADOPTED.search(text)) is not None and (parsed := parse_date(adopted.group(1))):
+    adopted = _ADOPTED.search(text) if date is None and "thông qua" in text else None
+    if adopted is not None and (parsed := parse_date(adopted.group(1))) is not None:
         date, date_text = parsed[0], adopted.group(1)  # a law or resolution "… thông qua ngày 16 tháng 6 năm 2025"
     prov, district, issuer_name = issuer(head, lines, text)
     year = re.search(r"\bnăm\s+(\d{4})\b", head.title or "")

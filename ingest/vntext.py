@@ -26,15 +26,15 @@ def collapse(text: str) -> str:
 
 def new_tones(text: str) -> str:
     """Unify old/new tone placement (`Uỷ` → `Ủy`, `hoá` → `hóa`) before comparing names."""
+    return _OLD_TONE_RE.sub(_new_tone, text)
 
-    def repl(m: re.Match[str]) -> str:
-        s = m.group(0)
-        out = _OLD_TONES.get(s.lower())
-        if out is None or (m.start() and text[m.start() - 1] in "qQ"):
-            return s
-        return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
-    return _OLD_TONE_RE.sub(repl, text)
+def _new_tone(m: re.Match[str]) -> str:
+    s = m.group(0)
+    out = _OLD_TONES.get(s.lower())
+    if out is None or (m.start() and m.string[m.start() - 1] in "qQ"):
+        return s
+    return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
 
 def _fold_table() -> dict[int, str | None]:
