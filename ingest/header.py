@@ -550,8 +550,10 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     if prov is None and province(head.place) is not None:
         prov = province(head.place).name  # type: ignore[union-attr]
     act = None
-    for line in lines[:_HEADER_LINES]:
-        # substring tests first: _ISSUER_ACT has no fast start
+    head_lines = lines[:_HEADER_LINES]
+    head_text = text[: head_lines[-1].end] if head_lines else ""
+    # substring tests first (once over the block, then per line): _ISSUER_ACT has no fast start
+    for line in head_lines if any(v in head_text for v in _ISSUER_VERBS) else ():
         match = _ISSUER_ACT.search(line.text) if any(v in line.text for v in _ISSUER_VERBS) else None
         if match:
             act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
