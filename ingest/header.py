@@ -11,6 +11,7 @@ issuer's cell; the title (trích yếu) runs over several lines after the kind (
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
@@ -40,8 +41,8 @@ class Line(NamedTuple):  # a tuple, not a frozen dataclass: built for every line
 
 def is_upper(text: str) -> bool:
     """Mostly capitals (a heading, an issuer line); the first 200 characters decide."""
-    letters = [c for c in text[:200] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    letters = "".join(filter(str.isalpha, text[:200]))  # map/filter: no Python call per character
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.9 * len(letters)
 
 
 # ---------------------------------------------------------------------------------------------------- kinds
@@ -324,8 +325,8 @@ def read_header(lines: list[Line]) -> Header:
             if not cell or _read_cell(head, cell, row=i, top=top) or j:
                 continue
             if org_block and _is_org_line(cell) and len(orgs) < 3:
-                orgs.append(collapse(_RULE.sub(" ", _MOTTO_TEXT.sub("", cell))))
-            elif len(cell) > 60 or not _MOTTO.search(match_key(cell)):
+                orgs.append(collapse(_RULE.sub(" ", _without_motto(cell))))
+            elif org_block and (len(cell) > 60 or not _MOTTO.search(match_key(cell))):
                 org_block = False
     head.orgs = _merge_org_lines([p for org in orgs for p in org_parts(org)])
     if kind_at is not None:
@@ -427,7 +428,7 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
             follow = top[row + 1].stripped  # "Sóc Trăng, ngày" / "tháng 01 năm 2024" on separate lines
             if re.match(r"(?:tháng|năm)\b", follow, re.IGNORECASE):
                 date_text = f"{date_text} {follow}"
-        head.place = collapse(_MOTTO_TEXT.sub("", place.group(1)))
+        head.place = collapse(_without_motto(place.group(1)))
         head.date_text = collapse(f"{head.place}, {date_text}")
         parsed = parse_date(date_text)
         head.date = parsed[0] if parsed else None
@@ -440,10 +441,15 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
 
 def _is_org_line(cell: str) -> bool:
     """An upper-case header line naming the issuing body (not the national motto, not the kind)."""
-    text = _MOTTO_TEXT.sub("", cell).strip()
+    text = _without_motto(cell).strip()
     if not text or len(text) > 120 or not is_upper(text) or re.search(r"\d/", text):  # not a notation
         return False
     return not _MOTTO.search(match_key(text)) and kind_of_line(text) is None
+
+
+def _without_motto(text: str) -> str:
+    """The text before the national motto; the slow case-insensitive pattern runs only where "cộng h…" is."""
+    return _MOTTO_TEXT.sub("", text) if "cộng h" in text.lower() else text
 
 
 def _merge_org_lines(orgs: list[str]) -> list[str]:
@@ -513,6 +519,7 @@ _CAPTION = re.compile(
 )
 _ISSUER_VERBS = ("ban hành", "yêu cầu", "đề nghị", "chỉ đạo", "thông báo", "báo cáo", "xây dựng")
 _ISSUER_VERB = rf"(?:{'|'.join(_ISSUER_VERBS)})(?!\w)"
+_ANY_ISSUER_VERB = re.compile("|".join(_ISSUER_VERBS))  # where _ISSUER_ACT, which has no fast start, may match
 _ISSUER_ACT = re.compile(
     r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
     rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
@@ -552,9 +559,12 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     act = None
     head_lines = lines[:_HEADER_LINES]
     head_text = text[: head_lines[-1].end] if head_lines else ""
-    # substring tests first (once over the block, then per line): _ISSUER_ACT has no fast start
-    for line in head_lines if any(v in head_text for v in _ISSUER_VERBS) else ():
-        match = _ISSUER_ACT.search(line.text) if any(v in line.text for v in _ISSUER_VERBS) else None
+    with_verb: list[int] = []
+    if any(verb in head_text for verb in _ISSUER_VERBS):  # the lines that hold one, when any does
+        starts = [line.start for line in head_lines]
+        with_verb = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _ANY_ISSUER_VERB.finditer(head_text)})
+    for line in (head_lines[i] for i in with_verb):
+        match = _ISSUER_ACT.search(line.text)
         if match:
             act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
             break
