@@ -151,10 +151,13 @@ def fast_fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"(?<![\dA-ZĐ])0+(\d)")
+
+
 def notation_key(notation: str) -> str:
     """Identity of a written notation for lookups and comparisons: no spaces, upper case, leading zeros dropped."""
-    n = re.sub(r"\s+", "", notation).upper()
-    return re.sub(r"(?<![\dA-ZĐ])0+(\d)", r"\1", n)
+    return _LEADING_ZEROS.sub(r"\1", _SPACES.sub("", notation).upper())
 
 
 def display_number(raw: str) -> tuple[str, bool]:

@@ -481,8 +481,8 @@ class UnitResolver:
                 continue
             res, variants = self._seen[unit_id]
             for variant in variants:
-                for m in re.finditer(re.escape(variant), text):
-                    self._record(res, variant, m.start())
+                for at in _occurrences(text, variant):
+                    self._record(res, variant, at)
             self._acc.setdefault(unit_id, _Acc(res)).variants.update(variants)
         out = []
         for acc in self._acc.values():
@@ -813,6 +813,14 @@ def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
                 continue
         out.append(piece)
     return out
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    """Starts of the non-overlapping occurrences of a literal, left to right (as `re.finditer` finds them)."""
+    at = text.find(literal) if literal else -1
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + len(literal))
 
 
 def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:

@@ -62,9 +62,11 @@ def match_key(text: str) -> str:
     return collapse(fold(new_tones(unicodedata.normalize("NFC", text))))
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str, *, dd: bool = False) -> str:
     """`Sở Nội vụ` → `so-noi-vu`. With `dd=True`, `đ` → `dd` (notation slugs, where ĐA ≠ DA)."""
     if dd:
         text = text.replace("đ", "dd").replace("Đ", "DD")
-    folded = fold(text)
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return _NOT_SLUG.sub("-", fold(text)).strip("-")
