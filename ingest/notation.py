@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.vntext import fold, slug
+from ingest.vntext import fold, slug, translation_list
 
 # State kind codes (NĐ 30/2020 Phụ lục III + normative kinds) → kind name, in canonical case.
 STATE_KINDS: dict[str, str] = {
@@ -143,7 +143,7 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD = _fold_table()
+_FOLD = translation_list(_fold_table())
 
 
 def fast_fold(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 # Old-style tone placement (hoá, thuỷ, uỷ) → the new style NFC text uses most (hóa, thủy, ủy).
 _OLD_TONES = {
@@ -49,7 +50,20 @@ def _fold_table() -> dict[int, str | None]:
     return table
 
 
-_FOLD = _fold_table()
+_TABLE_SIZE = 0x2070  # through General Punctuation: code points past it are rare here, and kept as they are
+
+
+def translation_list(table: Mapping[int, str | None]) -> list[str | None]:
+    """A `str.translate` table as a list indexed by code point: looked up twice as fast as the dict. Code points past
+    the list raise IndexError, a LookupError, which `str.translate` treats like a missing key: the character stays."""
+    assert max(table) < _TABLE_SIZE
+    out: list[str | None] = [chr(code) for code in range(_TABLE_SIZE)]
+    for code, rep in table.items():
+        out[code] = rep
+    return out
+
+
+_FOLD = translation_list(_fold_table())
 
 
 def fold(text: str) -> str:
