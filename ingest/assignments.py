@@ -96,7 +96,8 @@ _ADDRESSEES = re.compile(
     r"^\W*(?:THỦ TƯỚNG|Thủ tướng|BỘ TRƯỞNG|Bộ trưởng|CHỦ TỊCH|Chủ tịch)(?!\w)[^:\n]{0,80}?\W(?:điện|ĐIỆN)\W*:\W*$"
 )
 _FORM_BLANK = re.compile(r"\.{4,}|…{2,}")  # "ông/bà………": a form to fill in, not an "etc."
-_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])")  # a sentence starts after the spaces
+_CLAUSE_CUT = re.compile(r"[;:]\s+")
 _SUB_INTRO = re.compile(
     r"^(?:chu tri\s*,?\s*(?:va\s+)?phoi hop|phoi hop(?:\s+voi)?|la co quan chu tri|cac nhiem vu\b)"
     r"|(?:nhiem vu|noi dung|cong viec)(?: cu the)?(?: nhu)? sau\s*:$|cu the(?: nhu sau)?\s*:$"
@@ -267,7 +268,7 @@ def _item(
 
 def _clauses(body: str) -> list[tuple[int, str]]:
     """The clauses of an item: cut after "; " and after a leading label's ": " ("Báo cáo quý I: các phòng …")."""
-    cuts = [0, *(m.end() for m in re.finditer(r"[;:]\s+", body))]
+    cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(body))]
     return [(a, body[a:b]) for a, b in zip(cuts, [*cuts[1:], len(body)], strict=True)]
 
 

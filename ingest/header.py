@@ -11,6 +11,7 @@ issuer's cell; the title (trích yếu) runs over several lines after the kind (
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,11 +108,12 @@ def more_specific(base: Date, other: Date) -> bool:
 
 # ---------------------------------------------------------------------------------------------------- header
 
-_MOTTO_WORDS = re.compile(r"CỘNG H[OÒ][AÀ]", re.IGNORECASE)
+_MOTTO_WORDS = re.compile(r"cộng h[oò][aà]")  # on lower-cased text: a literal start scans fast, IGNORECASE does not
 _MOTTO = re.compile(r"cong hoa xa hoi|doc lap - tu do|^[-_=.\s]+$")
 _MOTTO_TEXT = re.compile(r"\s*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM).*$", re.I)
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?Số\s*[:.]?\s*(\d{1,5}[a-z]?)?\s*(/\s?[^\s,;()]+)")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^,\d\t]{0,40}?)\s*,\s*(ngày\b.*)$", re.IGNORECASE)
+_COMMA_DAY = re.compile(r",\s*ngày\b", re.IGNORECASE)  # what _PLACE_DATE needs, found fast (a literal comma first)
 _RULE = re.compile(r"[-_=]{3,}")  # "CHÍNH PHỦ-------": the rule under the issuer, glued to it
 _CELL_MAX = 400
 _BARE_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
@@ -170,8 +172,8 @@ def read_header(lines: list[Line]) -> Header:
             if not cell or _read_cell(head, cell, row=i, top=top) or j:
                 continue
             if org_block and _is_org_line(cell) and len(orgs) < 3:
-                orgs.append(collapse(_RULE.sub(" ", _MOTTO_TEXT.sub("", cell))))
-            elif len(cell) > 60 or not _MOTTO.search(match_key(cell)):
+                orgs.append(collapse(_RULE.sub(" ", _without_motto(cell))))
+            elif org_block and (len(cell) > 60 or not _MOTTO.search(match_key(cell))):
                 org_block = False
     head.orgs = _merge_org_lines([p for org in orgs for p in org_parts(org)])
     if kind_at is not None:
@@ -203,7 +205,7 @@ def _block_start(lines: list[Line]) -> int:
     for i, line in enumerate(lines[:120]):
         if len(line.text) <= 30 and kind_of_line(line.text) is not None:
             return 0  # the kind heading comes first: this header prints no motto (a later one belongs to an annex)
-        if _MOTTO_WORDS.search(line.text):
+        if _MOTTO_WORDS.search(line.text.lower()):
             if not _MOTTO.search(match_key(line.text)):
                 continue
             first = line.cells[0]
@@ -270,14 +272,14 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
         cell = cell[number.end() :]  # "Số: 25/2025/NĐ-CP Hà Nội, ngày …": the place and date may follow
         if not _PLACE_DATE.search(cell):
             return True
-    place = _PLACE_DATE.search(cell) if head.place is None and "ngày" in cell.lower() else None
+    place = _PLACE_DATE.search(cell) if head.place is None and _COMMA_DAY.search(cell) else None
     if place and head.place is None and len(place.group(1).split()) <= 7 and place.group(1)[0].isupper():
         date_text = place.group(2)
         if not re.search(r"năm\s*\d{4}|/\d{4}", date_text) and row + 1 < len(top):
             follow = top[row + 1].stripped  # "Sóc Trăng, ngày" / "tháng 01 năm 2024" on separate lines
             if re.match(r"(?:tháng|năm)\b", follow, re.IGNORECASE):
                 date_text = f"{date_text} {follow}"
-        head.place = collapse(_MOTTO_TEXT.sub("", place.group(1)))
+        head.place = collapse(_without_motto(place.group(1)))
         head.date_text = collapse(f"{head.place}, {date_text}")
         parsed = parse_date(date_text)
         head.date = parsed[0] if parsed else None
@@ -290,10 +292,15 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
 
 def _is_org_line(cell: str) -> bool:
     """An upper-case header line naming the issuing body (not the national motto, not the kind)."""
-    text = _MOTTO_TEXT.sub("", cell).strip()
+    text = _without_motto(cell).strip()
     if not text or len(text) > 120 or not is_upper(text) or re.search(r"\d/", text):  # not a notation
         return False
     return not _MOTTO.search(match_key(text)) and kind_of_line(text) is None
+
+
+def _without_motto(text: str) -> str:
+    """The text before the national motto; the slow case-insensitive pattern runs only where "cộng h…" is."""
+    return _MOTTO_TEXT.sub("", text) if "cộng h" in text.lower() else text
 
 
 def _merge_org_lines(orgs: list[str]) -> list[str]:
@@ -361,12 +368,13 @@ _CAPTION = re.compile(
     r"(?P<num>\d{1,5}[a-z]?)?\s*(?P<sym>/[^\s,;()]+)?\s*(?P<date>ngày[^()]{0,40}?\d{4})",
     re.IGNORECASE,
 )
-_ISSUER_VERB = r"(?:ban hành|yêu cầu|đề nghị|chỉ đạo|thông báo|báo cáo|xây dựng)(?!\w)"
+_ISSUER_VERBS = ("ban hành", "yêu cầu", "đề nghị", "chỉ đạo", "thông báo", "báo cáo", "xây dựng")
+_ISSUER_VERB = rf"(?:{'|'.join(_ISSUER_VERBS)})(?!\w)"
+_ANY_ISSUER_VERB = re.compile("|".join(_ISSUER_VERBS))  # where _ISSUER_ACT, which has no fast start, may match
 _ISSUER_ACT = re.compile(
     r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
     rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
 )
-_HAS_ISSUER_VERB = re.compile(_ISSUER_VERB)  # cheap test before _ISSUER_ACT, which has no fast start
 
 
 _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, date, date text
@@ -374,7 +382,7 @@ _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, da
 
 def own_caption(text: str, kind: str | None, symbol: str | None) -> _Caption | None:
     """The appendix caption that refers to this document ("Kèm theo Kế hoạch số /KH-SNV ngày tháng 01 năm 2022")."""
-    if kind is None:
+    if kind is None or "kèm" not in text.lower():  # the caption's cue, tested before the slow case-insensitive scan
         return None
     for match in _CAPTION.finditer(text):
         if match_key(match.group("kind")) != match_key(kind):
@@ -400,8 +408,14 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     if prov is None and province(head.place) is not None:
         prov = province(head.place).name  # type: ignore[union-attr]
     act = None
-    for line in lines[:_HEADER_LINES]:
-        match = _ISSUER_ACT.search(line.text) if _HAS_ISSUER_VERB.search(line.text) else None
+    head_lines = lines[:_HEADER_LINES]
+    head_text = text[: head_lines[-1].end] if head_lines else ""
+    with_verb: list[int] = []
+    if any(verb in head_text for verb in _ISSUER_VERBS):  # the lines that hold one, when any does
+        starts = [line.start for line in head_lines]
+        with_verb = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _ANY_ISSUER_VERB.finditer(head_text)})
+    for line in (head_lines[i] for i in with_verb):
+        match = _ISSUER_ACT.search(line.text)
         if match:
             act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
             break

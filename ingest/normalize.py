@@ -45,6 +45,7 @@ _JOINING_END = frozenset(",-(/")
 _NUMBER_BEFORE = re.compile(r"(?:^|[ (])(?:số|ngày|tháng|năm|đoạn|điều|Điều|khoản|Khoản|điểm|Điểm|mục|Mục|Quý|quý)$")
 # A structural word whose number went to the next line ("Điều⏎15. Trách nhiệm …").
 _ARTICLE_WORD = re.compile(r"(?:^|[ (])(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|khoản|Khoản|điểm|Điểm)$")
+_WORD_TAIL = 8  # the longest word of the two patterns above (6 letters) with the character before it, and one spare
 # The start of a new paragraph: bullet, numbered/lettered/roman item, article/chapter, preamble cues.
 _ITEM = re.compile(
     r"(?:[-+•·●▪*][ ]"
@@ -93,13 +94,18 @@ def _wrap_width(lines: list[_Line]) -> int:
     return width if near >= 0.4 * len(lengths) else 0
 
 
+def _ends_with(pattern: re.Pattern[str], line: str) -> bool:
+    """`pattern.search(line)` for a pattern anchored at the line's end: only the line's tail is scanned."""
+    return pattern.search(line, max(0, len(line) - _WORD_TAIL)) is not None
+
+
 def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
     """Whether the break between two content lines is a hard wrap inside one paragraph."""
     if prev.table or nxt.table:
         return False
     p, n = prev.text, nxt.text
     last = p[-1]
-    if n[0].isdigit() and _ARTICLE_WORD.search(p):  # "Điều⏎15. Trách nhiệm …": the number is not an item
+    if n[0].isdigit() and _ends_with(_ARTICLE_WORD, p):  # "Điều⏎15. Trách nhiệm …": the number is not an item
         return True
     if last in _TERMINAL or _ITEM.match(n):
         return False
@@ -115,7 +121,7 @@ def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
     if " " not in n or " " not in p:
         return False
     if n[0].isdigit():
-        return last in _JOINING_END or _NUMBER_BEFORE.search(p) is not None
+        return last in _JOINING_END or _ends_with(_NUMBER_BEFORE, p)
     return n[0].islower() or last in _JOINING_END
 
 
@@ -229,7 +235,7 @@ def _joins_in_block(
     if prev.table or nxt.table:
         return False
     if _ITEM.match(nxt.text):
-        return nxt.text[0].isdigit() and _ARTICLE_WORD.search(prev.text) is not None
+        return nxt.text[0].isdigit() and _ends_with(_ARTICLE_WORD, prev.text)
     if text.startswith("  ", prev.end) or text[prev.end - 1] == "\\":  # a Markdown hard line break
         return _joins(prev, nxt, width)
     breaks = [starts[q] for q in range(prev.end, nxt.start) if text[q] == "\n"]

@@ -18,8 +18,8 @@ from ingest.vntext import collapse, match_key, new_tones
 
 def is_upper(text: str) -> bool:
     """Mostly capitals (a heading, an issuer line); the first 200 characters decide."""
-    letters = [c for c in text[:200] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
+    letters = "".join(filter(str.isalpha, text[:200]))  # map/filter: no Python call per character
+    return bool(letters) and sum(map(str.isupper, letters)) >= 0.9 * len(letters)
 
 
 LEVEL_WORDS = r"tỉnh|thành phố|huyện|thị xã|quận|tp\.?|tx\.?"

@@ -178,11 +178,25 @@ def _with_anomalies(extraction: Extraction, extra: tuple[Anomaly, ...]) -> Extra
 
 
 def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:
+    """The records with their spans moved to the source text (`dataclasses.replace`, without its per-call checks)."""
     out = []
     for rec in records:
-        start, end = norm.source_span(rec.start, rec.end)  # type: ignore[attr-defined]
-        out.append(dataclasses.replace(rec, start=start, end=end))  # type: ignore[type-var]
+        names, at_start, at_end = _span_fields(type(rec))
+        values = [getattr(rec, name) for name in names]
+        values[at_start], values[at_end] = norm.source_span(values[at_start], values[at_end])
+        out.append(type(rec)(*values))
     return tuple(out)
+
+
+_SPAN_FIELDS: dict[type, tuple[tuple[str, ...], int, int]] = {}
+
+
+def _span_fields(cls: type) -> tuple[tuple[str, ...], int, int]:
+    """A record class's fields in order, and where its `start` and `end` are among them (memoised per class)."""
+    if cls not in _SPAN_FIELDS:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _SPAN_FIELDS[cls] = names, names.index("start"), names.index("end")
+    return _SPAN_FIELDS[cls]
 
 
 def _remap_unit(norm: NormalizedText, unit: Any) -> Any:

@@ -25,6 +25,12 @@ class Resolver(Protocol):
 
 
 _UNIT_START = re.compile(rf"(?:(?:{UNIT_POSTS})\s+)*(?:{UNIT_HEADS})(?!\w)")
+# The first word of every post and head (and of fragments inside them: a superset): a text whose first word is none
+# of these cannot match _UNIT_START, so a set look-up spares trying its long alternation on most sentences.
+_UNIT_WORDS = frozenset(m.group() for alt in f"{UNIT_POSTS}|{UNIT_HEADS}".split("|") if (m := re.match(r"\w+", alt)))
+_WORD = re.compile(r"\w+")
+_TRAILING_ASIDE = re.compile(r"\s*\([^)]*\)?\s*$")  # "Sở Y tế (chủ trì)": the phrase without it
+_TRAILING_AND = re.compile(r"\s+(?:và|cùng)$")
 # Where a unit phrase ends: the first duty verb or modal after it (on folded text; a capitalised word is part of a
 # name: "Sở Xây dựng", "Ban Quản lý").
 _VERB = re.compile(
@@ -88,11 +94,14 @@ def units_at(text: str, start: int, resolver: Resolver, *, subject: bool = True)
     "Đơn vị …" open a duty; after "phối hợp với" any group is a partner.
     """
     head = text[start : start + 60].lower()
-    if not _UNIT_START.match(new_tones(head) if "uỷ" in head else head):
+    if "uỷ" in head:
+        head = new_tones(head)
+    first = _WORD.match(head)
+    if first is None or first.group() not in _UNIT_WORDS or not _UNIT_START.match(head):
         return None
     end = _verb_at(text, start)
-    phrase = re.sub(r"\s*\([^)]*\)?\s*$", "", text[start:end]).strip(" ,")
-    phrase = re.sub(r"\s+(?:và|cùng)$", "", phrase)
+    phrase = _TRAILING_ASIDE.sub("", text[start:end]).strip(" ,")
+    phrase = _TRAILING_AND.sub("", phrase)
     if not phrase or end - start > _PHRASE_MAX:
         return None
     refs = _units_of(phrase, resolver)
@@ -109,7 +118,7 @@ def _units_of(phrase: str, resolver: Resolver) -> Refs:
     rest = phrase
     for ref in refs:
         rest = rest.replace(ref.text, " ", 1)
-    leftover = [w for w in re.findall(r"\w+", fold(rest)) if w not in _CONNECTIVES]
+    leftover = [w for w in _WORD.findall(fold(rest)) if w not in _CONNECTIVES]
     return refs if len(leftover) <= 3 else ()
 
 
