@@ -98,8 +98,12 @@ def _province(entry: dict[str, Any]) -> Province:
     name, city, aliases = entry["name"], entry.get("city", False), tuple(entry.get("aliases", ()))
     if change is None:
         return Province(name, key, city, True, None, aliases)
-    until = (date.fromisoformat(change.effective) - timedelta(days=1)).isoformat()
-    return Province(name, key, city, False, change.successor, aliases, until)
+    return Province(name, key, city, False, change.successor, aliases, day_before(change.effective))
+
+
+def day_before(iso: str) -> str:
+    """The last day of what ends when a change takes effect on `iso`."""
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
 
 
 PROVINCES: tuple[Province, ...] = tuple(_province(e) for e in _DATA["provinces"])
