@@ -110,8 +110,8 @@ PROVINCES: tuple[Province, ...] = tuple(_province(e) for e in _DATA["provinces"]
 
 _BY_SLUG = {p.slug: p for p in PROVINCES}
 _BY_KEY = {match_key(n): p for p in PROVINCES for n in (p.name, *p.aliases)}
-# Leading qualifiers dropped before a name lookup ("tỉnh", "thành phố", "TP.", "UBND tỉnh").
-_QUALIFIER = re.compile(r"^(?:(?:ủy ban nhân dân|ubnd|hđnd)\s+)?(?:tỉnh|thành phố|tp\.?)\s*", re.IGNORECASE)
+# Leading qualifiers dropped before a name lookup, matched on the folded key ("tỉnh", "tinh", "TP.", "UBND tỉnh").
+_QUALIFIER = re.compile(r"^(?:(?:uy ban nhan dan|ubnd|hdnd)\s+)?(?:tinh|thanh pho|tp\.?)\s*")
 
 
 def province(name: str | None) -> Province | None:
@@ -122,7 +122,7 @@ def province(name: str | None) -> Province | None:
     if text in _BY_SLUG:
         return _BY_SLUG[text]
     found = _BY_KEY.get(match_key(text))
-    return found if found is not None else _BY_KEY.get(match_key(_QUALIFIER.sub("", text)))
+    return found if found is not None else _BY_KEY.get(_QUALIFIER.sub("", match_key(text)))
 
 
 def province_slug(name: str | None) -> str | None:
