@@ -92,6 +92,11 @@ def _leads_to(unit: dict[str, Any], units: dict[str, dict[str, Any]], scope: str
 
 
 def compare(store: GraphStore, selectors: list[str]) -> dict[str, Any]:
-    """`questions.compare`, with where each province selector stands now (a former one: the unit it is part of)."""
-    places = [found for s in selectors if (found := where_now(s)) is not None]
-    return {**questions.compare(store, selectors), "places": places}
+    """`questions.compare`, with where each province named or compared stands now (a former one: what it joined)."""
+    answer = questions.compare(store, selectors)
+    named = [*selectors, *(p["scope"].split(".")[1] for p in answer["plans"] if p["scope"].count(".") >= 1)]
+    places: dict[str, dict[str, Any]] = {}
+    for name in named:
+        if (found := where_now(name)) is not None:
+            places.setdefault(found["scope"], found)
+    return {**answer, "places": list(places.values())}
