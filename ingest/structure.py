@@ -15,7 +15,7 @@ from ingest.areas import area_of, leading_area
 from ingest.header import Line, iso, issuer, more_specific, own_caption, parse_date, read_header
 from ingest.notation import restore_hyphens
 from ingest.orgs import ORG_HEAD_RE, POST_RE, is_upper, render_post
-from ingest.places import scope_for
+from ingest.places import district_level_on, province_on, scope_for
 from ingest.records import DocumentMeta, Section
 from ingest.vntext import collapse
 
@@ -239,6 +239,9 @@ def parse_document(text: str, *, source: str, sha256: str) -> tuple[DocumentMeta
     if adopted is not None and (parsed := parse_date(adopted.group(1))) is not None:
         date, date_text = parsed[0], adopted.group(1)  # a law or resolution "… thông qua ngày 16 tháng 6 năm 2025"
     prov, district, issuer_name = issuer(head, lines, text)
+    on = iso(date) if date else None
+    home = province_on(prov, on)  # the places of a document are those of its date: no district level from 1/7/2025
+    prov, district = (home.name if home else prov), (district if district_level_on(on) else None)
     year = re.search(r"\bnăm\s+(\d{4})\b", head.title or "")
     meta = DocumentMeta(
         source=source,
@@ -251,7 +254,7 @@ def parse_document(text: str, *, source: str, sha256: str) -> tuple[DocumentMeta
         district=str(district) if district else None,
         scope=scope_for(prov, district),
         place=head.place,
-        date=iso(date) if date else None,
+        date=on,
         date_text=date_text,
         year_covered=int(year.group(1)) if year else None,
         title=head.title,

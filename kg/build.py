@@ -20,6 +20,7 @@ from ingest.citations import acts_on_parent
 from ingest.records import AgentRef, Anomaly, Citation, Deadline, DocumentMeta, Extraction, Target, Task, Unit
 from ingest.vntext import slug
 from kg import iris
+from kg.geography import place_triples, unit_triples
 from kg.iris import CCHC, ELI, OA, ORG, PROV, TIME
 
 # Relation cue → the ELI/cchc property the citing work gets besides eli:cites.
@@ -148,6 +149,8 @@ def _unit(g: Graph, unit: Unit) -> None:
     for variant in unit.variants:
         if variant != unit.name:
             g.add((node, SKOS.altLabel, Literal(variant, lang="vi")))
+    for triple in unit_triples(unit):
+        g.add(triple)
 
 
 def _agent_ref(g: Graph, ref: AgentRef) -> URIRef:
@@ -216,6 +219,9 @@ def extraction_graph(e: Extraction) -> Graph:
     citation_nodes = _citations(g, e, doc, provenance)
     for unit in e.units:
         _unit(g, unit)
+    for scope in sorted({e.document.scope, *(u.scope for u in e.units)}):
+        for triple in place_triples(scope):
+            g.add(triple)
     for task in e.tasks:
         _task(g, e, task, doc, provenance)
     for n, target in enumerate(e.targets, start=1):

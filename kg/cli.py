@@ -12,7 +12,7 @@ import typer
 
 from ingest.cli import FormatOption, OutputFormat, print_json
 from ingest.places import province_slug
-from kg import questions
+from kg import history, questions
 from kg.calendar import Calendar, build_calendar, calendar_json, calendar_tasks, select_tasks
 from kg.ics import to_ics
 from kg.settings import StoreSettings
@@ -59,19 +59,31 @@ def cites(
 def unit(
     name: Annotated[str, typer.Argument(help='A unit name, e.g. "Sở Nội vụ".')],
     province: Annotated[str | None, typer.Option(help="Only this province (e.g. Vĩnh Long).")] = None,
+    through_time: Annotated[
+        bool,
+        typer.Option(
+            "--through-time", help="With --province: also the bodies it succeeded (Sóc Trăng's for Cần Thơ's)."
+        ),
+    ] = False,
     store: StoreOption = None,
     output_format: FormatOption = OutputFormat.table,
 ) -> None:
     """Tasks a unit leads and co-runs, and its partners; one answer per province's unit."""
     graph = open_store(store, read_only=True)
-    answer = [
-        {**u, **questions.unit_responsibilities(graph, u["id"])} for u in questions.find_units(graph, name, province)
-    ]
+    if not through_time:
+        found = questions.find_units(graph, name, province)
+    elif province is not None:
+        found = history.unit_through_time(graph, name, province)
+    else:
+        typer.echo("cchc: --through-time needs --province", err=True)
+        raise typer.Exit(code=2)
+    answer = [{**u, **questions.unit_responsibilities(graph, u["id"])} for u in found]
     if output_format is OutputFormat.json:
         print_json(answer)
         return
     for u in answer:
-        typer.echo(f"{u['name']} ({u['scope']}): leads {len(u['lead'])}, cooperates on {len(u['cooperate'])}")
+        title = u.get("label") or f"{u['name']} ({u['scope']})"
+        typer.echo(f"{title}: leads {len(u['lead'])}, cooperates on {len(u['cooperate'])}")
         for t in u["lead"]:
             typer.echo(f"  chủ trì: {t['text'][:90]}  ({t['deadline'] or '-'})")
         for t in u["cooperate"]:
@@ -86,10 +98,15 @@ def compare(
 ) -> None:
     """Plans side by side: targets and task counts per reform area, deadlines, legal basis."""
     graph = open_store(store, read_only=True)
-    answer = questions.compare(graph, selectors)
+    answer = history.compare(graph, selectors)
     if output_format is OutputFormat.json:
         print_json(answer)
         return
+    for place in answer["places"]:
+        if not place["current"]:
+            typer.echo(
+                f"{place['province']} (cũ): part of {place['part_of']} since {place['since']} ({place['source']})"
+            )
     for plan in answer["plans"]:
         typer.echo(f"{plan['source']}  {plan['title'] or ''} ({plan['scope']})")
         for area in plan["task_areas"]:

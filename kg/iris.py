@@ -87,6 +87,11 @@ def place(scope: str) -> URIRef:
     return _iri(f"place/{scope}")
 
 
+def change_event(effective: str, key: str) -> URIRef:
+    """A change of administrative units on a day, named by what resulted (`change/2025-07-01/vn.can-tho`)."""
+    return _iri(f"change/{effective}/{key}")
+
+
 def concept(scheme: str, slug: str) -> URIRef:
     return _iri(f"vocab/{scheme}/{slug}")
 

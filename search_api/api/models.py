@@ -494,6 +494,44 @@ class Comparison(BaseModel):
     )
     plans: list[PlanComparison]
     shared_basis: list[str] = Field(description="Notations every compared plan cites.")
+    places: list[PlaceNow] = Field(
+        default_factory=list, description="Each province named: where it stands now (a former one: what it joined)."
+    )
+
+
+class PlaceNow(BaseModel):
+    """A province as named, and the province-level unit it is (or is part of) since the 2025 reorganisation."""
+
+    asked: str
+    province: str = Field(description="tỉnh Sóc Trăng")
+    scope: str = Field(description="vn.soc-trang")
+    current: bool = Field(description="Still a province-level unit after 1/7/2025.")
+    part_of: str = Field(description="thành phố Cần Thơ (itself when current)")
+    part_of_scope: str
+    since: str | None = Field(default=None, description="Effective date of the merger (2025-07-01).")
+    source: str | None = Field(default=None, description="The act: Nghị quyết số 202/2025/QH15 …")
+
+
+class UnitInTime(BaseModel):
+    """A province's body now, or a body it succeeded (a merged province's), with that body's tasks."""
+
+    id: str
+    iri: str
+    name: str
+    scope: str
+    relation: Literal["current", "predecessor"]
+    label: str = Field(description="Sở Nội vụ — tỉnh Sóc Trăng (cũ), đến 2025-06-30; nay thuộc thành phố Cần Thơ")
+    valid_until: str | None = None
+    successor: str | None = Field(default=None, description="Unit id of the body that took over.")
+    since: str | None = None
+    source: str | None = None
+    lead: list[UnitTask]
+    cooperate: list[UnitTask]
+
+
+class UnitHistory(BaseModel):
+    place: PlaceNow
+    items: list[UnitInTime]
 
 
 class Anomaly(BaseModel):

@@ -658,6 +658,7 @@ async function comparePage(params) {
     const ids = [...picker.querySelectorAll("input[name=docs]:checked")].map((i) => i.value);
     navigate(`#/compare?docs=${ids.map(enc).join(",")}`);
   });
+  append(document.getElementById("compare-result").parentNode, [throughTimeForm(params)]);
   if (chosen.length < 2) return;
   const out = document.getElementById("compare-result");
   out.append(el("p", { class: "loading" }, "Đang so sánh…"));
@@ -680,8 +681,16 @@ function compareTable(body) {
   areas.sort((a, b) => rank(a) - rank(b));
   const cell = (children) => el("td", {}, children);
   const row = (heading, fn, cls) => el("tr", { class: cls || null }, el("th", { scope: "row" }, heading), plans.map((p) => cell(fn(p))));
+  // A plan of a former province (Sóc Trăng before 1/7/2025) says which province it belongs to now.
+  const places = new Map((body.places || []).map((pl) => [pl.scope, pl]));
+  const now = (p) => {
+    const pl = places.get((p.scope || "").split(".").slice(0, 2).join("."));
+    if (!pl) return "—";
+    return pl.current ? pl.part_of : `${pl.province} (cũ) → ${pl.part_of} từ ${pl.since || "?"}`;
+  };
   const rows = [
     row(bi("Địa bàn", "Scope"), (p) => p.scope || "—"),
+    row(bi("Địa bàn nay", "Province now"), now, "now"),
     row(bi("Ngày", "Date"), (p) => p.date || "—"),
     row(bi("Số nhiệm vụ", "Tasks"), (p) => String((p.task_areas || []).reduce((n, a) => n + (a.tasks || 0), 0))),
     row(bi("Số chỉ tiêu", "Targets"), (p) => String((p.targets || []).length)),
@@ -781,6 +790,33 @@ function deadlineTimeline(body, query) {
     el("h2", {}, bi("Không rõ ngày (không đoán)", "No day given (never guessed)")),
     el("ul", {}, body.vague.map((v) => deadlineEntry(v.task, { day: "", badge: VAGUE_REASONS[v.reason] || v.reason, badgeCls: "warn" })))) : null;
   return el("div", {}, summary, due.length ? timeline : el("p", {}, "Không có hạn nào trong khoảng này ", el("span", { class: "en" }, "nothing due in the window")), ongoing, vague);
+}
+
+/** A unit and the units it succeeded in the 2025 reorganisation ("Sở Nội vụ" of Cần Thơ, then Sóc Trăng's …). */
+function throughTimeForm(params) {
+  const form = el("form", { class: "card", id: "through-time-form" },
+    el("h2", {}, bi("Đơn vị qua các thời kỳ", "A unit through time")),
+    el("label", {}, "Đơn vị ", el("input", { name: "unit", value: params.get("unit") || "Sở Nội vụ" })), " ",
+    el("label", {}, "Tỉnh, thành phố ", el("input", { name: "province", value: params.get("province") || "" })), " ",
+    el("button", { type: "submit" }, "Xem", " ", el("span", { class: "en" }, "Show")),
+    el("div", { id: "through-time-result" }));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const out = form.querySelector("#through-time-result");
+    out.replaceChildren(el("p", { class: "loading" }, "Đang tải…"));
+    try {
+      const body = await api("/units/through-time", { name: form.unit.value, province: form.province.value });
+      const items = body.items || [];
+      out.replaceChildren(el("p", { class: "muted" }, body.place.current ? body.place.province
+        : `${body.place.province} (cũ) → ${body.place.part_of} từ ${body.place.since}`),
+        items.length ? el("ul", { id: "through-time-list" }, items.map((u) => el("li", { class: u.relation },
+          el("strong", {}, u.label), ` — chủ trì ${u.lead.length}, phối hợp ${u.cooperate.length}`,
+          u.source ? el("div", { class: "muted small" }, u.source) : ""))) : el("p", {}, "Không có đơn vị nào."));
+    } catch (err) {
+      out.replaceChildren(errorBox(err));
+    }
+  });
+  return form;
 }
 
 // ---------------------------------------------------------------- anomalies

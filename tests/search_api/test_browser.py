@@ -306,3 +306,15 @@ def test_uploaded_markup_is_shown_as_text(page: Any, server: Server, tmp_path: P
     page.wait_for_selector("table.grid tbody tr")
     assert page.evaluate("window.__xss") is None
     page.screenshot(path=str(tmp_path / "markup-documents.png"))
+
+
+def test_compare_shows_where_a_former_province_went_and_a_unit_through_time(page: Any, server: Server) -> None:
+    soc_trang = next(d for d in _documents(server) if d.get("scope") == "vn.soc-trang" and d.get("kind") == "ke-hoach")
+    other = next(d for d in _documents(server) if d.get("kind") == "ke-hoach" and d["id"] != soc_trang["id"])
+    page.goto(f"{server.base}/#/compare?docs={quote(soc_trang['id'], safe='')},{quote(other['id'], safe='')}")
+    now = page.wait_for_selector("#compare-table tr.now").inner_text()
+    assert "tỉnh Sóc Trăng (cũ) → thành phố Cần Thơ từ 2025-07-01" in now, now
+    page.fill("#through-time-form input[name=province]", "Cần Thơ")
+    page.click("#through-time-form button[type=submit]")
+    answer = page.wait_for_selector("#through-time-list").inner_text()
+    assert "Sở Nội vụ — tỉnh Sóc Trăng (cũ), đến 2025-06-30; nay thuộc thành phố Cần Thơ" in answer, answer
