@@ -129,3 +129,52 @@ def align(
         only_b=tuple(j for j in range(len(b)) if j not in paired_b),
         weights=weights,
     )
+
+
+CSV_COLUMNS = (
+    "status", "score", "changes", "a_number", "a_text", "a_lead", "a_deadline", "b_number", "b_text", "b_lead",
+    "b_deadline",
+)  # fmt: skip
+
+
+def _task_json(task: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": task["id"], "number": task.get("number"), "text": task["text"], "area": task.get("area"),
+        "lead": [a["name"] for a in task["lead"]], "cooperate": [a["name"] for a in task["cooperate"]],
+        "deadline": (task.get("deadline") or {}).get("text"),
+    }  # fmt: skip
+
+
+def alignment_json(a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]], result: Alignment) -> dict[str, Any]:
+    """Pairs (matched, or changed with what changed) and each plan's unmatched tasks, as plain JSON."""
+    pairs = [
+        {"status": p.status, "score": round(p.score, 4), "semantic": round(p.semantic, 4),
+         "lexical": round(p.lexical, 4), "changes": list(p.changes), "a": _task_json(a[p.a]), "b": _task_json(b[p.b])}
+        for p in result.pairs
+    ]  # fmt: skip
+    return {
+        "pairs": pairs,
+        "only_a": [_task_json(a[i]) for i in result.only_a],
+        "only_b": [_task_json(b[j]) for j in result.only_b],
+        "counts": {
+            "matched": sum(p.status == "matched" for p in result.pairs),
+            "changed": sum(p.status == "changed" for p in result.pairs),
+            "only_a": len(result.only_a),
+            "only_b": len(result.only_b),
+        },
+        "threshold": result.weights.threshold,
+    }
+
+
+def alignment_rows(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One CSV row per pair and per unmatched task (`CSV_COLUMNS`)."""
+
+    def side(prefix: str, task: Mapping[str, Any] | None) -> dict[str, Any]:
+        keys = ("number", "text", "lead", "deadline")
+        return {f"{prefix}_{k}": task[k] for k in keys} if task else {}
+
+    rows = [{"status": p["status"], "score": p["score"], "changes": p["changes"], **side("a", p["a"]),
+             **side("b", p["b"])} for p in answer["pairs"]]  # fmt: skip
+    rows += [{"status": "only_a", **side("a", t)} for t in answer["only_a"]]
+    rows += [{"status": "only_b", **side("b", t)} for t in answer["only_b"]]
+    return rows
