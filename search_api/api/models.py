@@ -436,6 +436,46 @@ class DeadlineCalendar(BaseModel):
     vague: list[VagueTask] = Field(description="Deadlines that name no day: listed, never guessed.")
 
 
+# --- task alignment -------------------------------------------------------------------------------
+
+
+class AlignedTask(BaseModel):
+    id: str = Field(description="The task's IRI.")
+    number: str | None = None
+    text: str
+    area: str | None = None
+    lead: list[str]
+    cooperate: list[str]
+    deadline: str | None = Field(default=None, description="As written.")
+
+
+class TaskPair(BaseModel):
+    status: Literal["matched", "changed"] = Field(description="changed: same task, other lead or deadline.")
+    score: float
+    semantic: float = Field(description="e5 similarity, rescaled to 0-1.")
+    lexical: float = Field(description="Shared syllables and syllable pairs (Dice), 0-1.")
+    changes: list[Literal["lead", "deadline"]]
+    a: AlignedTask
+    b: AlignedTask
+
+
+class AlignmentCounts(BaseModel):
+    matched: int
+    changed: int
+    only_a: int
+    only_b: int
+
+
+class TaskAlignment(BaseModel):
+    a: DocumentSummary
+    b: DocumentSummary
+    pairs: list[TaskPair]
+    only_a: list[AlignedTask] = Field(description="Tasks of `a` with no counterpart in `b`.")
+    only_b: list[AlignedTask]
+    counts: AlignmentCounts
+    threshold: float = Field(description="Pairs scoring under this are left unmatched.")
+
+
 # --- compare, anomalies, graph ---------------------------------------------------------------------
 
 
