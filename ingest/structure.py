@@ -12,20 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.areas import area_of, leading_area
-from ingest.header import (
-    ORG_HEAD_RE,
-    POST_RE,
-    Line,
-    is_upper,
-    iso,
-    issuer,
-    more_specific,
-    own_caption,
-    parse_date,
-    read_header,
-    render_post,
-)
+from ingest.header import Line, iso, issuer, more_specific, own_caption, parse_date, read_header
 from ingest.notation import restore_hyphens
+from ingest.orgs import ORG_HEAD_RE, POST_RE, is_upper, render_post
 from ingest.places import scope_for
 from ingest.records import DocumentMeta, Section
 from ingest.vntext import collapse

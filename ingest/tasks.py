@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.assignments import Assignment, Resolver, prose_assignments
+from ingest.assignments import Assignment, prose_assignments
 from ingest.deadlines import parse_deadline
 from ingest.records import Citation, Section, Task
 from ingest.tables import Row, Table
+from ingest.unit_phrases import Resolver
 from ingest.vntext import collapse
 
 # --- products -----------------------------------------------------------------------------------------------

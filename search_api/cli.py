@@ -43,6 +43,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, or JSON Lines corpora (.jsonl, .jsonl.gz).")],
     store: StoreOption = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Also build or update the search index.")] = True,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait while another writer holds the store.")] = False,
 ) -> None:
     """Extract documents and load them into the graph (one named graph per file) and the search index."""
     config = Settings.for_store(store)
@@ -52,10 +53,11 @@ def ingest(
         embedder = default_embedder(config.home, config.embedder) if index else None
         done = ingest_into(
             config,
-            extract_paths(paths, corpora=True),
+            extract_paths(paths, corpora=True, limits=config.container_limits()),
             embedder,
             graph_progress=_advance(bars[0]),
             index_progress=_advance(bars[1]),
+            wait=None if wait else 0.0,
         )
     except StoreError as err:
         typer.echo(f"cchc: {err}", err=True)

@@ -92,9 +92,18 @@ def rdf_response(graph: Graph, fmt: str) -> Response:
     return Response(body, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8")
 
 
+JSON_LD_SCHEMA: dict[str, Any] = {"type": ["object", "array"], "description": "JSON-LD"}
+
+
 def alt_content(*fmts: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI: the other media types a 200 can have."""
-    return {200: {"content": {MEDIA_TYPES[f]: {"schema": {"type": "string"}} for f in fmts}}}
+    """OpenAPI: the other media types a 200 can have (JSON-LD is JSON, the others text)."""
+    return {
+        200: {
+            "content": {
+                MEDIA_TYPES[f]: {"schema": JSON_LD_SCHEMA if f == "jsonld" else {"type": "string"}} for f in fmts
+            }
+        }
+    }
 
 
 class SuffixFormat:
