@@ -466,7 +466,23 @@ class AlignmentCounts(BaseModel):
     only_b: int
 
 
+_ALIGNED = {
+    "id": "https://w3id.org/vn-cchc/task/254e954c69b7/T07", "number": "1.", "area": "tthc",
+    "text": "Xây dựng, trình ban hành và triển khai thực hiện Kế hoạch kiểm soát TTHC tại Văn phòng UBND tỉnh.",
+    "lead": ["Trung tâm Phục vụ hành chính công tỉnh"], "cooperate": [], "deadline": "Quý I/2024",
+}  # fmt: skip
+
+
 class TaskAlignment(BaseModel):
+    model_config = _example(
+        {
+            "a": _DOC_EXAMPLE, "b": {**_DOC_EXAMPLE, "id": "_local/254e954c69b7aaaa", "scope": "vn.soc-trang"},
+            "pairs": [{"status": "changed", "score": 0.71, "semantic": 0.8, "lexical": 0.52, "changes": ["deadline"],
+                       "a": _ALIGNED, "b": {**_ALIGNED, "deadline": "Quý I/2023"}}],
+            "only_a": [], "only_b": [], "counts": {"matched": 0, "changed": 1, "only_a": 0, "only_b": 0},
+            "threshold": 0.35,
+        }
+    )  # fmt: skip
     a: DocumentSummary
     b: DocumentSummary
     pairs: list[TaskPair]

@@ -18,7 +18,7 @@ def test_gold_anchors_name_one_extracted_task_each(shared: Path) -> None:
     gold = json.loads(sa.GOLD.read_text(encoding="utf-8"))
     assert gold["_convention"] and len(gold["plans"]) >= 2
     scores = sa.evaluate(shared, HashingEmbedder())  # resolves every anchor (a doubly-matched anchor raises)
-    assert [s.groups for s in scores] == [len(p["groups"]) for p in gold["plans"]]
+    assert [s.groups + len(s.not_extracted) for s in scores] == [len(p["groups"]) for p in gold["plans"]]
     assert sum(s.groups for s in scores) >= 25
 
 
@@ -40,6 +40,13 @@ def test_a_pair_inside_a_group_is_correct_and_finds_the_group_once() -> None:
     score = sa.score_plan(entry, a, b, HashingEmbedder(), Weights())
     assert score.groups == 1 and score.found == 1
     assert score.correct == score.predicted - len(score.wrong) and score.correct >= 1
+
+
+def test_a_group_the_extractor_misses_is_left_out() -> None:
+    a, b = [_task("Sở Nội vụ hướng dẫn")], [_task("Sở Nội vụ hướng dẫn")]
+    entry = {"name": "x", "groups": [{"a": ["Sở Nội vụ"], "b": ["Sở Nội vụ"]}, {"a": ["Sở Y tế"], "b": ["Sở Nội vụ"]}]}
+    score = sa.score_plan(entry, a, b, HashingEmbedder(), Weights())
+    assert score.groups == 1 and score.found == 1 and score.not_extracted == ("Sở Y tế",)
 
 
 def test_an_anchor_naming_two_tasks_is_refused() -> None:
