@@ -40,6 +40,7 @@ class PairScore:
     found: int
     wrong: tuple[tuple[str, str], ...]  # predicted pairs outside every group (texts, shortened)
     missed: tuple[str, ...]  # first anchor of each group not found
+    not_extracted: tuple[str, ...] = ()  # groups left out: one side has no extracted task (first anchor)
 
     @property
     def precision(self) -> float:
@@ -68,16 +69,20 @@ def plan_tasks(store: GraphStore, source: Path) -> list[dict[str, Any]]:
 def score_plan(entry: Mapping[str, Any], a: Sequence[Mapping[str, Any]], b: Sequence[Mapping[str, Any]],
                embedder: Embedder, weights: Weights) -> PairScore:  # fmt: skip
     """Align two plans' tasks and score the pairs against the entry's groups."""
-    groups = [
-        ({anchored(a, x) for x in g["a"]} - {None}, {anchored(b, y) for y in g["b"]} - {None}) for g in entry["groups"]
+    resolved = [
+        (g, {anchored(a, x) for x in g["a"]} - {None}, {anchored(b, y) for y in g["b"]} - {None})
+        for g in entry["groups"]
     ]
+    kept = [(g, ga, gb) for g, ga, gb in resolved if ga and gb]
+    groups = [(ga, gb) for _, ga, gb in kept]
     pairs = [(p.a, p.b) for p in align(a, b, embedder, weights).pairs]
     inside = [any(i in ga and j in gb for ga, gb in groups) for i, j in pairs]
     found = [any(i in ga and j in gb for i, j in pairs) for ga, gb in groups]
     return PairScore(
         name=entry["name"], predicted=len(pairs), correct=sum(inside), groups=len(groups), found=sum(found),
         wrong=tuple((a[i]["text"][:60], b[j]["text"][:60]) for (i, j), ok in zip(pairs, inside, strict=True) if not ok),
-        missed=tuple(g["a"][0] for g, ok in zip(entry["groups"], found, strict=True) if not ok),
+        missed=tuple(g["a"][0] for (g, _, _), ok in zip(kept, found, strict=True) if not ok),
+        not_extracted=tuple(g["a"][0] for g, ga, gb in resolved if not (ga and gb)),
     )  # fmt: skip
 
 
@@ -126,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  wrong: {x} ↔ {y}")
         for x in s.missed:
             print(f"  missed: {x}")
+        for x in s.not_extracted:
+            print(f"  not extracted, left out: {x}")
     print(f"pair precision {precision:.3f} recall {recall:.3f}")
     return 0
 

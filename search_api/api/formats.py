@@ -65,14 +65,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Response:
-    """Rows as CSV (UTF-8, a header line; lists joined with "; ")."""
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as CSV text: a header line, lists joined with "; " (also what `cchc align --format csv` prints)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    return out.getvalue()
+
+
+def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Response:
+    """Rows as CSV (UTF-8, a header line; lists joined with "; ")."""
+    return Response(csv_text(rows, columns), media_type="text/csv; charset=utf-8")
 
 
 def rdf_response(graph: Graph, fmt: str) -> Response:

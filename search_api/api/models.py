@@ -436,6 +436,62 @@ class DeadlineCalendar(BaseModel):
     vague: list[VagueTask] = Field(description="Deadlines that name no day: listed, never guessed.")
 
 
+# --- task alignment -------------------------------------------------------------------------------
+
+
+class AlignedTask(BaseModel):
+    id: str = Field(description="The task's IRI.")
+    number: str | None = None
+    text: str
+    area: str | None = None
+    lead: list[str]
+    cooperate: list[str]
+    deadline: str | None = Field(default=None, description="As written.")
+
+
+class TaskPair(BaseModel):
+    status: Literal["matched", "changed"] = Field(description="changed: same task, other lead or deadline.")
+    score: float
+    semantic: float = Field(description="e5 similarity, rescaled to 0-1.")
+    lexical: float = Field(description="Shared syllables and syllable pairs (Dice), 0-1.")
+    changes: list[Literal["lead", "deadline"]]
+    a: AlignedTask
+    b: AlignedTask
+
+
+class AlignmentCounts(BaseModel):
+    matched: int
+    changed: int
+    only_a: int
+    only_b: int
+
+
+_ALIGNED = {
+    "id": "https://w3id.org/vn-cchc/task/254e954c69b7/T07", "number": "1.", "area": "tthc",
+    "text": "Xây dựng, trình ban hành và triển khai thực hiện Kế hoạch kiểm soát TTHC tại Văn phòng UBND tỉnh.",
+    "lead": ["Trung tâm Phục vụ hành chính công tỉnh"], "cooperate": [], "deadline": "Quý I/2024",
+}  # fmt: skip
+
+
+class TaskAlignment(BaseModel):
+    model_config = _example(
+        {
+            "a": _DOC_EXAMPLE, "b": {**_DOC_EXAMPLE, "id": "_local/254e954c69b7aaaa", "scope": "vn.soc-trang"},
+            "pairs": [{"status": "changed", "score": 0.71, "semantic": 0.8, "lexical": 0.52, "changes": ["deadline"],
+                       "a": _ALIGNED, "b": {**_ALIGNED, "deadline": "Quý I/2023"}}],
+            "only_a": [], "only_b": [], "counts": {"matched": 0, "changed": 1, "only_a": 0, "only_b": 0},
+            "threshold": 0.35,
+        }
+    )  # fmt: skip
+    a: DocumentSummary
+    b: DocumentSummary
+    pairs: list[TaskPair]
+    only_a: list[AlignedTask] = Field(description="Tasks of `a` with no counterpart in `b`.")
+    only_b: list[AlignedTask]
+    counts: AlignmentCounts
+    threshold: float = Field(description="Pairs scoring under this are left unmatched.")
+
+
 # --- compare, anomalies, graph ---------------------------------------------------------------------
 
 

@@ -667,7 +667,46 @@ async function comparePage(params) {
     out.replaceChildren(compareTable(body));
   } catch (err) {
     out.replaceChildren(errorBox(err));
+    return;
   }
+  if (chosen.length !== 2) return;
+  const section = el("section", { class: "card", id: "alignment" }, el("h2", {}, bi("Đối chiếu nhiệm vụ", "Task alignment")),
+    el("p", { class: "loading" }, "Đang đối chiếu…"));
+  out.append(section);
+  try {
+    section.replaceChildren(...alignmentView(await api("/align", { a: chosen[0], b: chosen[1] }), chosen));
+  } catch (err) {
+    section.replaceChildren(errorBox(err));
+  }
+}
+
+const PAIR_STATUS = { matched: ["Khớp", "matched", ""], changed: ["Thay đổi", "changed", "warn"] };
+const CHANGE_LABELS = { lead: "đơn vị chủ trì", deadline: "thời hạn" };
+
+/** Two plans' tasks side by side: each pair (matched, or changed with what changed), then each plan's unmatched tasks. */
+function alignmentView(body, chosen) {
+  const c = body.counts || {};
+  const link = (fmt) => `/align${fmt === "csv" ? ".csv" : ""}?a=${enc(chosen[0])}&b=${enc(chosen[1])}`;
+  const side = (t) => el("td", {}, el("div", {}, t.number ? `${t.number} ` : "", t.text),
+    el("div", { class: "muted small" }, `${(t.lead || []).join(", ") || "—"} · ${t.deadline || "—"}`));
+  const rows = (body.pairs || []).map((p) => el("tr", { class: `pair ${p.status}` },
+    el("td", {}, el("span", { class: `badge ${PAIR_STATUS[p.status][2]}` }, PAIR_STATUS[p.status][0]),
+      el("div", { class: "muted small" }, p.changes.map((x) => CHANGE_LABELS[x] || x).join(", "))),
+    el("td", { class: "num" }, p.score.toFixed(2)), side(p.a), side(p.b)));
+  const only = (items, heading, id) => el("div", { id }, el("h3", {}, heading, ` (${items.length})`),
+    items.length ? el("ul", {}, items.map((t) => el("li", {}, t.text, " ", el("span", { class: "muted small" }, (t.lead || []).join(", "))))) : el("p", { class: "muted" }, "—"));
+  return [
+    el("h2", {}, bi("Đối chiếu nhiệm vụ", "Task alignment")),
+    el("p", { class: "muted" }, `${c.matched} khớp · ${c.changed} thay đổi · ${c.only_a} chỉ ở kế hoạch 1 · ${c.only_b} chỉ ở kế hoạch 2 `,
+      el("span", { class: "en" }, "matched · changed · only in plan 1 · only in plan 2"), " — ",
+      el("a", { href: link("csv"), download: "alignment.csv", id: "alignment-csv" }, "CSV"), " · ",
+      el("a", { href: link("json"), id: "alignment-json" }, "JSON")),
+    el("table", { class: "grid", id: "alignment-table" },
+      el("thead", {}, el("tr", {}, ["", "Điểm", docTitle(body.a), docTitle(body.b)].map((h) => el("th", {}, h)))),
+      el("tbody", {}, rows)),
+    el("div", { class: "unmatched" }, only(body.only_a || [], `Chỉ ở ${docTitle(body.a)}`, "alignment-only-a"),
+      only(body.only_b || [], `Chỉ ở ${docTitle(body.b)}`, "alignment-only-b")),
+  ];
 }
 
 function compareTable(body) {

@@ -253,6 +253,18 @@ def test_compare_two_plans(page: Any, server: Server, tmp_path: Path) -> None:
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
 
 
+def test_compare_two_plans_aligns_their_tasks(page: Any, server: Server, tmp_path: Path) -> None:
+    by_file = {d["source"].rsplit("/", 1)[-1][:3]: d["id"] for d in _documents(server)}
+    page.goto(f"{server.base}/#/compare?docs={quote(by_file['000'])},{quote(by_file['002'])}")
+    page.wait_for_selector("#alignment-table")
+    pairs = page.locator("#alignment-table tbody tr").count()
+    assert pairs + page.locator("#alignment-only-a li").count() == 25  # every task of the Sóc Trăng plan, once
+    assert pairs + page.locator("#alignment-only-b li").count() == 40
+    href = page.get_attribute("#alignment-csv", "href")
+    assert href is not None and href.startswith("/align.csv?a=")
+    page.screenshot(path=str(tmp_path / "alignment.png"), full_page=True)
+
+
 def test_deadline_calendar_by_month_with_overdue_and_vague(page: Any, server: Server, tmp_path: Path) -> None:
     page.goto(f"{server.base}/#/deadlines?from=2024-01-01&to=2024-06-30&as_of=2024-04-01")
     page.wait_for_selector("#deadline-timeline section.month")
