@@ -46,7 +46,7 @@ class Settings(StoreSettings):
     sparql_max_query_mb: float = Field(default=1.0, gt=0, description="Largest `POST /sparql` body, in MB.")
     sparql_workers: int = Field(default=4, gt=0, description="`/sparql` worker processes: queries running at once.")
     sparql_queue_s: float = Field(
-        default=2.0, ge=0, description="How long a `/sparql` query waits for a free worker before a 503, in seconds."
+        default=5.0, ge=0, description="How long a `/sparql` query waits for a free worker before a 503, in seconds."
     )
     sparql_per_client: int = Field(
         default=2, gt=0, description="`/sparql` queries one client address may run at once; past this, a 429."
