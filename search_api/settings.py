@@ -38,6 +38,9 @@ class Settings(StoreSettings):
     max_text_mb: float = Field(
         default=200.0, gt=0, description="Largest stored file `GET /documents/{id}` reads back to show, in MB."
     )
+    request_threads: int = Field(
+        default=4, gt=0, description="Requests computing at once in the server's threads; others wait their turn."
+    )
     writer_wait_s: float = Field(
         default=30.0, ge=0, description="How long `POST /documents` waits for another writer of the store, in seconds."
     )
