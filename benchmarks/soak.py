@@ -39,6 +39,7 @@ class Tally:
     errors: Counter[str] = field(default_factory=Counter)
     statuses: Counter[tuple[str, int | str]] = field(default_factory=Counter)  # a status, or the client's error
     health_ms: list[float] = field(default_factory=list)
+    samples: dict[tuple[str, int | str], str] = field(default_factory=dict)  # one body of each unexpected answer
 
     def count(self, kind: str, status: int | str, expected: tuple[int, ...]) -> None:
         self.requests[kind] += 1
@@ -68,7 +69,10 @@ def children_rss_mb(pid: int) -> float:
 async def _get(client: httpx.AsyncClient, tally: Tally, kind: str, path: str, expected: tuple[int, ...]) -> None:
     status: int | str
     try:
-        status = (await client.get(path)).status_code
+        response = await client.get(path)
+        status = response.status_code
+        if status not in expected:
+            tally.samples.setdefault((kind, status), response.text[:200])
     except httpx.HTTPError as err:
         status = type(err).__name__
     tally.count(kind, status, expected)
@@ -187,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     for kind in sorted(tally.requests):
         statuses = ", ".join(f"{s}: {n}" for (k, s), n in sorted(tally.statuses.items(), key=str) if k == kind)
         print(f"{kind:<16} {tally.requests[kind]:>8} {tally.errors[kind]:>6}  {statuses}")
+    for (kind, status), body in sorted(tally.samples.items(), key=str):
+        print(f"  {kind} {status}: {body}")
     print(f"/healthz: p50 {cuts[49]:.1f} ms, p99 {cuts[98]:.1f} ms, max {health[-1]:.1f} ms over {len(health)} probes")
     growth = (after_mb - before_mb) / before_mb * 100
     print(f"server RSS: {before_mb:.0f} MB after warm-up, {after_mb:.0f} MB at the end ({growth:+.1f} %); "

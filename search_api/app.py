@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Routes that compute run in threads; past a few, more threads only contend for the interpreter and
+        # starve the event loop (/healthz, the async routes): requests queue for a thread instead.
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
         healed = await run_in_threadpool(reconcile_home, settings, state.get_embedder)
         if healed:
             log.warning("reconciled the store after an interrupted write: %s", healed)

@@ -38,6 +38,9 @@ class Settings(StoreSettings):
     max_text_mb: float = Field(
         default=200.0, gt=0, description="Largest stored file `GET /documents/{id}` reads back to show, in MB."
     )
+    request_threads: int = Field(
+        default=4, gt=0, description="Requests computing at once in the server's threads; others wait their turn."
+    )
     writer_wait_s: float = Field(
         default=30.0, ge=0, description="How long `POST /documents` waits for another writer of the store, in seconds."
     )
@@ -46,7 +49,7 @@ class Settings(StoreSettings):
     sparql_max_query_mb: float = Field(default=1.0, gt=0, description="Largest `POST /sparql` body, in MB.")
     sparql_workers: int = Field(default=4, gt=0, description="`/sparql` worker processes: queries running at once.")
     sparql_queue_s: float = Field(
-        default=2.0, ge=0, description="How long a `/sparql` query waits for a free worker before a 503, in seconds."
+        default=5.0, ge=0, description="How long a `/sparql` query waits for a free worker before a 503, in seconds."
     )
     sparql_per_client: int = Field(
         default=2, gt=0, description="`/sparql` queries one client address may run at once; past this, a 429."

@@ -29,12 +29,21 @@ Stamp = tuple[tuple[str, int, int], ...]
 
 
 def directory_stamp(directory: Path) -> Stamp | None:
-    """Names, sizes and modification times of the files in `directory`: any write changes it."""
+    """Names, sizes and modification times of the files in `directory`: any write changes it. None only when
+    the directory is missing (a file a writer deletes while it is listed is left out, not taken for that)."""
+    found = []
     try:
         with os.scandir(directory) as entries:
-            return tuple(sorted((e.name, (s := e.stat()).st_size, s.st_mtime_ns) for e in entries if e.is_file()))
+            for entry in entries:
+                try:
+                    if entry.is_file():
+                        info = entry.stat()
+                        found.append((entry.name, info.st_size, info.st_mtime_ns))
+                except FileNotFoundError:
+                    continue
     except FileNotFoundError:
         return None
+    return tuple(sorted(found))
 
 
 class StoreCache:

@@ -14,8 +14,8 @@ import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
+from anyio import to_thread
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from search_api.api.deps import ServiceState, State
@@ -38,7 +38,8 @@ async def _run(request: Request, state: ServiceState, text: str) -> tuple[Outcom
     asked = QueryRequest(text, settings.sparql_max_rows, _RDF_TYPES[media])
     client = request.client.host if request.client else "-"
     try:
-        outcome = await run_in_threadpool(state.sparql.answer, client, asked)
+        # Waiting on a worker process is not computing: its own threads, not the request threads.
+        outcome = await to_thread.run_sync(state.sparql.answer, client, asked, limiter=state.sparql.waiters)
     except Busy as err:
         raise ApiError(err.status, err.message, "busy" if err.status == 503 else "too_many_requests") from None
     if outcome.failure is not None:

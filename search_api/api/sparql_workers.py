@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, cast
 
+from anyio import CapacityLimiter
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
@@ -194,6 +195,14 @@ class SparqlWorkers:
             self._idle.put(worker)
         self._clients: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._waiters: CapacityLimiter | None = None
+
+    @property
+    def waiters(self) -> CapacityLimiter:
+        """Threads that wait on a worker (made in the event loop's thread, on first use)."""
+        if self._waiters is None:
+            self._waiters = CapacityLimiter(4 * self.settings.sparql_workers + 8)
+        return self._waiters
 
     def answer(self, client: str, request: QueryRequest) -> Outcome:
         """Blocking (call from a thread): run `request` for `client` in a free worker; raises `Busy` when this
@@ -233,6 +242,7 @@ class SparqlWorkers:
     def close(self) -> None:
         for worker in self._all:
             worker.stop()
+        self._waiters = None  # an app started again runs in another event loop
 
 
 class Busy(Exception):

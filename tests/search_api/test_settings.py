@@ -58,7 +58,10 @@ def test_environment_and_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 
 _LIMIT_ROW = re.compile(r"^\| .+? \| `(CCHC_[A-Z0-9_]+)` \| (`[^`]+`) \| .+ \|$")
-_LIMITS = ("max_", "sparql_max", "sparql_timeout", "sparql_workers", "sparql_queue", "sparql_per_client", "writer_wait")
+_LIMITS = (
+    "max_", "sparql_max", "sparql_timeout", "sparql_workers", "sparql_queue", "sparql_per_client", "writer_wait",
+    "request_threads",
+)  # fmt: skip
 
 
 def test_the_limits_section_lists_every_limit_with_its_default() -> None:
