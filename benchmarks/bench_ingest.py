@@ -46,9 +46,9 @@ def sample_ids(corpus: Path, n: int) -> set[str]:
 
 def sample_items(corpus: Path, n: int) -> Iterator[Item]:
     chosen = sample_ids(corpus, n)
-    for record in jsonl_documents(corpus):
-        if isinstance(record, tuple) and record[0] in chosen:
-            yield Item(*record)
+    for doc_id, text in jsonl_documents(corpus, on_error=lambda _: None):  # a bad record is no sample
+        if doc_id in chosen:
+            yield Item(doc_id, text)
 
 
 def write_sample(corpus: Path, n: int, out: Path) -> int:

@@ -41,7 +41,6 @@ import numpy as np
 
 from ingest.jsonl import jsonl_documents, jsonl_records
 from ingest.pipeline import Batch, batch_of, extract_paths, extract_text
-from ingest.read import ReadError
 from search_api.chunks import chunks_of
 from search_api.embedding import Embedder, default_embedder
 from search_api.ingestion import ingest_into
@@ -155,9 +154,7 @@ def scan(corpus: Path) -> list[tuple[str, str, bool]]:
 
 def corpus_documents(corpus: Path) -> Iterator[tuple[str, str]]:
     """(id, text) of each good record of a corpus."""
-    for record in jsonl_documents(corpus):
-        if not isinstance(record, ReadError):
-            yield record
+    yield from jsonl_documents(corpus, on_error=lambda _: None)
 
 
 def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: float, with_text: set[str]) -> int:

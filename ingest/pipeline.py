@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 from ingest import __version__
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
+from ingest.containers import DEFAULT_LIMITS, ContainerLimits
 from ingest.jsonl import count_records, is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
 from ingest.provenance import with_pages
@@ -98,19 +100,37 @@ def own_cid(meta: DocumentMeta) -> str | None:
     return found[0].cid if found else None
 
 
-def extract_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> Extracted:
+def extract_file(
+    path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES, limits: ContainerLimits = DEFAULT_LIMITS
+) -> Extracted:
     """Read and extract one file; raises `ReadError` with a one-line reason."""
-    decoded = read_file(path, max_bytes=max_bytes)
+    decoded = read_file(path, max_bytes=max_bytes, limits=limits)
     return extract_text(decoded.text, source=source if source is not None else str(path), pages=decoded.pages)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and every supported file below a directory (sorted, stable)."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    """Files, and every supported file below a folder (sorted, stable), as canonical absolute paths: a file's
+    path is its identity in the store, whatever folder the command ran from. A folder that cannot be listed is
+    yielded too, so reading it reports why."""
+    for given in paths:
+        path = given.resolve()
+        try:
+            folder = path.is_dir()
+        except OSError:  # a path below a folder we may not enter: reading it says why
+            folder = False
+        if folder:
+            yield from sorted(_supported_below(path))
         else:
             yield path
+
+
+def _supported_below(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    unlisted: list[Path] = []
+    for parent, subfolders, files in os.walk(folder, onerror=lambda err: unlisted.append(Path(str(err.filename)))):
+        subfolders.sort()
+        found += [Path(parent, f) for f in files if Path(f).suffix.lower() in SUPPORTED_SUFFIXES]
+    return found + unlisted
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,29 +152,36 @@ def extract_item(item: Item) -> Extracted:
 
 
 def iter_items(
-    paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    corpora: bool = False,
+    limits: ContainerLimits = DEFAULT_LIMITS,
 ) -> Iterator[Item | Failure]:
     """Every document of `paths`, read one at a time (a folder: every supported file below it), or why it could
     not be. With `corpora`, a JSON Lines file is a corpus of document records, each an item (a bad record is a
-    failure naming its line, and the next ones still come); otherwise it is refused like any unsupported file."""
+    failure naming its line, and the next ones still come; an id given twice is one item, its last record);
+    otherwise it is refused like any unsupported file."""
     for path in paths:
         if corpora and is_jsonl(path):
-            try:
-                for record in jsonl_documents(path):
-                    if isinstance(record, ReadError):
-                        yield Failure(str(path), record.reason)
-                    else:
-                        yield Item(*record)
-            except OSError as err:
-                yield Failure(str(path), str(err))
+            failed: list[Failure] = []
+            for doc_id, text in jsonl_documents(path, _reporter(failed, str(path))):
+                yield from failed
+                failed.clear()
+                yield Item(doc_id, text)
+            yield from failed
             continue
         for file in expand_paths([path]):
             try:
-                decoded = read_file(file, max_bytes=max_bytes)
+                decoded = read_file(file, max_bytes=max_bytes, limits=limits)
             except ReadError as err:
                 yield Failure(str(file), err.reason)
                 continue
             yield Item(str(file), decoded.text, tuple(decoded.pages))
+
+
+def _reporter(failures: list[Failure], source: str) -> Callable[[str], None]:
+    return lambda reason: failures.append(Failure(source, reason))
 
 
 def count_items(paths: Iterable[Path], *, corpora: bool = False) -> int:
@@ -162,16 +189,19 @@ def count_items(paths: Iterable[Path], *, corpora: bool = False) -> int:
     total = 0
     for path in paths:
         if corpora and is_jsonl(path):
-            try:
-                total += count_records(path)
-            except OSError:
-                total += 1
+            total += count_records(path)
         else:
             total += sum(1 for _ in expand_paths([path]))
     return total
 
 
-def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:
+def extract_paths(
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    corpora: bool = False,
+    limits: ContainerLimits = DEFAULT_LIMITS,
+) -> Batch:
     """Extract every document of `paths` (see `iter_items`), then check the batch across documents.
 
     Failures are collected, never fatal. The whole batch is held: `cchc ingest` streams instead
@@ -179,7 +209,7 @@ def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, cor
     """
     done: list[Extracted] = []
     failed: list[Failure] = []
-    for item in iter_items(paths, max_bytes=max_bytes, corpora=corpora):
+    for item in iter_items(paths, max_bytes=max_bytes, corpora=corpora, limits=limits):
         if isinstance(item, Failure):
             failed.append(item)
         else:
@@ -201,11 +231,25 @@ def _with_anomalies(extraction: Extraction, extra: tuple[Anomaly, ...]) -> Extra
 
 
 def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:
+    """The records with their spans moved to the source text (`dataclasses.replace`, without its per-call checks)."""
     out = []
     for rec in records:
-        start, end = norm.source_span(rec.start, rec.end)  # type: ignore[attr-defined]
-        out.append(dataclasses.replace(rec, start=start, end=end))  # type: ignore[type-var]
+        names, at_start, at_end = _span_fields(type(rec))
+        values = [getattr(rec, name) for name in names]
+        values[at_start], values[at_end] = norm.source_span(values[at_start], values[at_end])
+        out.append(type(rec)(*values))
     return tuple(out)
+
+
+_SPAN_FIELDS: dict[type, tuple[tuple[str, ...], int, int]] = {}
+
+
+def _span_fields(cls: type) -> tuple[tuple[str, ...], int, int]:
+    """A record class's fields in order, and where its `start` and `end` are among them (memoised per class)."""
+    if cls not in _SPAN_FIELDS:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _SPAN_FIELDS[cls] = names, names.index("start"), names.index("end")
+    return _SPAN_FIELDS[cls]
 
 
 def _remap_unit(norm: NormalizedText, unit: Any) -> Any:

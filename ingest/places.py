@@ -1,11 +1,14 @@
-"""Province / district gazetteer and CID scope strings (spec legal-identifiers §1.6, §4.1).
+"""Province / district gazetteer, the 2025 reorganisation, and CID scope strings (spec legal-identifiers §1.6, §4.1).
 
-A scope names the unit *as it existed on the document date*: `vn.soc-trang` stays `vn.soc-trang` after
-Sóc Trăng merged into Cần Thơ on 1/7/2025 (the merger is recorded in `Province.merged_into`, never applied).
+A scope names the unit *as it existed*: `vn.soc-trang` stays `vn.soc-trang` after Sóc Trăng became part of Cần Thơ
+on 1/7/2025. The changes themselves are facts of `data/provinces.json` (each with its act and effective date);
+`province_on` applies them to a name as of a date, so a document's places are read as of that document's date.
 
 Public API (kept small, other extractors import it):
-- `PROVINCES`: the 63 pre-2025 provinces plus the post-2025 names (34 units from 1/7/2025).
+- `PROVINCES`: the 63 pre-2025 provinces plus Huế (34 units from 1/7/2025); `CHANGES`: who became what, when.
 - `province(name)` / `province_slug(name)`: look a name up ("Sóc Trăng", "tỉnh Sóc Trăng", "TP.HCM", "Đăk Lăk").
+- `province_on(name, date)`: the province a name denotes on a date ("tỉnh Sóc Trăng (cũ)" is the former one).
+- `successor_on(p, date)`, `predecessors(p)`, `district_level_on(date)`: the changes applied.
 - `province_mentions(text)` / `find_province(text)`: *qualified* mentions ("tỉnh Sóc Trăng", "UBND TỈNH SÓC TRĂNG").
 - `find_district(text)`: first district-level mention ("thị xã Ngã Năm", "HUYỆN CHÂU THÀNH") as a `District`.
 - `district_slug(district)`, `scope_for(province, district)`: CID scope strings.
@@ -13,14 +16,40 @@ Public API (kept small, other extractors import it):
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 from ingest.vntext import collapse, match_key, new_tones, slug
 
 UNKNOWN_SCOPE = "vn._"
+_DATA: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "provinces.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The act a change rests on."""
+
+    key: str  # "nq-202-2025-qh15"
+    title: str
+    notation: str  # "202/2025/QH15"
+    adopted: str  # ISO date
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Province-level units that became one on a day: `predecessors` (the successor's former self included when it
+    kept its name) → `successor`."""
+
+    successor: str  # slug
+    predecessors: tuple[str, ...]  # slugs
+    effective: str  # ISO date: the first day of the successor
+    source: Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +58,9 @@ class Province:
     slug: str  # "soc-trang"
     city: bool  # thành phố trực thuộc trung ương
     current: bool  # exists as a province-level unit after 1/7/2025
-    merged_into: str | None = None  # slug of the unit it became part of on 1/7/2025 (Nghị quyết 202/2025/QH15)
+    merged_into: str | None = None  # slug of the unit it became part of (see `CHANGES`)
     aliases: tuple[str, ...] = ()
+    valid_until: str | None = None  # ISO date: its last day, when it was merged into another
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,44 +81,37 @@ class District:
 # Slug prefixes of second-level units (spec §1.6); only district-level kinds are searched for.
 DISTRICT_PREFIXES = {"huyện": "h", "thị xã": "tx", "thành phố": "tp", "quận": "q"}
 
+SOURCES = {key: Source(key, s["title"], s["notation"], s["adopted"]) for key, s in _DATA["sources"].items()}
+CHANGES: tuple[Change, ...] = tuple(
+    Change(slug(c["successor"]), tuple(slug(p) for p in c["predecessors"]), c["effective"], SOURCES[c["source"]])
+    for c in _DATA["changes"]
+)
+# The first day without district-level units (chính quyền địa phương hai cấp), and the act that ended them.
+DISTRICT_LEVEL_ENDS: str = _DATA["district_level"]["abolished"]
+DISTRICT_LEVEL_SOURCE = SOURCES[_DATA["district_level"]["source"]]
+_INTO = {p: c for c in CHANGES for p in c.predecessors if p != c.successor}
 
-def _p(name: str, *aliases: str, city: bool = False, into: str | None = None, current: bool = True) -> Province:
-    return Province(name, slug(name), city, current and into is None, into, aliases)
+
+def _province(entry: dict[str, Any]) -> Province:
+    key = slug(entry["name"])
+    change = _INTO.get(key)
+    name, city, aliases = entry["name"], entry.get("city", False), tuple(entry.get("aliases", ()))
+    if change is None:
+        return Province(name, key, city, True, None, aliases)
+    return Province(name, key, city, False, change.successor, aliases, day_before(change.effective))
 
 
-PROVINCES: tuple[Province, ...] = (
-    # Centrally-run cities (pre-2025: 5; Huế became the 6th in 2025).
-    _p("Hà Nội", city=True),
-    _p("Hồ Chí Minh", "TP.HCM", "TPHCM", "TP HCM", "HCM", "Sài Gòn", city=True),
-    _p("Hải Phòng", city=True),
-    _p("Đà Nẵng", city=True),
-    _p("Cần Thơ", city=True),
-    _p("Huế", city=True),
-    # Provinces that continue after 1/7/2025 (possibly enlarged).
-    _p("Cao Bằng"), _p("Lai Châu"), _p("Điện Biên"), _p("Lạng Sơn"), _p("Sơn La"), _p("Quảng Ninh"),
-    _p("Thanh Hóa"), _p("Nghệ An"), _p("Hà Tĩnh"), _p("Tuyên Quang"), _p("Lào Cai"), _p("Thái Nguyên"),
-    _p("Phú Thọ"), _p("Bắc Ninh"), _p("Hưng Yên"), _p("Ninh Bình"), _p("Quảng Trị"), _p("Quảng Ngãi"),
-    _p("Gia Lai"), _p("Khánh Hòa"), _p("Lâm Đồng"), _p("Đắk Lắk", "Đăk Lăk", "Đắc Lắc", "Đắk Lăk", "Daklak", "Dak Lak"),
-    _p("Đồng Nai"), _p("Tây Ninh"), _p("Vĩnh Long"), _p("Đồng Tháp"), _p("Cà Mau"), _p("An Giang"),
-    # Provinces merged on 1/7/2025 (scope kept as printed).
-    _p("Hà Giang", into="tuyen-quang"), _p("Yên Bái", into="lao-cai"), _p("Bắc Kạn", "Bắc Cạn", into="thai-nguyen"),
-    _p("Vĩnh Phúc", into="phu-tho"), _p("Hòa Bình", into="phu-tho"), _p("Bắc Giang", into="bac-ninh"),
-    _p("Thái Bình", into="hung-yen"), _p("Hải Dương", into="hai-phong"), _p("Hà Nam", into="ninh-binh"),
-    _p("Nam Định", into="ninh-binh"), _p("Quảng Bình", into="quang-tri"),
-    _p("Thừa Thiên Huế", "Thừa Thiên - Huế", "Thừa Thiên-Huế", into="hue"), _p("Quảng Nam", into="da-nang"),
-    _p("Kon Tum", "Kontum", into="quang-ngai"), _p("Bình Định", into="gia-lai"), _p("Ninh Thuận", into="khanh-hoa"),
-    _p("Đắk Nông", "Đăk Nông", "Đắc Nông", into="lam-dong"), _p("Bình Thuận", into="lam-dong"),
-    _p("Phú Yên", into="dak-lak"), _p("Bình Dương", into="ho-chi-minh"),
-    _p("Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bà Rịa – Vũng Tàu", "BR-VT", into="ho-chi-minh"),
-    _p("Bình Phước", into="dong-nai"), _p("Long An", into="tay-ninh"), _p("Sóc Trăng", into="can-tho"),
-    _p("Hậu Giang", into="can-tho"), _p("Bến Tre", into="vinh-long"), _p("Trà Vinh", into="vinh-long"),
-    _p("Tiền Giang", into="dong-thap"), _p("Bạc Liêu", into="ca-mau"), _p("Kiên Giang", into="an-giang"),
-)  # fmt: skip
+def day_before(iso: str) -> str:
+    """The last day of what ends when a change takes effect on `iso`."""
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
+
+
+PROVINCES: tuple[Province, ...] = tuple(_province(e) for e in _DATA["provinces"])
 
 _BY_SLUG = {p.slug: p for p in PROVINCES}
 _BY_KEY = {match_key(n): p for p in PROVINCES for n in (p.name, *p.aliases)}
-# Leading qualifiers dropped before a name lookup ("tỉnh", "thành phố", "TP.", "UBND tỉnh").
-_QUALIFIER = re.compile(r"^(?:(?:ủy ban nhân dân|ubnd|hđnd)\s+)?(?:tỉnh|thành phố|tp\.?)\s*", re.IGNORECASE)
+# Leading qualifiers dropped before a name lookup, matched on the folded key ("tỉnh", "tinh", "TP.", "UBND tỉnh").
+_QUALIFIER = re.compile(r"^(?:(?:uy ban nhan dan|ubnd|hdnd)\s+)?(?:tinh|thanh pho|tp\.?)\s*")
 
 
 def province(name: str | None) -> Province | None:
@@ -99,13 +122,60 @@ def province(name: str | None) -> Province | None:
     if text in _BY_SLUG:
         return _BY_SLUG[text]
     found = _BY_KEY.get(match_key(text))
-    return found if found is not None else _BY_KEY.get(match_key(_QUALIFIER.sub("", text)))
+    return found if found is not None else _BY_KEY.get(_QUALIFIER.sub("", match_key(text)))
 
 
 def province_slug(name: str | None) -> str | None:
     """`"Sóc Trăng"` → `"soc-trang"`; None when the name is not a province."""
     found = province(name)
     return found.slug if found else None
+
+
+# "tỉnh Sóc Trăng (cũ)": the province before the reorganisation; "(mới)": the one after it.
+_FORMER = re.compile(r"\s*\((cũ|mới)\)$", re.IGNORECASE)
+
+
+def on_or_after(when: str | None, day: str) -> bool:
+    """Whether a (possibly partial) ISO date lies on or after `day`; a partial date counts from its first day."""
+    if not when:
+        return False
+    return (when + "-01-01")[:10] >= day
+
+
+def successor_on(found: Province, when: str | None) -> Province:
+    """The province-level unit that `found` was part of on a date (itself before its merger, or without a date)."""
+    while found.merged_into is not None and on_or_after(when, _INTO[found.slug].effective):
+        found = _BY_SLUG[found.merged_into]
+    return found
+
+
+def province_on(name: str | None, when: str | None) -> Province | None:
+    """The province a name denotes on a date: a former province's name means its successor from the day it merged;
+    "tỉnh X (cũ)" always means the former X, "X (mới)" the unit X is part of now."""
+    if not name:
+        return None
+    marker = _FORMER.search(name)
+    found = province(_FORMER.sub("", name) if marker else name)
+    if found is None:
+        return None
+    if marker is not None:
+        return found if marker.group(1).lower() == "cũ" else successor_on(found, "9999-12-31")
+    return successor_on(found, when)
+
+
+def predecessors(found: Province) -> tuple[Province, ...]:
+    """The other province-level units merged into `found` (Sóc Trăng and Hậu Giang for Cần Thơ)."""
+    return tuple(_BY_SLUG[p] for c in CHANGES if c.successor == found.slug for p in c.predecessors if p != found.slug)
+
+
+def change_of(found: Province) -> Change | None:
+    """The change that made `found` part of another unit, or, for a successor, the one that enlarged it."""
+    return _INTO.get(found.slug) or next((c for c in CHANGES if c.successor == found.slug), None)
+
+
+def district_level_on(when: str | None) -> bool:
+    """Whether district-level units (huyện, quận, thị xã, thành phố thuộc tỉnh) existed on a date."""
+    return not on_or_after(when, DISTRICT_LEVEL_ENDS)
 
 
 @cache

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.places import province, province_slug, scope_for
+from ingest.places import PROVINCES, Province, district_level_on, province, province_on, scope_for
 from ingest.records import AgentRef, DocumentMeta, Unit, UnitMention
 from ingest.vntext import collapse, match_key, new_tones, slug
 
@@ -82,7 +82,10 @@ _NOT_PLACE = frozenset(
     ]
 )
 _PLACE_WORD = rf"(?!(?i:{'|'.join(sorted(_NOT_PLACE))})(?!\w)){_CAP}"
-_PLACE = rf"{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}"
+# "tỉnh Sóc Trăng (cũ)": the former province, "(mới)": the one after the 2025 reorganisation (see `places.province_on`).
+# Province names with a dash ("Bà Rịa - Vũng Tàu") are listed: a bare dash elsewhere separates units.
+_DASHED = "|".join(re.escape(n) for p in PROVINCES for n in (p.name, *p.aliases) if re.search(r"\w ?[-–] ?\w", n))
+_PLACE = rf"(?:{_DASHED}|{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}})(?: \((?:cũ|mới)\))?"
 
 
 def _alt(variants: Iterable[str]) -> str:
@@ -226,6 +229,7 @@ _CANDIDATE = re.compile(_prefix_regex(_FIRST_WORDS))
 _LEVEL_AT_END = re.compile(rf" ({_LEVEL})(?: ({_PLACE}))?$")
 _PLACE_AT_END = re.compile(rf" ({_PLACE})$")
 _ELIDED = re.compile(rf"(?:, | và )({_SECTOR_RE})(?: (thị xã|huyện|thành phố|quận))?(?=\s*[,;)]|\s*$| thị xã| huyện)")
+_DISTRICT_WORD = re.compile(r"(?<!\w)(?i:huyện|thị xã|quận)(?!\w)")
 _POST_WORDS = (
     r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Tổng Giám đốc|Tổng giám đốc|Chủ tịch(?: Hội đồng thành viên)?"
     r"|Chánh(?: án)?|Thủ trưởng|Trưởng ban|Trưởng phòng|Bộ trưởng|Thứ trưởng|Cục trưởng|Vụ trưởng|Viện trưởng"
@@ -386,10 +390,13 @@ def _strip_place(text: str) -> tuple[str, str | None, str | None]:
     return text, None, None
 
 
-# resolve()'s results by (document context, text): a memo of a pure function, shared across documents because the
-# same phrases ("Bộ Tài chính", "các cơ quan, đơn vị có liên quan") recur in every document of a corpus.
+# resolve()'s results by (document context, text), and _classify()'s by (context, kind, text, cell): memos of pure
+# functions, shared across documents because the same phrases ("Bộ Tài chính", "các cơ quan, đơn vị có liên quan")
+# recur in every document of a corpus. Each is emptied when it reaches its size (a bound on memory, ample for a batch).
 _RESOLVED: dict[tuple[object, str], tuple[tuple[AgentRef, _Resolved], ...]] = {}
 _RESOLVED_MAX = 50_000
+_CLASSIFIED: dict[tuple[object, str, str, bool], _Resolved | None] = {}
+_CLASSIFIED_MAX = 50_000
 
 
 class UnitResolver:
@@ -402,6 +409,8 @@ class UnitResolver:
         self.district_scope = meta.scope if len(parts) > 2 else None
         home = province(meta.province)
         self.city = home is not None and home.city  # a centrally run city: "thành phố" is the province itself
+        # From 1/7/2025 there is no district level: "UBND huyện" names no unit in a document of that date.
+        self.districts = district_level_on(meta.date)
         self._acc: dict[str, _Acc] = {}
         self._seen: dict[str, tuple[_Resolved, dict[str, None]]] = {}
         self._cache: dict[tuple[str, str, bool], _Resolved | None] = {}
@@ -409,14 +418,17 @@ class UnitResolver:
         self._abbr_re: re.Pattern[str] | None = None
         self.issuer: _Resolved | None = None
         self.issuer_key: str | None = None
+        # Everything a resolution depends on besides the text: the same phrase resolves alike in such documents.
+        self._context: tuple[object, ...] = (meta.scope, meta.province, meta.district, None)
         if meta.issuer:
             hits = [r for r in self._scan(meta.issuer, 0) if not r[1].is_group]
             if hits:
                 self.issuer = hits[0][1]
                 self.issuer_key = slug(self.issuer.name)
-        self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})
-        # Everything a resolution depends on besides the text: the same phrase resolves alike in such documents.
-        self._context = (meta.scope, meta.province, meta.district, self.issuer)
+        self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})  # derived from the issuer: in the context
+        # Everything a resolution depends on besides the text (the date: places are read as of it), so the same
+        # phrase resolves alike in documents that share it.
+        self._context = (meta.scope, meta.province, meta.district, self.issuer, meta.date)
         if self._abbr:
             self._abbr_re = re.compile(rf"(?<![\w\-/])(?:{'|'.join(map(re.escape, self._abbr))})(?![\w\-/])")
 
@@ -477,8 +489,8 @@ class UnitResolver:
                 continue
             res, variants = self._seen[unit_id]
             for variant in variants:
-                for m in re.finditer(re.escape(variant), text):
-                    self._record(res, variant, m.start())
+                for at in _occurrences(text, variant):
+                    self._record(res, variant, at)
             self._acc.setdefault(unit_id, _Acc(res)).variants.update(variants)
         out = []
         for acc in self._acc.values():
@@ -523,10 +535,18 @@ class UnitResolver:
         return out
 
     def _classify(self, kind: str, written: str, *, cell: bool = False) -> _Resolved | None:
-        """Memoised: the same few names repeat through a document."""
+        """Memoised: the same few names repeat through a document, and through a corpus (see `_CLASSIFIED`).
+
+        Within a document the first answer holds: the issuer's own name is classified before the issuer is known.
+        """
         key = (kind, written, cell)
         if key not in self._cache:
-            self._cache[key] = self._classify_new(kind, written, cell=cell)
+            shared = (self._context, kind, written, cell)
+            if shared not in _CLASSIFIED:
+                if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+                    _CLASSIFIED.clear()
+                _CLASSIFIED[shared] = self._classify_new(kind, written, cell=cell)
+            self._cache[key] = _CLASSIFIED[shared]
         return self._cache[key]
 
     def _classify_new(self, kind: str, written: str, *, cell: bool) -> _Resolved | None:
@@ -551,7 +571,7 @@ class UnitResolver:
             return self._ban(text)
         if kind == "bao":  # a provincial newspaper is named after its province ("Báo Vĩnh Long")
             place = text.split(" ", 1)[1]
-            return self._org(text, "bao", _PROVINCE, place) if province_slug(place) else None
+            return self._org(text, "bao", _PROVINCE, place) if self._province(place) else None
         return self._bare(text)
 
     # -- classifiers ----------------------------------------------------------------------------------------
@@ -569,22 +589,29 @@ class UnitResolver:
         if level is None:
             return "vn"
         if level == _PROVINCE:
-            return scope_for(place, None) if place and province_slug(place) else self.province_scope
+            found = self._province(place)
+            return f"vn.{found.slug}" if found else self.province_scope
         if level in _DISTRICT_LEVELS:
-            if place and level == "thành phố" and province_slug(place):
-                return scope_for(place, None)
+            if place and level == "thành phố" and (found := self._province(place)) is not None:
+                return f"vn.{found.slug}"
             if not place and level == "thành phố" and self.city and self.district_scope is None:
                 return self.province_scope  # "Công an thành phố" in a plan of Cần Thơ: the city's own body
+            if not self.districts:
+                return None
             if place:
                 return scope_for(self.meta.province, f"{level} {place}") if self.meta.province else None
             return self.district_scope
         return None  # communes are named inside the unit name
 
+    def _province(self, place: str | None) -> Province | None:
+        """The province a place name denotes on the document's date ("Sóc Trăng" in 2026 is Cần Thơ)."""
+        return province_on(place, self.meta.date)
+
     def _fixed(self, text: str) -> _Resolved | None:
         core, level, place = _strip_place(text)
         if level is None:
             m = _PLACE_AT_END.search(core)
-            if m and match_key(core) not in _FIXED and province_slug(m.group(1)):
+            if m and match_key(core) not in _FIXED and self._province(m.group(1)):
                 core, place = core[: m.start()], m.group(1)
         cat, canon = _FIXED.get(match_key(core)) or _FIXED.get(match_key(f"{core} {level}"), ("", ""))
         if not cat:
@@ -628,7 +655,7 @@ class UnitResolver:
             return _Resolved(f"{scope}/{slug(name)}", name, scope, False, kind)
         name = f"{head} {level}"
         res = self._org(name, kind, level, place)
-        if res is None and level in _DISTRICT_LEVELS:  # "UBND huyện" in a provincial document: any district
+        if res is None and level in _DISTRICT_LEVELS and self.districts:  # "UBND huyện" in a provincial document
             return self._group_res(f"{head} cấp huyện", "district-bodies", self.province_scope)
         return res
 
@@ -709,6 +736,8 @@ class UnitResolver:
         if text.lower() in ("các cấp", "các ngành"):
             return None
         key = match_key(text)
+        if not self.districts and _DISTRICT_WORD.search(text):
+            return None  # "UBND các huyện" in a document of a date with no district level
         scope = "vn" if re.search(r"\bbo\b.*\bnganh\b|trung uong$", key) and "dat tai" not in key else self.meta.scope
         return self._group_res(text, _group_kind(key), scope)
 
@@ -751,6 +780,8 @@ class UnitResolver:
         """An organisation the lexicon does not know: national when its name says so ("Đài Truyền hình Việt Nam",
         "Cục Viễn thám quốc gia", "Bộ Tư lệnh …" is not: it has a province's name), else of the document's province."""
         name = _cap_first(text)
+        if not self.districts and _DISTRICT_WORD.search(name):
+            return None  # "UBND các huyện, thị xã" in a document of a date with no district level
         return self._org(name, "org", None if _NATIONAL.search(name) else _PROVINCE, None)
 
     def _record(self, res: _Resolved, written: str, start: int) -> None:
@@ -779,7 +810,8 @@ _TAIL_STOP = re.compile(
 )  # lower case: "Cần Thơ", "Trong" at a cell's start are no clause
 # The same words inside a name, less "và"/"hoặc" (they join names) and "có liên quan" (a group's tail).
 _IN_CLAUSE = re.compile(rf"(?<=\w) (?!(?:và|hoặc|có liên)(?!\w))(?={_TAIL_STOP.pattern})")
-_ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))[^()]{2,120}\)")  # not "(UBND)": that defines a short name
+# An aside, not "(UBND)" (that defines a short name) nor "(cũ)"/"(mới)" (they say which province).
+_ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))(?!(?:cũ|mới)\))[^()]{2,120}\)")
 _APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
 
 
@@ -801,6 +833,14 @@ def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
                 continue
         out.append(piece)
     return out
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    """Starts of the non-overlapping occurrences of a literal, left to right (as `re.finditer` finds them)."""
+    at = text.find(literal) if literal else -1
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + len(literal))
 
 
 def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:

@@ -21,6 +21,7 @@ from ingest.citations import acts_on_parent
 from ingest.records import AgentRef, Anomaly, Citation, Deadline, DocumentMeta, Extraction, Target, Task, Unit
 from ingest.vntext import slug
 from kg import iris
+from kg.geography import place_triples, unit_triples
 from kg.iris import CCHC, ELI, OA, ORG, PROV, TIME
 
 # Relation cue → the ELI/cchc property the citing work gets besides eli:cites.
@@ -149,6 +150,8 @@ def _unit(g: Graph, unit: Unit) -> None:
     for variant in unit.variants:
         if variant != unit.name:
             g.add((node, SKOS.altLabel, Literal(variant, lang="vi")))
+    for triple in unit_triples(unit):
+        g.add(triple)
 
 
 def _agent_ref(g: Graph, ref: AgentRef) -> URIRef:
@@ -179,8 +182,8 @@ def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
 
 
 def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> list[URIRef]:
-    sha = e.document.sha256
-    nodes = [iris.in_file(sha, "cit", f"{c.start}-{c.end}") for c in e.citations]
+    key = iris.source_key(e.source)
+    nodes = [iris.in_file(key, "cit", f"{c.start}-{c.end}") for c in e.citations]
     for citation, node in zip(e.citations, nodes, strict=True):
         target = work_iri(citation)
         for triple in (*citation_triples(node, citation, doc, _date), *cited_work_triples(target, citation)):
@@ -202,9 +205,10 @@ def extraction_graph(e: Extraction) -> Graph:
     for prefix, ns in iris.PREFIXES.items():
         g.bind(prefix, ns)
     sha = e.document.sha256
+    key = iris.source_key(e.source)
     doc = document_iri(e)
-    source = iris.file(sha)
-    run = iris.activity(sha, e.extractor_version or "0")
+    source = iris.file(e.source)
+    run = iris.activity(key, e.extractor_version or "0")
     provenance = [(PROV.wasDerivedFrom, source), (PROV.wasGeneratedBy, run)]
 
     g.add((source, RDF.type, CCHC.SourceFile))
@@ -216,12 +220,15 @@ def extraction_graph(e: Extraction) -> Graph:
     citation_nodes = _citations(g, e, doc, provenance)
     for unit in e.units:
         _unit(g, unit)
+    for scope in sorted({e.document.scope, *(u.scope for u in e.units)}):
+        for triple in place_triples(scope):
+            g.add(triple)
     for task in e.tasks:
         _task(g, e, task, doc, provenance)
     for n, target in enumerate(e.targets, start=1):
-        _target(g, sha, n, target, doc, provenance)
+        _target(g, key, n, target, doc, provenance)
     for n, anomaly in enumerate(e.anomalies, start=1):
-        _anomaly(g, iris.in_file(sha, "issue", f"A{n:02d}"), anomaly, doc, run, citation_nodes)
+        _anomaly(g, iris.in_file(key, "issue", f"A{n:02d}"), anomaly, doc, run, citation_nodes)
     g.add((doc, RDFS.label, Literal(e.document.title or e.source, lang="vi")))
     return g
 
@@ -260,7 +267,7 @@ def _document(g: Graph, doc: URIRef, meta: DocumentMeta, source: URIRef) -> None
 
 
 def _task(g: Graph, e: Extraction, task: Task, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> None:
-    node = iris.in_file(e.document.sha256, "task", task.id)
+    node = iris.in_file(iris.source_key(e.source), "task", task.id)
     g.add((node, RDF.type, CCHC.Task))
     g.add((node, CCHC.partOfPlan, doc))
     g.add((node, DCTERMS.description, Literal(task.text, lang="vi")))
@@ -285,9 +292,9 @@ def _task(g: Graph, e: Extraction, task: Task, doc: URIRef, provenance: Iterable
 
 
 def _target(
-    g: Graph, sha: str, n: int, target: Target, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]
+    g: Graph, key: str, n: int, target: Target, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]
 ) -> None:
-    node = iris.in_file(sha, "target", f"G{n:02d}")
+    node = iris.in_file(key, "target", f"G{n:02d}")
     g.add((node, RDF.type, CCHC.Target))
     g.add((node, CCHC.partOfPlan, doc))
     g.add((node, CCHC.targetText, Literal(target.text, lang="vi")))
@@ -300,19 +307,22 @@ def _target(
     if target.area:
         g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
     if target.task:
-        g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
+        g.add((iris.in_file(key, "task", target.task), CCHC.hasTarget, node))
     _provenance(g, node, provenance, target.start, target.end)
 
 
-def late_anomaly_graph(sha: str, version: str, doc: URIRef, anomaly: Anomaly, citation_spans: Sequence[str]) -> Graph:
-    """An anomaly a later document revealed about a stored one, for that file's graph (its node named by its
-    content, so adding it twice adds nothing)."""
+def late_anomaly_graph(
+    source: str, version: str, doc: URIRef, anomaly: Anomaly, citation_spans: Sequence[str]
+) -> Graph:
+    """An anomaly a later document revealed about a stored one (`source`), for that file's graph (its node
+    named by its content, so adding it twice adds nothing)."""
     g = Graph()
+    file_key = iris.source_key(source)
     key = hashlib.blake2b(f"{anomaly.kind}|{anomaly.detail}|{anomaly.citations}".encode(), digest_size=6).hexdigest()
-    nodes = [iris.in_file(sha, "cit", span) for span in citation_spans]
+    nodes = [iris.in_file(file_key, "cit", span) for span in citation_spans]
     citations = tuple(range(len(nodes)))
     late = Anomaly(anomaly.kind, anomaly.severity, anomaly.detail, citations, anomaly.probable)
-    _anomaly(g, iris.in_file(sha, "issue", f"X{key}"), late, doc, iris.activity(sha, version), nodes)
+    _anomaly(g, iris.in_file(file_key, "issue", f"X{key}"), late, doc, iris.activity(file_key, version), nodes)
     return g
 
 

@@ -68,6 +68,10 @@ class Ledger:
                      for m in mentions],
                 )  # fmt: skip
 
+    def sources(self) -> set[str]:
+        """Every document the ledger holds facts of."""
+        return {str(row[0]) for row in self.db.execute("SELECT source FROM documents")}
+
     def forget(self, source: str) -> None:
         with self.db:
             self.forget_in_transaction(source)

@@ -50,7 +50,7 @@ class GraphWriter:
 
     def is_stored(self, source: str, sha256: str) -> bool:
         old = self.known.get(source)
-        return old is not None and old.sha256 == sha256 and old.graph == iris.file(sha256)
+        return old is not None and old.sha256 == sha256 and old.graph == iris.file(source)
 
     def write(
         self, documents: Sequence[Extracted], summary: IngestSummary, progress: Progress | None = None
@@ -63,7 +63,7 @@ class GraphWriter:
         for done, document in enumerate(checked, start=1):
             extraction = document.extraction
             sha = extraction.document.sha256
-            graph = iris.file(sha)
+            graph = iris.file(extraction.source)
             change = self.store.replace_file(
                 extraction.source, graph, sha, extraction_graph(extraction), known=self.known
             )
@@ -115,10 +115,10 @@ class GraphWriter:
         graph = self.known.get(source)
         if stored is None or graph is None:
             return
-        sha, version, doc = stored
+        _, version, doc = stored
         for anomaly in anomalies:
             spans = [s for i in anomaly.citations if (s := self.ledger.citation_span(source, i)) is not None]
-            triples = late_anomaly_graph(sha, version, URIRef(doc), anomaly, spans)
+            triples = late_anomaly_graph(source, version, URIRef(doc), anomaly, spans)
             self.store.add_to_graph(graph.graph, triples)
 
 

@@ -6,6 +6,9 @@ on where it stopped (a document already in the graph and the index is neither ex
 `POST /documents`, the benchmarks, the notebooks and the tests load a batch already extracted (`ingest_into`).
 Both go through the same writers (`kg.loader.GraphWriter`, `search_api.index_build.IndexWriter`), so they leave a
 data directory in the same state; extraction (and embedding) may run on Dask workers (`search_api.distributed`).
+Either holds the data directory's writer lock (`search_api.store_lock`) for the whole ingest (every batch, graph
+and index) and starts by reconciling graph, index, ledger and uploads (`search_api.reconcile`), so a writer that
+crashed before is healed by the next one.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from search_api.chunk_store import text_key
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix
 from search_api.index_build import BuildSummary, IndexWriter, build_index
+from search_api.reconcile import Reconciled, reconcile
 from search_api.settings import Settings
+from search_api.store_lock import writing
 
 # Documents extracted, loaded and indexed together: small enough that memory stays flat, large enough that each
 # commit carries a few hundred chunks.
@@ -54,6 +59,7 @@ class Phases:
 class Ingested:
     graph: IngestSummary
     index: BuildSummary | None  # None when no embedder was given or nothing was loaded
+    reconciled: Reconciled = field(default_factory=Reconciled)  # what the ingest healed before it began
     phases: Phases = field(default_factory=Phases)
 
 
@@ -117,16 +123,33 @@ def ingest_stream(
     prepare: Preparer = prepare_here,
     batch_size: int = BATCH_DOCUMENTS,
     progress: Callable[[int], None] | None = None,
+    wait: float | None = 0.0,
 ) -> Ingested:
     """Load `items` batch by batch into the settings' store and, with an embedder, the index; failures are
-    reported in the summary and skipped. `progress(n)` is told of every n items done."""
+    reported in the summary and skipped. `progress(n)` is told of every n items done. The writer lock is held
+    from the reconciliation to the index's last save; `wait` as for `ingest_into`."""
+    with writing(settings.home, wait=wait):
+        return _stream(settings, items, embedder, prepare, batch_size, progress)
+
+
+def _stream(
+    settings: Settings,
+    items: Iterable[Item | Failure],
+    embedder: Embedder | None,
+    prepare: Preparer,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> Ingested:
     summary = IngestSummary()
     phases = Phases()
     lookup = Lookup(embedder) if embedder is not None else None
     store = settings.open_store(read_only=False)
-    ledger = Ledger.open(settings.home)
+    ledger: Ledger | None = None
     index: IndexWriter | None = None
     try:
+        model = (lambda: embedder) if embedder is not None else None
+        healed = reconcile(settings.home, store, model, max_bytes=settings.max_file_bytes)
+        ledger = Ledger.open(settings.home)
         graph = GraphWriter(store, ledger)
         index = IndexWriter(settings.home, lookup) if lookup is not None else None
 
@@ -158,7 +181,8 @@ def ingest_stream(
                 progress(len(prepared))
         summary.triples = store.triple_count()
     finally:
-        ledger.close()
+        if ledger is not None:
+            ledger.close()
         store.close()
         began = time.perf_counter()
         built = index.close() if index is not None else None
@@ -166,7 +190,7 @@ def ingest_stream(
     if lookup is not None:
         phases.embed += lookup.seconds
         phases.index -= lookup.seconds
-    return Ingested(summary, built, phases)
+    return Ingested(summary, built, healed, phases)
 
 
 def _batched(items: Iterable[Item | Failure], size: int) -> Iterator[list[Item | Failure]]:
@@ -209,29 +233,37 @@ def ingest_into(
     graph_progress: Progress | None = None,
     index_progress: Progress | None = None,
     all_or_nothing: bool = False,
+    wait: float | None = 0.0,
 ) -> Ingested:
     """Load `batch` into the settings' store (or `store`, left open) and, with an embedder, into the index.
 
     `all_or_nothing`: when indexing fails, the files this call added to the graph leave it again, so a failed
     upload stores nothing; without it the graph keeps what was loaded and a rerun indexes it.
+    `wait`: seconds to wait for another writer (None: until it is done); past it, `StoreBusy`.
     """
-    writer = store if store is not None else settings.open_store(read_only=False)
-    ledger = Ledger.open(settings.home)
-    try:
-        summary = load_graphs(batch, writer, progress=graph_progress, ledger=ledger)
-    finally:
-        ledger.close()
-        if store is None:
-            writer.close()
-    if embedder is None or not batch.documents:
-        return Ingested(summary, None)
-    try:
-        built = build_index(settings.home, batch.documents, embedder, index_progress)
-    except Exception:
-        if all_or_nothing:
-            _remove(settings, store, summary.added)
-        raise
-    return Ingested(summary, built)
+    with writing(settings.home, wait=wait):
+        writer = store if store is not None else settings.open_store(read_only=False)
+        try:
+            model = (lambda: embedder) if embedder is not None else None
+            incoming = [d.source for d in batch.documents]
+            healed = reconcile(settings.home, writer, model, max_bytes=settings.max_file_bytes, incoming=incoming)
+            ledger = Ledger.open(settings.home)
+            try:
+                summary = load_graphs(batch, writer, progress=graph_progress, ledger=ledger)
+            finally:
+                ledger.close()
+        finally:
+            if store is None:
+                writer.close()
+        if embedder is None or not batch.documents:
+            return Ingested(summary, None, healed)
+        try:
+            built = build_index(settings.home, batch.documents, embedder, index_progress)
+        except Exception:
+            if all_or_nothing:
+                _remove(settings, store, summary.added)
+            raise
+        return Ingested(summary, built, healed)
 
 
 def _remove(settings: Settings, store: GraphStore | None, sources: list[str]) -> None:

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from kg import questions
+from kg import history
 from kg.iris import short_id
 from search_api.api.answers import summaries
 from search_api.api.deps import ReadStore
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.ids import document_iri
-from search_api.api.models import Comparison, PlanComparison
+from search_api.api.models import Comparison, PlaceNow, PlanComparison
 
 router = APIRouter(tags=["plans"])
 
@@ -22,7 +22,7 @@ router = APIRouter(tags=["plans"])
     operation_id="compare_plans",
     summary="So sánh các kế hoạch (plans side by side)",
     response_model=Comparison,
-    responses=error_responses(404, 422, 503),
+    responses=error_responses(400, 404, 422, 503),
 )
 def compare_plans(
     store: ReadStore,
@@ -33,13 +33,15 @@ def compare_plans(
         ),
     ],
 ) -> Comparison:
-    """Targets per reform area, task counts and deadline ranges per area, shared and differing legal basis."""
+    """Targets per reform area, task counts and deadline ranges per area, shared and differing legal basis; for each
+    province named, where it stands now (a former province: the one it became part of on 1/7/2025)."""
     selectors = [s.strip() for value in docs for s in value.split(",") if s.strip()]
     if not selectors:
         raise ApiError(400, "docs: name at least one document or province")
     known = {d["iri"] for d in summaries(store)}
-    answer = questions.compare(store, [document_iri(s) if document_iri(s) in known else s for s in selectors])
+    answer = history.compare(store, [document_iri(s) if document_iri(s) in known else s for s in selectors])
     if not answer["plans"]:
         raise ApiError(404, f"Không có văn bản nào khớp (no document matches): {', '.join(selectors)}")
     plans = [PlanComparison(**{**p, "iri": p["id"], "id": short_id(p["id"])}) for p in answer["plans"]]
-    return Comparison(plans=plans, shared_basis=answer["shared_basis"])
+    places = [PlaceNow(**p) for p in answer["places"]]
+    return Comparison(plans=plans, shared_basis=answer["shared_basis"], places=places)

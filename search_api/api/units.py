@@ -7,14 +7,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from ingest.vntext import match_key
-from kg import questions
+from kg import history, questions
 from kg.iris import short_id
 from search_api.api.deps import ReadStore
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import in_province, province_filter
 from search_api.api.formats import TableFormat, alt_content, csv_response, negotiate
 from search_api.api.ids import unit_iri
-from search_api.api.models import UnitDetail, UnitList, UnitMatch, UnitSummary, UnitTask
+from search_api.api.models import (
+    PlaceNow,
+    UnitDetail,
+    UnitHistory,
+    UnitInTime,
+    UnitList,
+    UnitMatch,
+    UnitSummary,
+    UnitTask,
+)
 
 router = APIRouter(tags=["units"])
 
@@ -83,6 +92,35 @@ def list_units(
 
 def _unit_task(t: dict[str, Any]) -> UnitTask:
     return UnitTask(**t, document_id=short_id(t["document"]))
+
+
+@router.get(
+    "/units/through-time",
+    operation_id="unit_through_time",
+    summary="Một đơn vị qua các thời kỳ (a province's unit and the units it succeeded)",
+    response_model=UnitHistory,
+    responses=error_responses(404, 422, 503),
+)
+def unit_through_time(
+    store: ReadStore,
+    name: Annotated[str, Query(description="Tên đơn vị.", examples=["Sở Nội vụ"])],
+    province: Annotated[str, Query(description="Tỉnh, thành phố; cả tỉnh cũ.", examples=["Cần Thơ"])],
+) -> UnitHistory:
+    """The unit of the province now and those of the provinces merged into it (1/7/2025), each labelled."""
+    place = history.where_now(province)
+    if place is None:
+        raise ApiError(404, f"Không có tỉnh, thành phố này (no such province): {province}")
+    items = []
+    for u in history.unit_through_time(store, name, province):
+        duties = questions.unit_responsibilities(store, u["id"])
+        items.append(
+            UnitInTime(
+                **{**u, "iri": u["id"], "id": short_id(u["id"])},
+                lead=[_unit_task(t) for t in duties["lead"]],
+                cooperate=[_unit_task(t) for t in duties["cooperate"]],
+            )
+        )
+    return UnitHistory(place=PlaceNow(**place), items=items)
 
 
 @router.get(

@@ -258,7 +258,7 @@ def test_list_continuations_give_every_item(text: str) -> None:
 
 
 def test_a_title_wrapped_before_its_number_cites() -> None:
-    """"SỐ 55/…" opening a line is the document's own number only after a colon or without a kind noun above."""
+    """ "SỐ 55/…" opening a line is the document's own number only after a colon or without a kind noun above."""
     ctx = CitingContext(scope="vn.da-nang", level="province", own_notation="81/2025/QĐ-UBND")
     text = "Số:\n81/2025/QĐ-UBND\nQUYẾT ĐỊNH\nBÃI BỎ QUYẾT ĐỊNH\nSỐ 55/2014/QĐ-UBND NGÀY 31/12/2014 CỦA UBND"
     assert [(c.notation, c.date) for c in find_citations(text, ctx)] == [("55/2014/QĐ-UBND", "2014-12-31")]

@@ -1,17 +1,19 @@
 """JSON Lines corpora (ingest.jsonl) and how a batch reads them (extract_paths with corpora=True): one document
 per record, the title as the first line, blank lines skipped, gzip or not; a bad line is a failure naming its
-line, and the records around it still go in."""
+line, reported and skipped, and the records around it still go in; an id given twice is one document."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from ingest.jsonl import is_jsonl, jsonl_documents, jsonl_records
 from ingest.pipeline import extract_paths
+from ingest.read import ReadError
 
 LINES = [
     '{"id": "rec-1", "title": "Kế hoạch số 5/KH-UBND", "text": "Căn cứ Nghị định số 107/2020/NĐ-CP ngày 14/9/2020;"}',
@@ -39,14 +41,57 @@ def test_records_become_documents(tmp_path: Path, name: str) -> None:
 def test_a_bad_line_is_reported_by_number_and_the_others_still_come(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
     path.write_text("\n".join([*LINES, "not json", '["a list"]', LINES[2].replace("2", "3", 1)]) + "\n", "utf-8")
-    read = list(jsonl_documents(path))
-    assert [r[0] if isinstance(r, tuple) else r.reason.split(":")[0] for r in read] == [
-        "rec-1", "2", "line 4", "line 5", "3"
-    ]  # fmt: skip
+    read: list[str] = []
+    for doc_id, _ in jsonl_documents(path, lambda reason: read.append(reason.split(":")[0])):
+        read.append(doc_id)
+    assert read == ["rec-1", "2", "line 4", "line 5", "3"]
     documents, failures = extract_paths([path], corpora=True)
     assert [d.source for d in documents] == ["rec-1", "2", "3"]
     assert [(f.source, f.reason.split(":")[0]) for f in failures] == [(str(path), "line 4"), (str(path), "line 5")]
     assert "107/2020/NĐ-CP" in {c.notation for c in documents[0].extraction.citations}
+
+
+def test_a_bad_line_is_reported_and_skipped_and_later_records_still_go_in(tmp_path: Path) -> None:
+    """Issue 12, defect 4: one malformed line had dropped every record after it."""
+    path = tmp_path / "corpus.jsonl"
+    later = '{"id": "rec-3", "text": "Căn cứ Nghị định số 61/2018/NĐ-CP;"}'
+    path.write_bytes(
+        ("\n".join([*LINES, "not json", '{"text": "no id"}']) + "\n").encode() + b"\xff\xfe{\n" + later.encode()
+    )
+    with pytest.raises(ReadError, match="line 4: not a document record"):
+        list(jsonl_documents(path))
+    documents, failures = extract_paths([path], corpora=True)
+    assert [d.source for d in documents] == ["rec-1", "2", "rec-3"]
+    assert [(f.source, f.reason.split(":")[0]) for f in failures] == [(str(path), f"line {n}") for n in (4, 5, 6)]
+    assert "107/2020/NĐ-CP" in {c.notation for c in documents[0].extraction.citations}
+
+
+def test_an_id_given_twice_is_one_document_its_last_record(tmp_path: Path) -> None:
+    """Issue 12, defect 4: duplicate ids had given two graphs for one source."""
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("\n".join([LINES[0], LINES[2], '{"id": "rec-1", "text": "Bản sửa đổi"}']) + "\n", encoding="utf-8")
+    documents, failures = extract_paths([path], corpora=True)
+    assert [(d.source, d.text) for d in documents] == [
+        ("2", "Thực hiện Kế hoạch số 218/KH-UBND"),
+        ("rec-1", "Bản sửa đổi"),
+    ]
+    assert [f.reason.split(":")[0] for f in failures] == ["line 3"]
+
+
+def test_a_truncated_gzip_keeps_the_records_before(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl.gz"
+    lines = [json.dumps({"id": f"r{n}", "text": f"Kế hoạch số {n}/KH-UBND {os.urandom(30).hex()}"}) for n in range(300)]
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode())[:-2000])
+    documents, failures = extract_paths([path], corpora=True)
+    assert 0 < len(documents) < 300 and [d.source for d in documents] == [f"r{n}" for n in range(len(documents))]
+    assert len(failures) == 1 and "cannot read on from line" in failures[0].reason
+
+
+def test_a_corpus_named_gz_that_is_not_gzip_is_one_failure(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl.gz"
+    path.write_text(LINES[0] + "\n", encoding="utf-8")
+    documents, failures = extract_paths([path], corpora=True)
+    assert not documents and len(failures) == 1 and failures[0].reason.startswith("cannot read on from line 1")
 
 
 def test_without_corpora_a_jsonl_file_is_refused_like_any_unsupported_file(tmp_path: Path) -> None:

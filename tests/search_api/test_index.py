@@ -154,9 +154,7 @@ def test_persistence_round_trip_gives_identical_results(tmp_path: Path, samples:
     assert not [name for name in files if name.endswith(".tmp")]  # temp files were renamed into place
 
 
-def test_a_crash_before_saving_keeps_every_committed_document(
-    tmp_path: Path, samples: list[Extracted]
-) -> None:
+def test_a_crash_before_saving_keeps_every_committed_document(tmp_path: Path, samples: list[Extracted]) -> None:
     """Committed to the database but never saved: reopening reconciles FAISS and BM25 without re-embedding."""
     _build(tmp_path, samples[:2], HashingEmbedder())
     index = SearchIndex.open(tmp_path)

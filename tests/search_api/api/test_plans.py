@@ -15,3 +15,11 @@ def test_compare_two_plans(client: TestClient) -> None:
     ids = [p["id"] for p in body["plans"]]
     again = client.get("/compare", params=[("docs", ids[0]), ("docs", ids[1])]).json()
     assert [p["id"] for p in again["plans"]] == ids
+
+
+def test_compare_says_where_a_former_province_went(client: TestClient) -> None:
+    body = client.get("/compare", params={"docs": "Sóc Trăng,Vĩnh Long"}).json()
+    places = {p["scope"]: p for p in body["places"]}
+    assert places["vn.soc-trang"]["part_of_scope"] == "vn.can-tho" and not places["vn.soc-trang"]["current"]
+    assert places["vn.soc-trang"]["since"] == "2025-07-01" and "202/2025/QH15" in places["vn.soc-trang"]["source"]
+    assert places["vn.vinh-long"]["current"] and places["vn.vinh-long"]["part_of_scope"] == "vn.vinh-long"

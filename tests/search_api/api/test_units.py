@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import csv_rows
+from tests.helpers import assert_error, csv_rows
 
 
 def test_units_search_and_detail(client: TestClient) -> None:
@@ -30,3 +30,16 @@ def test_units_list_all_and_partial(client: TestClient) -> None:
     assert partial and all("nội vụ" in u["name"].lower() for u in partial)
     rows = csv_rows(client.get("/units", params={"province": "Đồng Nai"}, headers={"Accept": "text/csv"}))
     assert rows and all(r["scope"].startswith("vn.dong-nai") for r in rows)
+
+
+def test_a_unit_through_time_finds_a_former_province_s_body_through_its_successor(client: TestClient) -> None:
+    body = client.get("/units/through-time", params={"name": "Sở Nội vụ", "province": "Cần Thơ"}).json()
+    assert body["place"]["scope"] == "vn.can-tho" and body["place"]["current"]
+    soc_trang = [u for u in body["items"] if u["scope"] == "vn.soc-trang"]
+    assert len(soc_trang) == 1 and soc_trang[0]["relation"] == "predecessor"
+    assert soc_trang[0]["successor"] == "vn.can-tho/so-noi-vu" and soc_trang[0]["valid_until"] == "2025-06-30"
+    assert "(cũ)" in soc_trang[0]["label"] and soc_trang[0]["lead"]
+    assert all(u["scope"] in ("vn.can-tho", "vn.soc-trang", "vn.hau-giang") for u in body["items"])
+    former = client.get("/units/through-time", params={"name": "so noi vu", "province": "tinh Soc Trang"}).json()
+    assert former["items"] == body["items"] and former["place"]["part_of_scope"] == "vn.can-tho"
+    assert_error(client.get("/units/through-time", params={"name": "Sở Nội vụ", "province": "Ngã Năm"}), 404)
