@@ -62,6 +62,26 @@ def write_sample(corpus: Path, n: int, out: Path) -> int:
     return written
 
 
+def rss_mb() -> float:
+    """This process's resident set now (Linux), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Streaming:
+    """Counts documents and keeps the highest RSS seen between batches (before the final BM25/FAISS build)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.peak = 0.0
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        self.peak = max(self.peak, rss_mb())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("n", type=int)
@@ -93,13 +113,13 @@ def main() -> None:
         spec = EmbedderSpec(args.embedder, home, 384) if embedder is not None else None
         prepare = dask_preparer(client, spec)
     began = time.perf_counter()
+    streaming = Streaming()
     try:
         items = sample_items(args.corpus, args.n)
-        done = (
-            ingest_stream(settings, items, embedder, prepare=prepare)
-            if prepare
-            else ingest_stream(settings, items, embedder)
-        )
+        if prepare:
+            done = ingest_stream(settings, items, embedder, prepare=prepare, progress=streaming)
+        else:
+            done = ingest_stream(settings, items, embedder, progress=streaming)
     finally:
         if close is not None:
             close()
@@ -111,7 +131,8 @@ def main() -> None:
     print(done.phases.line())
     print(
         f"{args.n:,} articles, embedder {args.embedder}, workers {args.workers or 0}: wall {wall:.1f} s "
-        f"({args.n / wall:.1f} articles/s), peak RSS {peak_mb:,.0f} MB (this process), "
+        f"({args.n / wall:.1f} articles/s), peak RSS {peak_mb:,.0f} MB (this process; "
+        f"{streaming.peak:,.0f} MB at most between batches, before BM25 and FAISS are built), "
         f"load average {os.getloadavg()[0]:.2f}"
     )
 

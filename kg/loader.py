@@ -75,6 +75,7 @@ class GraphWriter:
                 progress(done, len(checked))
         for source, anomalies in late.items():
             self._add_late(source, anomalies)
+        self.store.flush()
         return checked
 
     def _checked(self, documents: Sequence[Extracted]) -> tuple[list[Extracted], dict[str, list[Anomaly]]]:

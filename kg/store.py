@@ -170,6 +170,12 @@ class GraphStore:
             body = "\n".join(lines[i : i + _REMOTE_BATCH])
             self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{\n{body}\n}} }}")
 
+    def flush(self) -> None:
+        """Write the embedded store's in-memory buffers to disk (a long load calls it between batches, so memory
+        does not grow with the store)."""
+        if self._native is not None and not self.read_only:
+            self._native.flush()
+
     def bulk_load(self, nquads: Path) -> None:
         """Load an N-Quads file with Oxigraph's bulk loader (not transactional: for building a store)."""
         if self._native is None:

@@ -151,7 +151,7 @@ class OnnxEmbedder:
             gpu = "CUDAExecutionProvider" in ort.get_available_providers()
             providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if gpu else ["CPUExecutionProvider"]
         self.session = ort.InferenceSession(str(export_onnx(folder)), options, providers=list(providers))
-        # measured on CPU (~76-token passages): 8 → 103/s, 16 → 92/s, 32 → 71/s; a GPU wants big batches
+        # on CPU, batch 8 beat 16 and 32 (`benchmarks.bench_embedding`: less padding); a GPU wants big batches
         self.batch_size = batch_size or (64 if "CUDAExecutionProvider" in self.session.get_providers() else 8)
 
     @property
