@@ -124,7 +124,8 @@ def test_killed_ingest_leaves_a_store_that_opens_and_answers(tmp_path: Path) -> 
         (docs / f"{n:03d}.txt").write_text(texts[n % 5] + f"\nBản sao số {n}.\n", encoding="utf-8")
     home = tmp_path / "home"
     cchc = Path(sys.executable).parent / "cchc"
-    proc = subprocess.Popen([str(cchc), "ingest", str(docs), "--store", str(home)], stderr=subprocess.DEVNULL)
+    args = [str(cchc), "ingest", str(docs), "--store", str(home), "--batch", "5"]  # several commits in a run
+    proc = subprocess.Popen(args, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     written = 0
     while time.monotonic() < deadline and proc.poll() is None and written < 10:
