@@ -113,9 +113,8 @@ def test_killed_ingest_leaves_a_store_that_opens_and_answers(tmp_path: Path) -> 
         (docs / f"{n:03d}.txt").write_text(texts[n % 5] + f"\nBản sao số {n}.\n", encoding="utf-8")
     home = tmp_path / "home"
     cchc = Path(sys.executable).parent / "cchc"
-    # Small batches: a batch's graphs are written in a burst, so with one batch of 60 the kill could miss the load.
-    command = [str(cchc), "ingest", str(docs), "--store", str(home), "--batch", "5"]
-    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    args = [str(cchc), "ingest", str(docs), "--store", str(home), "--batch", "5"]  # several commits in a run
+    proc = subprocess.Popen(args, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     written = 0
     while time.monotonic() < deadline and proc.poll() is None and written < 10:
