@@ -12,7 +12,7 @@ import re
 from typing import Protocol
 
 from ingest.records import AgentRef
-from ingest.units import UNIT_HEADS, UNIT_POSTS
+from ingest.unit_names import UNIT_HEADS, UNIT_POSTS
 from ingest.vntext import fold, new_tones
 
 Refs = tuple[AgentRef, ...]
