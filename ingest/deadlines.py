@@ -204,9 +204,10 @@ def _add_days(iso_date: str, days: int, *, business: bool) -> str:
 
 # --- deadline phrases inside a task's wording (prose tasks) ------------------------------------------------
 
-# A dated limit anywhere in the wording: "trước ngày 30/6", "chậm nhất 05 ngày làm việc kể từ …".
+# A dated limit anywhere in the wording: "trước ngày 30/6", "chậm nhất 05 ngày làm việc kể từ …"; never a code
+# of a notation ("319-KH/TU ngày …": "TU" folds to "từ").
 DEADLINE_PHRASE = re.compile(
-    r"\b(?:truoc|cham nhat(?: (?:vao|la))?|hoan thanh(?: truoc| trong)?|trong|xong truoc|den|tu)\s+"
+    r"(?<![/-])\b(?:truoc|cham nhat(?: (?:vao|la))?|hoan thanh(?: truoc| trong)?|trong|xong truoc|den|tu)\s+"
     r"(?:ngay\s+\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
     r"|thang\s+\d{1,2}(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?|quy\s+[ivx1-4]+(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?"
     r"|nam\s+\d{4}|6 thang (?:dau|cuoi) nam(?:\s+\d{4})?"
