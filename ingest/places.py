@@ -108,6 +108,9 @@ def province_slug(name: str | None) -> str | None:
     return found.slug if found else None
 
 
+_QUALIFIERS = ("tỉnh", "thành phố", "tp")  # what _province_mention_re needs (lower case; new_tones leaves them)
+
+
 @cache
 def _province_mention_re() -> re.Pattern[str]:
     names = sorted({new_tones(n).lower() for p in PROVINCES for n in (p.name, *p.aliases)}, key=len, reverse=True)
@@ -121,6 +124,9 @@ def province_mentions(text: str) -> Iterator[Province]:
 
     Bare names are not searched: "Long An", "Hà Nam" … also occur as ordinary words or person names.
     """
+    lowered = text.lower()
+    if not any(qualifier in lowered for qualifier in _QUALIFIERS):
+        return  # most texts name no province: spare them new_tones and the scan
     for match in _province_mention_re().finditer(new_tones(text).lower()):
         found = province(match.group(1))
         if found is not None:
