@@ -228,14 +228,11 @@ def deadline_phrase(body: str) -> str | None:
     """The deadline phrase of a task's wording: a "Thời gian thực hiện:" line, a leading frequency, or a dated limit
     anywhere."""
     folded = fold(body)
-    label = _TIME_LABEL.search(folded)
+    label = _TIME_LABEL.search(folded) if "thoi " in folded else None  # both labels start "thoi "; no fast start
     if label:
         return body[label.end() : label.end() + 120].split("\n")[0].strip(" .;") or None
     lead = _LEADING_FREQUENCY.match(folded)
     if lead:
         return body[: lead.end()].strip(" ,(")
-    found = [m for m in DEADLINE_PHRASE.finditer(folded)]
-    if not found:
-        return None
-    m = found[0]
-    return body[m.start() : m.end()].strip(" ,.;")
+    m = DEADLINE_PHRASE.search(folded)
+    return body[m.start() : m.end()].strip(" ,.;") if m else None

@@ -501,7 +501,9 @@ class UnitResolver:
         if acc is None:
             acc = self._acc[res.id] = _Acc(res)
         acc.variants.setdefault(collapse(written), None)
-        acc.mentions.setdefault((start, start + len(written)), UnitMention(start, start + len(written), written))
+        span = (start, start + len(written))
+        if span not in acc.mentions:  # the first mention of a span stays, as with setdefault
+            acc.mentions[span] = UnitMention(start, start + len(written), written)
 
 
 @dataclass(frozen=True, slots=True)
