@@ -105,6 +105,7 @@ _AREA_RES = tuple((area, re.compile(rf"(?:ve |linh vuc |nhiem vu )?(?:{pat})")) 
 
 # Leading numbering ("I.", "VII", "1.", "1.2.", "a)", "-") and markup; trailing brackets, year, punctuation.
 _TAGS = re.compile(r"<[^>]*>|[*#_`]+")
+_TAG_START = re.compile(r"[<*#_`]")
 _NUMBERING = re.compile(r"^\s*(?:(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?\s+|[-+•]\s*)", re.IGNORECASE)
 _BRACKETS = re.compile(r"\([^)]*\)")
 _TRAIL = re.compile(r"(?:\s+(?:nam|giai doan) \d{4}(?:\s*-\s*\d{4})?)?[\s.:;,]*$")
@@ -113,7 +114,7 @@ _MAX_WORDS = 24  # longer than any area label: anything longer is a sentence, no
 
 def heading_key(heading: str) -> str:
     """Match key of a heading with numbering, markup, brackets and a trailing year removed."""
-    text = _TAGS.sub(" ", heading)
+    text = _untag(heading, " ")
     text = _NUMBERING.sub("", text.strip(), count=1)
     key = match_key(_BRACKETS.sub(" ", text))
     return _TRAIL.sub("", key).strip()
@@ -122,7 +123,7 @@ def heading_key(heading: str) -> str:
 def area_of(heading: str) -> str | None:
     """Reform-area slug when the heading (or a table row's first non-empty, non-number cell) names one."""
     for cell in _label_cells(heading):
-        if cell.count(" ") > 2 * _MAX_WORDS or not _may_start_area(_NUMBERING.sub("", _TAGS.sub(" ", cell).strip())):
+        if cell.count(" ") > 2 * _MAX_WORDS or not _may_start_area(_NUMBERING.sub("", _untag(cell, " ").strip())):
             continue  # cheap rejects before folding a paragraph
         key = heading_key(cell)
         if key and key.count(" ") < _MAX_WORDS:
@@ -154,6 +155,11 @@ def leading_area(text: str) -> tuple[str, str] | None:
 _FIRST_WORD = re.compile(r"\s*(\S+)")  # the first of `str.split()` without splitting a whole paragraph
 
 
+def _untag(text: str, repl: str) -> str:
+    """`_TAGS.sub(repl, text)`; `_TAGS` has no fast start, so text without markup skips it."""
+    return _TAGS.sub(repl, text) if _TAG_START.search(text) else text
+
+
 def _may_start_area(text: str) -> bool:
     first = _FIRST_WORD.match(text)
     return first is not None and _word_key(first.group(1)) in _STARTS
@@ -176,7 +182,7 @@ def _label_cells(text: str) -> list[str]:
     """The text itself, or for a table row ("VII\\tChỉ đạo điều hành CCHC\\t\\t") its first label cell."""
     if "\t" not in text:
         return [text]
-    cells = [c for c in (cell.strip() for cell in text.split("\t")) if _TAGS.sub("", c).strip()]
+    cells = [c for c in (cell.strip() for cell in text.split("\t")) if _untag(c, "").strip()]
     if not cells:
         return []
     first = cells[0]

@@ -24,20 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
+from ingest.deadlines import DEADLINE_PHRASE, deadline_phrase
 from ingest.outline import Node, outline
-from ingest.records import AgentRef
-from ingest.units import UNIT_HEADS, UNIT_POSTS
-from ingest.vntext import fold, new_tones
-
-Refs = tuple[AgentRef, ...]
-
-
-class Resolver(Protocol):
-    """What assignments need from `ingest.units.UnitResolver`."""
-
-    def resolve(self, cell_text: str) -> Refs: ...
+from ingest.unit_phrases import Refs, Resolver, cooperating, units_at
+from ingest.vntext import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,32 +45,6 @@ class Assignment:
 
 # --- words ---------------------------------------------------------------------------------------------------
 
-_UNIT_START = re.compile(rf"(?:(?:{UNIT_POSTS})\s+)*(?:{UNIT_HEADS})(?!\w)")
-# Where a unit phrase ends: the first duty verb or modal after it (on folded text; a capitalised word is part of a
-# name: "Sở Xây dựng", "Ban Quản lý").
-_VERB = re.compile(
-    r"\b(?:phai|co trach nhiem|chiu trach nhiem|theo chuc nang|chu dong|chu tri|phoi hop|thuc hien|trien khai"
-    r"|tham muu|to chuc|xay dung|bao cao|theo doi|kiem tra|huong dan|ra soat|tang cuong|nghiem tuc|tiep tuc"
-    r"|khan truong|can|giup|quan tam|ban hanh|co y kien|dam bao|bao dam|tich cuc|dinh ky|gui|tong hop|tham gia"
-    r"|nghien cuu|de xuat|hoan thanh|cung cap|cap nhat|don doc|chi dao|quan ly|giam sat|bo tri|uu tien|lam"
-    r"|la|xem xet|khao sat|tuyen truyen|phat dong|van dong|day manh|nang cao|phat huy|tao dieu kien|ho tro"
-    r"|thuong xuyen|kip thoi|dang tai|trinh|tiep nhan|xu ly|giai quyet|thong bao|cong bo|phan cong|can cu"
-    r"|trong pham vi|tap trung|chu dong|thong nhat|phoi hop chat che|rut kinh nghiem|thuc hien tot|bao ve"
-    r"|duy tri|van hanh|cai thien|ap dung|ung dung|so hoa|sap xep|kien toan|thanh lap|dua|mo|tiep tuc|da|dang|se"
-    r"|duoc|cung|doi moi|quan triet|lanh dao|tap huan|boi duong|dao tao|nam bat|ra quyet dinh|xay dung|phan anh"
-    r"|dang ky|chuyen|tiep thu|thu hut|keu goi|lap|thuc thi|vao cuoc|nghiem tuc|khan truong|quyet liet|ket noi"
-    r"|phat trien|hoan thien|bo sung|sua doi|co|quyet dinh|cong khai|nam chac|tien hanh|uy quyen|huy dong|can doi"
-    r"|du toan|xac dinh|danh gia|tong ket|so ket|khoi phuc|trong viec|ve viec|doi voi|lien quan den|khong thuoc)\b"
-    r"|[:;.(]"
-)
-# Folded verbs that other words fold to as well: the verb only where the text has its accents.
-_ACCENTED = {"co": "có", "da": "đã", "dang": "đang", "se": "sẽ", "mo": "mở", "dua": "đưa", "lam": "làm", "la": "là"}
-_DETERMINER = re.compile(r"\b(?:cac|nhung|moi)\s+$")  # "các tổ chức …": a noun after a determiner, not a verb
-# Not verbs here: "…, tổ chức chính trị - xã hội", "… có liên quan".
-_NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)|co lien quan|co lien\b")
-# A group that opens with a bare "Cơ quan", "Đơn vị", "Tổ chức" is a role or a verb ("Cơ quan, đơn vị lấy ý kiến
-# gửi …", "Tổ chức tập huấn …"), unless it lists its members ("Cơ quan, đơn vị, địa phương …" with a determiner).
-_GROUP_SUBJECT = re.compile(r"(?!(?:co quan|don vi|to chuc|ca nhan)\b)|\w+(?: \w+)?, ")
 _HEADING_CUE = re.compile(
     r"(?:trách nhiệm(?: của| thực hiện)?|nhiệm vụ(?: của| cụ thể của)?|phân công(?: nhiệm vụ)?(?: cho)?"
     r"|giao(?: cho)?|đề nghị|yêu cầu|nội dung|đối với|về phía)\s+"
@@ -97,9 +62,6 @@ _INTRO_ROLE = re.compile(
     r"|trien khai|tap trung|theo chuc nang|can cu|trong pham vi)[^.;]*:\s*$"
     r"|^(?:\(.*\)\s*)?(?:co|chiu) trach nhiem(?:\s+(?:chu tri|thuc hien|phoi hop|cac nhiem vu|nhiem vu))*\s*$"
 )
-_ROLE_CHU_TRI = re.compile(r"chu tri\s*,?\s*(?:va\s+)?phoi hop\s*(?:voi\s+|cung\s+)?")
-_ROLE_PHOI_HOP = re.compile(r"(?:^|[,;]\s*|\s)phoi hop\s*(?:voi\s+|cung\s+)?")
-_ROLE_CUNG = re.compile(r"\bcung\s+(?=cac\s|[A-ZĐ])")
 _NOT_DUTY = re.compile(
     r"^\s*(?:da|dang|duoc|se duoc|la co quan chuyen mon|la co quan tham muu|giup (?:chinh phu|ubnd|uy ban)"
     r"|co chuc nang|gom|bao gom|la thanh vien|ban hanh (?:ke hoach|quyet dinh|chuong trinh|quy che|huong dan)"
@@ -128,101 +90,18 @@ _LABEL = re.compile(
     r"|(?P<other>san pham|ket qua(?: du kien)?|kinh phi|nguon kinh phi|du toan)"
 )
 _LABELLED = re.compile(rf"(?:{_LABEL.pattern})\s*:")
-# Deadline phrases inside a task's wording.
-_DEADLINE = re.compile(
-    r"\b(?:truoc|cham nhat(?: (?:vao|la))?|hoan thanh(?: truoc| trong)?|trong|xong truoc|den|tu)\s+"
-    r"(?:ngay\s+\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
-    r"|thang\s+\d{1,2}(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?|quy\s+[ivx1-4]+(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?"
-    r"|nam\s+\d{4}|6 thang (?:dau|cuoi) nam(?:\s+\d{4})?"
-    r"|(?:thoi han|thoi gian|vong)\s+\d{1,3}(?:\s*\([^)]{1,20}\))?\s+ngay(?: lam viec)?"
-    r"(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?)"
-    r"|\bcham nhat(?: (?:la|sau))?\s+\d{1,3}\s+ngay(?: lam viec)?(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?"
-    r"|\b(?:ngay|thang|quy|nam)\s+\d[\d/]*\s*(?=[.;]|$)"
+# "THỦ TƯỚNG CHÍNH PHỦ điện:" (also "Chủ tịch UBND tỉnh điện:") opens the addressees of a công điện, not a
+# unit's duties; an issuer's title, then "điện" and a colon ("… thị trường điện:" is a heading like any other).
+_ADDRESSEES = re.compile(
+    r"^\W*(?:THỦ TƯỚNG|Thủ tướng|BỘ TRƯỞNG|Bộ trưởng|CHỦ TỊCH|Chủ tịch)(?!\w)[^:\n]{0,80}?\W(?:điện|ĐIỆN)\W*:\W*$"
 )
-_TIME_LABEL = re.compile(r"(?:^|\n|[-+•]\s*)(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?)\s*:\s*")
-_LEADING_FREQUENCY = re.compile(
-    r"^(?:dinh ky\s+)?(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam)(?:\s*,\s*(?:hang\s+)?(?:thang|quy|nam|6 thang))*"
-    r"(?:\s*\(?\s*truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})\s*\)?)?"
-    r"|^thuong xuyen|^dinh ky\s+(?:hang|moi)\s+\w+"
-)
-_SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-ZĐÀ-Ỹ])")
+_FORM_BLANK = re.compile(r"\.{4,}|…{2,}")  # "ông/bà………": a form to fill in, not an "etc."
+_SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])")  # a sentence starts after the spaces
+_CLAUSE_CUT = re.compile(r"[;:]\s+")
 _SUB_INTRO = re.compile(
     r"^(?:chu tri\s*,?\s*(?:va\s+)?phoi hop|phoi hop(?:\s+voi)?|la co quan chu tri|cac nhiem vu\b)"
     r"|(?:nhiem vu|noi dung|cong viec)(?: cu the)?(?: nhu)? sau\s*:$|cu the(?: nhu sau)?\s*:$"
 )
-_CONNECTIVES = frozenset(("va", "cac", "cung", "voi", "tat", "ca", "toan", "the", "cua", "thuoc"))
-_PHRASE_MAX = 220
-
-
-# --- unit phrases --------------------------------------------------------------------------------------------
-
-
-def _verb_at(text: str, start: int) -> int:
-    """Where the first duty verb (or clause punctuation) after `start` begins, outside capitalised names."""
-    base = max(0, start - 16)  # enough before `start` for a word boundary and a determiner
-    stop = min(len(text), start + _PHRASE_MAX + 60)
-    folded = fold(text[base:stop])  # only the window: folding the text up to `start` made long documents quadratic
-    depth = 0
-    for m in _VERB.finditer(folded, start - base):
-        at = base + m.start()
-        if m.group() == "(":
-            depth += 1
-            if at == start:
-                continue
-        if depth and m.group() not in (":", ";", "."):
-            continue
-        if text[at].isupper() or _DETERMINER.search(folded, max(0, m.start() - 12), m.start()):
-            continue
-        accented = _ACCENTED.get(m.group())
-        if accented is not None and text[at : base + m.end()].lower() != accented:
-            continue  # "cơ quan" folds to "co quan", "đa dạng" to "da dang": only "có", "đã" are verbs
-        if not _NOUN_AFTER.match(folded, m.start()):
-            return at
-    return stop
-
-
-def units_at(text: str, start: int, resolver: Resolver, *, subject: bool = True) -> tuple[Refs, int] | None:
-    """The units of a phrase that starts at `start` and runs to its verb, and where the phrase ends.
-
-    As a subject, a group must name its members with a determiner ("các sở, ban, ngành"): bare "Tổ chức …",
-    "Đơn vị …" open a duty; after "phối hợp với" any group is a partner.
-    """
-    head = text[start : start + 60].lower()
-    if not _UNIT_START.match(new_tones(head) if "uỷ" in head else head):
-        return None
-    end = _verb_at(text, start)
-    phrase = re.sub(r"\s*\([^)]*\)?\s*$", "", text[start:end]).strip(" ,")
-    phrase = re.sub(r"\s+(?:và|cùng)$", "", phrase)
-    if not phrase or end - start > _PHRASE_MAX:
-        return None
-    refs = _units_of(phrase, resolver)
-    if subject and any(r.is_group and not _GROUP_SUBJECT.match(fold(r.text)) for r in refs):
-        return None
-    return (refs, end) if refs else None
-
-
-def _units_of(phrase: str, resolver: Resolver) -> Refs:
-    """The units a phrase names, or () when it is not (only) a list of units."""
-    refs = resolver.resolve(phrase)
-    if not refs:
-        return ()
-    rest = phrase
-    for ref in refs:
-        rest = rest.replace(ref.text, " ", 1)
-    leftover = [w for w in re.findall(r"\w+", fold(rest)) if w not in _CONNECTIVES]
-    return refs if len(leftover) <= 3 else ()
-
-
-def _cooperating(body: str, resolver: Resolver) -> Refs:
-    """Units after "phối hợp (với)" / "chủ trì, phối hợp" / "cùng" anywhere in the wording."""
-    folded = fold(body)
-    found: list[AgentRef] = []
-    for rx in (_ROLE_CHU_TRI, _ROLE_PHOI_HOP, _ROLE_CUNG):
-        for m in rx.finditer(folded if rx is not _ROLE_CUNG else body):
-            hit = units_at(body, m.end(), resolver, subject=False)
-            if hit:
-                found.extend(r for r in hit[0] if r.id not in {f.id for f in found})
-    return tuple(found)
 
 
 # --- patterns on one paragraph -----------------------------------------------------------------------------
@@ -244,10 +123,8 @@ def heading_units(node: Node, resolver: Resolver) -> tuple[Refs, Refs] | None:
         return None
     refs, end = hit
     rest = fold(text[end:]).strip() if len(text) - end < 400 else fold(text[end : end + 200])
-    if rest.startswith("dien"):  # "THỦ TƯỚNG CHÍNH PHỦ điện:" opens the addressees of a công điện
-        return None
     if _INTRO_ROLE.match(rest) or (rest.endswith(":") and (at or node.children)):
-        return refs, _cooperating(text[end:], resolver)
+        return refs, cooperating(text[end:], resolver)
     return None
 
 
@@ -269,25 +146,8 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
             continue  # a list or heading ("Sở Nội vụ:", "X; Y;"), not "UBND các xã: tổ chức …" with its work inline
         if _NOT_DUTY.match(rest):
             return None
-        return refs, _cooperating(text[end:], resolver), start
+        return refs, cooperating(text[end:], resolver), start
     return None
-
-
-def _deadline(body: str) -> str | None:
-    """The deadline phrase of a task's wording: a "Thời gian thực hiện:" line, a leading frequency, or a dated limit
-    anywhere."""
-    folded = fold(body)
-    label = _TIME_LABEL.search(folded)
-    if label:
-        return body[label.end() : label.end() + 120].split("\n")[0].strip(" .;") or None
-    lead = _LEADING_FREQUENCY.match(folded)
-    if lead:
-        return body[: lead.end()].strip(" ,(")
-    found = [m for m in _DEADLINE.finditer(folded)]
-    if not found:
-        return None
-    m = found[0]
-    return body[m.start() : m.end()].strip(" ,.;")
 
 
 # --- the outline walk ----------------------------------------------------------------------------------------
@@ -305,6 +165,8 @@ def _walk(node: Node, text: str, resolver: Resolver, *, excluded: bool) -> Itera
     if _is_closing(node):
         yield from _children(node.children, text, resolver, excluded=excluded)
         return
+    if len(node.text) < 140 and _ADDRESSEES.match(node.text):
+        return  # the addressees of a công điện: a list of who receives it, no duty in it
     if node.children and (roles := heading_units(node, resolver)) is not None:
         yield from _owned(node, text, resolver, *roles)
         return
@@ -358,7 +220,7 @@ def _owned(owner: Node, text: str, resolver: Resolver, lead: Refs, coop: Refs) -
             yield from _walk(child, text, resolver, excluded=False)
             continue
         if child.children and _is_sub_intro(child):  # "a) Chủ trì, phối hợp với Y:" + items
-            sub_coop = _merge(coop, _cooperating(child.text, resolver))
+            sub_coop = _merge(coop, cooperating(child.text, resolver))
             for item in child.children:
                 yield from _item(item, text, resolver, lead, sub_coop, number=_number(owner, child, item))
             continue
@@ -387,24 +249,26 @@ def _item(
         if not parts and own is None and clause.rstrip().endswith(":") and k + 1 < len(clauses):
             continue  # a leading label ("Báo cáo quý I:"): the clause after it opens the duty
         mine = own is not None and own[2] == 0
-        if k and mine and own is not None and parts and _DEADLINE.search(fold(clause)):
+        if k and mine and own is not None and parts and DEADLINE_PHRASE.search(fold(clause)):
             parts.append((offset, own[0], own[1]))
         elif not parts:
             first = own if mine or (own is not None and offset == 0) else None
             if first is not None and not _same(first[0], lead):
                 parts.append((0, first[0], first[1]))
             else:
-                parts.append((0, lead, _merge(coop, _cooperating(body, resolver))))
+                parts.append((0, lead, _merge(coop, cooperating(body, resolver))))
     for k, (offset, unit_lead, unit_coop) in enumerate(parts):
         start = node.body + offset
         end = node.body + parts[k + 1][0] if k + 1 < len(parts) else node.stop
         part_coop = tuple(r for r in unit_coop if r.id not in {x.id for x in unit_lead})
-        yield Assignment(start, _trimmed(text, start, end), number, unit_lead, part_coop, _deadline(text[start:end]))
+        yield Assignment(
+            start, _trimmed(text, start, end), number, unit_lead, part_coop, deadline_phrase(text[start:end])
+        )
 
 
 def _clauses(body: str) -> list[tuple[int, str]]:
     """The clauses of an item: cut after "; " and after a leading label's ": " ("Báo cáo quý I: các phòng …")."""
-    cuts = [0, *(m.end() for m in re.finditer(r"[;:]\s+", body))]
+    cuts = [0, *(m.end() for m in _CLAUSE_CUT.finditer(body))]
     return [(a, body[a:b]) for a, b in zip(cuts, [*cuts[1:], len(body)], strict=True)]
 
 
@@ -417,11 +281,21 @@ def _trimmed(text: str, start: int, end: int) -> int:
 def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator[Assignment]:
     """Assigning sentences of one paragraph (and its detail lines): one task per actor."""
     body = node.text
-    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(body))]
+    cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(body)), len(body)]
     current: tuple[int, Refs, Refs] | None = None
-    for k, cut in enumerate(cuts):
-        sentence = body[cut : cuts[k + 1] if k + 1 < len(cuts) else len(body)]
+    joined = -1  # a sentence already read as the second half of its predecessor
+    for k, cut in enumerate(cuts[:-1]):
+        if k == joined:
+            continue
+        sentence = body[cut : cuts[k + 1]]
         hit = sentence_units(sentence, resolver)
+        if hit is None and sentence.rstrip().endswith(":") and k + 2 < len(cuts):
+            # "Chủ tịch UBND các tỉnh: Hà Tĩnh, Huế, … chủ động phối hợp …": the subject's members after a colon
+            following = body[cuts[k + 1] : cuts[k + 2]]
+            if _is_work(following) and sentence_units(following, resolver) is None:
+                sentence = body[cut : cuts[k + 2]]
+                hit = sentence_units(sentence, resolver)
+                joined = k + 1 if hit is not None else joined
         if hit is None or _is_closing_text(sentence):  # the closing check only where an actor was found
             continue
         lead, coop, _ = hit
@@ -432,11 +306,17 @@ def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator
         yield _assignment(text, node, current, stop)
 
 
+def _is_work(words: str) -> bool:
+    """Whether the text after "Unit:" can be its work: a phrase, not an abbreviation (a glossary) or a form's
+    blanks ("ông/bà……")."""
+    return len(words.split()) >= 4 and _FORM_BLANK.search(words) is None
+
+
 def _assignment(text: str, node: Node, current: tuple[int, Refs, Refs], end: int) -> Assignment:
     start, lead, coop = current
     coop = tuple(r for r in coop if r.id not in {x.id for x in lead})
     number = node.label.rstrip(".") or None
-    return Assignment(start, end, number, lead, coop, _deadline(text[start:end]))
+    return Assignment(start, end, number, lead, coop, deadline_phrase(text[start:end]))
 
 
 def _is_closing_text(sentence: str) -> bool:

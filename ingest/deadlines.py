@@ -200,3 +200,41 @@ def _add_days(iso_date: str, days: int, *, business: bool) -> str:
         day += timedelta(days=1)
         days -= day.weekday() < 5
     return day.isoformat()
+
+
+# --- deadline phrases inside a task's wording (prose tasks) ------------------------------------------------
+
+# A dated limit anywhere in the wording: "trước ngày 30/6", "chậm nhất 05 ngày làm việc kể từ …".
+DEADLINE_PHRASE = re.compile(
+    r"\b(?:truoc|cham nhat(?: (?:vao|la))?|hoan thanh(?: truoc| trong)?|trong|xong truoc|den|tu)\s+"
+    r"(?:ngay\s+\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
+    r"|thang\s+\d{1,2}(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?|quy\s+[ivx1-4]+(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?"
+    r"|nam\s+\d{4}|6 thang (?:dau|cuoi) nam(?:\s+\d{4})?"
+    r"|(?:thoi han|thoi gian|vong)\s+\d{1,3}(?:\s*\([^)]{1,20}\))?\s+ngay(?: lam viec)?"
+    r"(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?)"
+    r"|\bcham nhat(?: (?:la|sau))?\s+\d{1,3}\s+ngay(?: lam viec)?(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?"
+    r"|\b(?:ngay|thang|quy|nam)\s+\d[\d/]*\s*(?=[.;]|$)"
+)
+_TIME_LABEL = re.compile(r"(?:^|\n|[-+•]\s*)(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?)\s*:\s*")
+_LEADING_FREQUENCY = re.compile(
+    r"^(?:dinh ky\s+)?(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam)(?:\s*,\s*(?:hang\s+)?(?:thang|quy|nam|6 thang))*"
+    r"(?:\s*\(?\s*truoc ngay\s+\d{1,2}(?:\s*/\s*\d{1,2}|\s+thang\s+\d{1,2})\s*\)?)?"
+    r"|^thuong xuyen|^dinh ky\s+(?:hang|moi)\s+\w+"
+)
+
+
+def deadline_phrase(body: str) -> str | None:
+    """The deadline phrase of a task's wording: a "Thời gian thực hiện:" line, a leading frequency, or a dated limit
+    anywhere."""
+    folded = fold(body)
+    label = _TIME_LABEL.search(folded)
+    if label:
+        return body[label.end() : label.end() + 120].split("\n")[0].strip(" .;") or None
+    lead = _LEADING_FREQUENCY.match(folded)
+    if lead:
+        return body[: lead.end()].strip(" ,(")
+    found = [m for m in DEADLINE_PHRASE.finditer(folded)]
+    if not found:
+        return None
+    m = found[0]
+    return body[m.start() : m.end()].strip(" ,.;")

@@ -11,17 +11,28 @@ issuer's cell; the title (trích yếu) runs over several lines after the kind (
 
 from __future__ import annotations
 
-import json
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import NamedTuple
 
 from ingest.notation import GENERIC_NOUNS, KIND_NOUNS, PARTY_KINDS, STATE_KINDS
+from ingest.orgs import (
+    LEVEL_WORDS,
+    ORG_HEAD_RE,
+    POST_RE,
+    case_org,
+    central_bodies,
+    expand_abbreviations,
+    is_central,
+    is_upper,
+    lexicon,
+    org_parts,
+    render_org,
+)
 from ingest.places import District, find_district, province, province_mentions
-from ingest.vntext import collapse, match_key, new_tones
+from ingest.vntext import collapse, match_key
 
 
 class Line(NamedTuple):  # a tuple, not a frozen dataclass: built for every line of every document
@@ -36,12 +47,6 @@ class Line(NamedTuple):  # a tuple, not a frozen dataclass: built for every line
     @property
     def stripped(self) -> str:
         return self.text.strip()
-
-
-def is_upper(text: str) -> bool:
-    """Mostly capitals (a heading, an issuer line); the first 200 characters decide."""
-    letters = [c for c in text[:200] if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 # ---------------------------------------------------------------------------------------------------- kinds
@@ -101,170 +106,14 @@ def more_specific(base: Date, other: Date) -> bool:
     return sum(x is not None for x in other) > sum(x is not None for x in base)
 
 
-# ---------------------------------------------------------------------------------------------------- orgs
-
-_LEVEL_WORDS = r"tỉnh|thành phố|huyện|thị xã|quận|tp\.?|tx\.?"
-_ABBREVIATIONS = (
-    (re.compile(r"(?<![\w-])UBND(?![\w-])", re.IGNORECASE), "Ủy ban nhân dân"),
-    (re.compile(r"(?<![\w-])HĐND(?![\w-])", re.IGNORECASE), "Hội đồng nhân dân"),
-    (re.compile(r"(?<![\w-])VP\.?(?=\s)"), "Văn phòng"),
-)
-
-
-def _words(phrase: str) -> str:
-    """Regex for a phrase whose words may be separated by any run of spaces (PDF text)."""
-    return r"\s+".join(re.escape(w) for w in phrase.split())
-
-
-# Head words of organisation names: the word after them starts with a capital ("Sở Nội vụ", "Ban Quản lý …").
-_ORG_HEADS = (
-    "Ủy ban nhân dân", "Hội đồng nhân dân", "Văn phòng", "Chi cục", "Tổng cục", "Cục", "Sở", "Phòng", "Ban",
-    "Trung tâm", "Thanh tra", "Bộ", "Viện", "Đài", "Báo", "Trường", "Bệnh viện", "Tỉnh ủy", "Huyện ủy", "Thị ủy",
-    "Thuế",
-)  # fmt: skip
-ORG_HEAD_RE = re.compile(r"^(?:" + "|".join(_words(h) for h in _ORG_HEADS) + r")(?!\w)", re.IGNORECASE)
-_POSTS = (
-    "Chủ tịch", "Giám đốc", "Tổng Giám đốc", "Chánh Văn phòng", "Chánh Thanh tra", "Trưởng phòng", "Trưởng ban",
-    "Trưởng đoàn", "Bộ trưởng", "Thứ trưởng", "Thủ tướng", "Cục trưởng", "Chi cục trưởng", "Tổng cục trưởng",
-    "Viện trưởng", "Hiệu trưởng", "Chánh án", "Bí thư", "Chủ nhiệm", "Thủ trưởng", "Trưởng khoa",
-)  # fmt: skip
-_POST_BY_KEY = {match_key(p): p for p in _POSTS}
-POST_RE = re.compile(r"(?:phó\s+)?(?:" + "|".join(_words(p) for p in _POSTS) + r")(?!\w)", re.IGNORECASE)
-# Where a second organisation starts inside one header cell ("BỘ TÀI CHÍNH CỤC THUẾ", "UBND TỈNH X VĂN PHÒNG").
-_SUB_ORG = re.compile(
-    r"\s(?=(?:CỤC|CHI CỤC|TỔNG CỤC|SỞ|VĂN PHÒNG|BAN|PHÒNG|TRUNG TÂM|THANH TRA|VIỆN|ĐÀI|BÁO|KHO BẠC"
-    r"|THUẾ(?= (?:TỈNH|THÀNH PHỐ|CƠ SỞ)))\s\S)"
-)
-_NOT_SUB = re.compile(r"(?:THỦ TƯỚNG|VĂN PHÒNG|ỦY BAN NHÂN|UỶ BAN NHÂN|HỘI ĐỒNG NHÂN|BAN CHẤP|BAN THƯỜNG)$")
-
-
-@cache
-def _lexicon() -> dict[str, object]:
-    data: dict[str, object] = json.loads(
-        resources.files("ingest").joinpath("data/units.json").read_text(encoding="utf-8")
-    )
-    return data
-
-
-@cache
-def _sector_names() -> dict[str, str]:
-    """Proper-case department names ("Kế hoạch và Đầu tư") keyed by match key, from the shared unit lexicon."""
-    return {match_key(s): s for s in _lexicon().get("sectors", [])}  # type: ignore[attr-defined]
-
-
-@cache
-def central_bodies() -> dict[str, str]:
-    """Central bodies (Chính phủ, Bộ Nội vụ, Văn phòng Chính phủ …) keyed by match key: they have no province."""
-    central: dict[str, list[str]] = _lexicon().get("central", {})  # type: ignore[assignment]
-    names = {match_key(v): canon for canon, variants in central.items() for v in (canon, *variants)}
-    names |= {match_key(n): n for n in ("Quốc hội", "Chủ tịch nước", "Kiểm toán nhà nước", "Tổng cục Thống kê")}
-    return names
-
-
-def is_central(org: str) -> bool:
-    """Whether an issuer line names a central body ("BỘ TÀI CHÍNH", "THỦ TƯỚNG CHÍNH PHỦ", "BỘ TÀI CHÍNH CỤC THUẾ")."""
-    key = match_key(_expand(org))
-    return any(key == k or key.startswith(k + " ") for k in central_bodies()) or key.startswith(("bo ", "cuc "))
-
-
-def _expand(text: str) -> str:
-    text = new_tones(text)
-    for pattern, full in _ABBREVIATIONS:
-        text = pattern.sub(full, text)
-    return collapse(text)
-
-
-def render_post(text: str) -> str:
-    """`PHÓ CHỦ TỊCH` → `Phó Chủ tịch`, `CHÁNH VĂN PHÒNG` → `Chánh Văn phòng`."""
-    key = match_key(text)
-    deputy = key.startswith("pho ")
-    base = _POST_BY_KEY.get(key[4:] if deputy else key)
-    if base is None:
-        lowered = collapse(text).lower()
-        return lowered[:1].upper() + lowered[1:]
-    return f"Phó {base}" if deputy else base
-
-
-def render_org(text: str, prov: str | None = None, district: District | None = None) -> str:
-    """Canonical casing of an organisation name, with its place completed.
-
-    `ỦY BAN NHÂN DÂN TỈNH` + Sóc Trăng → `Ủy ban nhân dân tỉnh Sóc Trăng`; `SỞ NỘI VỤ` → `Sở Nội vụ tỉnh …`;
-    `Văn phòng UBND tỉnh` → `Văn phòng Ủy ban nhân dân tỉnh …`; `CHÍNH PHỦ` → `Chính phủ` (central: no place).
-    """
-    text = _expand(text).strip(" ,.;:")
-    central = central_bodies().get(match_key(text))
-    if central is not None:
-        return central
-    level = re.search(rf"(?<!\w)({_LEVEL_WORDS})(?:\s+(.*))?$", text, re.IGNORECASE)
-    body, place = (text[: level.start()].strip(), level) if level else (text, None)
-    rendered = _case_org(body)
-    if place is not None:
-        word = place.group(1).lower()
-        word = {"tp": "thành phố", "tp.": "thành phố", "tx": "thị xã", "tx.": "thị xã"}.get(word, word)
-        name = place.group(2) or ""
-        if word == "tỉnh" or (word == "thành phố" and province(name) is not None):
-            found = province(name) or province(prov)
-            return f"{rendered} {word} {found.name}" if found else f"{rendered} {word} {name}".strip()
-        if name:
-            return f"{rendered} {word} {' '.join(w.capitalize() for w in name.split()) if is_upper(name) else name}"
-        if district is not None and district.kind == word:
-            return f"{rendered} {district}"
-        return f"{rendered} {word}"
-    if district is not None:
-        return f"{rendered} {district}"
-    found = province(prov)
-    if found is None or is_central(text):
-        return rendered
-    return f"{rendered} {'thành phố' if found.city else 'tỉnh'} {found.name}"
-
-
-def _case_org(text: str) -> str:
-    """Sentence case with capitals after org head words and post titles ("Chủ tịch Ủy ban nhân dân")."""
-    out: list[str] = []
-    rest = collapse(text)
-    while rest:
-        post = POST_RE.match(rest)
-        if post:
-            out.append(render_post(post.group(0)))
-            rest = rest[post.end() :].strip()
-            continue
-        head = ORG_HEAD_RE.match(rest)
-        if not head:
-            out.append(rest if not is_upper(rest) else rest.lower())
-            break
-        canonical = next(h for h in _ORG_HEADS if match_key(h) == match_key(head.group(0)))
-        out.append(canonical)
-        rest = rest[head.end() :].strip()
-        if rest and not ORG_HEAD_RE.match(rest) and not POST_RE.match(rest):
-            sector = _sector_names().get(match_key(rest)) or central_bodies().get(match_key(rest))
-            if sector is None:
-                lowered = rest.lower() if is_upper(rest) else rest
-                sector = lowered[:1].upper() + lowered[1:]
-            out.append(sector)
-            break
-    return " ".join(out)
-
-
-def org_parts(cell: str) -> list[str]:
-    """One header cell's organisations, parent first: "BỘ TÀI CHÍNH CỤC THUẾ" → ["BỘ TÀI CHÍNH", "CỤC THUẾ"]."""
-    parts: list[str] = []
-    start = 0
-    for m in _SUB_ORG.finditer(cell):
-        head = cell[start : m.start()].strip()
-        if head and not _NOT_SUB.search(head) and len(head.split()) >= 2:
-            parts.append(head)
-            start = m.end()
-    parts.append(cell[start:].strip())
-    return [p for p in parts if p]
-
-
 # ---------------------------------------------------------------------------------------------------- header
 
-_MOTTO_WORDS = re.compile(r"CỘNG H[OÒ][AÀ]", re.IGNORECASE)
+_MOTTO_WORDS = re.compile(r"cộng h[oò][aà]")  # on lower-cased text: a literal start scans fast, IGNORECASE does not
 _MOTTO = re.compile(r"cong hoa xa hoi|doc lap - tu do|^[-_=.\s]+$")
 _MOTTO_TEXT = re.compile(r"\s*(?:CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM).*$", re.I)
 _NUMBER_RE = re.compile(r"(?:^|\s)(?:Luật\s+)?Số\s*[:.]?\s*(\d{1,5}[a-z]?)?\s*(/\s?[^\s,;()]+)")
 _PLACE_DATE = re.compile(r"(?:^|\s)([^\W\d_][^,\d\t]{0,40}?)\s*,\s*(ngày\b.*)$", re.IGNORECASE)
+_COMMA_DAY = re.compile(r",\s*ngày\b", re.IGNORECASE)  # what _PLACE_DATE needs, found fast (a literal comma first)
 _RULE = re.compile(r"[-_=]{3,}")  # "CHÍNH PHỦ-------": the rule under the issuer, glued to it
 _CELL_MAX = 400
 _BARE_NUMBER_LABEL = re.compile(r"Số\s*[:.]?")
@@ -323,15 +172,19 @@ def read_header(lines: list[Line]) -> Header:
             if not cell or _read_cell(head, cell, row=i, top=top) or j:
                 continue
             if org_block and _is_org_line(cell) and len(orgs) < 3:
-                orgs.append(collapse(_RULE.sub(" ", _MOTTO_TEXT.sub("", cell))))
-            elif len(cell) > 60 or not _MOTTO.search(match_key(cell)):
+                orgs.append(collapse(_RULE.sub(" ", _without_motto(cell))))
+            elif org_block and (len(cell) > 60 or not _MOTTO.search(match_key(cell))):
                 org_block = False
     head.orgs = _merge_org_lines([p for org in orgs for p in org_parts(org)])
     if kind_at is not None:
         head.title, after = _title_after(lines, begin + kind_at[2])
         if head.kind in DECISION_KINDS and after < len(lines):
             cand = lines[after].stripped
-            named = POST_RE.match(cand) or ORG_HEAD_RE.match(_expand(cand)) or match_key(cand) in central_bodies()
+            named = (
+                POST_RE.match(cand)
+                or ORG_HEAD_RE.match(expand_abbreviations(cand))
+                or match_key(cand) in central_bodies()
+            )
             if is_upper(cand) and named:
                 head.enacting = cand
     if head.kind is None and head.title is not None:
@@ -352,7 +205,7 @@ def _block_start(lines: list[Line]) -> int:
     for i, line in enumerate(lines[:120]):
         if len(line.text) <= 30 and kind_of_line(line.text) is not None:
             return 0  # the kind heading comes first: this header prints no motto (a later one belongs to an annex)
-        if _MOTTO_WORDS.search(line.text):
+        if _MOTTO_WORDS.search(line.text.lower()):
             if not _MOTTO.search(match_key(line.text)):
                 continue
             first = line.cells[0]
@@ -419,14 +272,14 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
         cell = cell[number.end() :]  # "Số: 25/2025/NĐ-CP Hà Nội, ngày …": the place and date may follow
         if not _PLACE_DATE.search(cell):
             return True
-    place = _PLACE_DATE.search(cell) if head.place is None and "ngày" in cell.lower() else None
+    place = _PLACE_DATE.search(cell) if head.place is None and _COMMA_DAY.search(cell) else None
     if place and head.place is None and len(place.group(1).split()) <= 7 and place.group(1)[0].isupper():
         date_text = place.group(2)
         if not re.search(r"năm\s*\d{4}|/\d{4}", date_text) and row + 1 < len(top):
             follow = top[row + 1].stripped  # "Sóc Trăng, ngày" / "tháng 01 năm 2024" on separate lines
             if re.match(r"(?:tháng|năm)\b", follow, re.IGNORECASE):
                 date_text = f"{date_text} {follow}"
-        head.place = collapse(_MOTTO_TEXT.sub("", place.group(1)))
+        head.place = collapse(_without_motto(place.group(1)))
         head.date_text = collapse(f"{head.place}, {date_text}")
         parsed = parse_date(date_text)
         head.date = parsed[0] if parsed else None
@@ -439,17 +292,22 @@ def _read_cell(head: Header, cell: str, *, row: int, top: list[Line]) -> bool:
 
 def _is_org_line(cell: str) -> bool:
     """An upper-case header line naming the issuing body (not the national motto, not the kind)."""
-    text = _MOTTO_TEXT.sub("", cell).strip()
+    text = _without_motto(cell).strip()
     if not text or len(text) > 120 or not is_upper(text) or re.search(r"\d/", text):  # not a notation
         return False
     return not _MOTTO.search(match_key(text)) and kind_of_line(text) is None
+
+
+def _without_motto(text: str) -> str:
+    """The text before the national motto; the slow case-insensitive pattern runs only where "cộng h…" is."""
+    return _MOTTO_TEXT.sub("", text) if "cộng h" in text.lower() else text
 
 
 def _merge_org_lines(orgs: list[str]) -> list[str]:
     """["ỦY BAN NHÂN DÂN", "TỈNH VĨNH LONG"] → ["ỦY BAN NHÂN DÂN TỈNH VĨNH LONG"]."""
     merged: list[str] = []
     for org in orgs:
-        if merged and (re.match(rf"(?:{_LEVEL_WORDS})(?!\w)", org, re.IGNORECASE) or merged[-1].endswith(" NHÂN")):
+        if merged and (re.match(rf"(?:{LEVEL_WORDS})(?!\w)", org, re.IGNORECASE) or merged[-1].endswith(" NHÂN")):
             merged[-1] = f"{merged[-1]} {org}"
         else:
             merged.append(org)
@@ -510,12 +368,13 @@ _CAPTION = re.compile(
     r"(?P<num>\d{1,5}[a-z]?)?\s*(?P<sym>/[^\s,;()]+)?\s*(?P<date>ngày[^()]{0,40}?\d{4})",
     re.IGNORECASE,
 )
-_ISSUER_VERB = r"(?:ban hành|yêu cầu|đề nghị|chỉ đạo|thông báo|báo cáo|xây dựng)(?!\w)"
+_ISSUER_VERBS = ("ban hành", "yêu cầu", "đề nghị", "chỉ đạo", "thông báo", "báo cáo", "xây dựng")
+_ISSUER_VERB = rf"(?:{'|'.join(_ISSUER_VERBS)})(?!\w)"
+_ANY_ISSUER_VERB = re.compile("|".join(_ISSUER_VERBS))  # where _ISSUER_ACT, which has no fast start, may match
 _ISSUER_ACT = re.compile(
     r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
     rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
 )
-_HAS_ISSUER_VERB = re.compile(_ISSUER_VERB)  # cheap test before _ISSUER_ACT, which has no fast start
 
 
 _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, date, date text
@@ -523,7 +382,7 @@ _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, da
 
 def own_caption(text: str, kind: str | None, symbol: str | None) -> _Caption | None:
     """The appendix caption that refers to this document ("Kèm theo Kế hoạch số /KH-SNV ngày tháng 01 năm 2022")."""
-    if kind is None:
+    if kind is None or "kèm" not in text.lower():  # the caption's cue, tested before the slow case-insensitive scan
         return None
     for match in _CAPTION.finditer(text):
         if match_key(match.group("kind")) != match_key(kind):
@@ -549,8 +408,14 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     if prov is None and province(head.place) is not None:
         prov = province(head.place).name  # type: ignore[union-attr]
     act = None
-    for line in lines[:_HEADER_LINES]:
-        match = _ISSUER_ACT.search(line.text) if _HAS_ISSUER_VERB.search(line.text) else None
+    head_lines = lines[:_HEADER_LINES]
+    head_text = text[: head_lines[-1].end] if head_lines else ""
+    with_verb: list[int] = []
+    if any(verb in head_text for verb in _ISSUER_VERBS):  # the lines that hold one, when any does
+        starts = [line.start for line in head_lines]
+        with_verb = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _ANY_ISSUER_VERB.finditer(head_text)})
+    for line in (head_lines[i] for i in with_verb):
+        match = _ISSUER_ACT.search(line.text)
         if match:
             act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
             break
@@ -575,7 +440,7 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
 
 def _central_by_code(notation: str | None) -> str | None:
     """The central body a notation's issuer code names ("…/NĐ-CP" → Chính phủ, "…/NQ-UBTVQH15" → UBTVQH)."""
-    codes: dict[str, str] = _lexicon().get("issuer_codes", {})  # type: ignore[assignment]
+    codes: dict[str, str] = lexicon().get("issuer_codes", {})  # type: ignore[assignment]
     last = (notation or "").rsplit("/", 1)[-1].split("-")[-1]
     return codes.get(re.sub(r"\d+$", "", last))
 
@@ -590,7 +455,7 @@ def _issuer_from_orgs(orgs: list[str], prov: str | None, district: District | No
     parent = render_org(orgs[0], prov, district)
     if len(orgs) == 1:
         return parent
-    own = _expand(orgs[-1])
+    own = expand_abbreviations(orgs[-1])
     if re.fullmatch(r"(?:văn phòng|thanh tra)", own, re.IGNORECASE):
-        return f"{_case_org(own)} {parent}"
+        return f"{case_org(own)} {parent}"
     return render_org(own, prov, district)

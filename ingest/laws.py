@@ -7,6 +7,7 @@ list and from `data/registry.json` (see `ingest.registry`).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -100,6 +101,8 @@ _STOP = frozenset(
 )
 _NOT_NAMES = frozenset({"su", "phap", "nay", "hoa", "le", "choi", "so"})
 _AMEND_RE = re.compile(r"sua doi,?[ ]+bo sung[ ]+mot so dieu[ ]+(?:cua|tai)[ ]+")
+_KIND_AT = re.compile(r"(Bộ luật|BỘ LUẬT|Luật|LUẬT)[ ]+")
+_UNKNOWN_NAME_WORDS = 10  # a law the gazetteer does not know is read from at most this many words
 
 
 def law_key(name: str) -> str:
@@ -148,7 +151,7 @@ class LawGazetteer:
         if amend is not None and head is not None:
             nested: list[ParsedName] = []
             pos = amend.end()
-            while (sub := self._name_at(window, pos)) is not None:
+            while (sub := self._name_at(window, folded, pos)) is not None:
                 nested.append(sub)
                 more = re.match(r"[ ]*(?:,|và)[ ]*(?=(?:Bộ luật|Luật)\b)", window[sub.end :])
                 if more is None:
@@ -159,23 +162,22 @@ class LawGazetteer:
                 cue = collapse(window[amend.start() : amend.end()])
                 kind = "Bộ luật" if head.group().strip().lower() == "bộ luật" else "Luật"
                 return ParsedName(name, kind, law_key(name), 0, nested[-1].end, tuple(nested), cue)
-        return self._name_at(window, 0)
+        return self._name_at(window, folded, 0)
 
-    def _name_at(self, window: str, pos: int) -> ParsedName | None:
-        m = re.match(r"(Bộ luật|BỘ LUẬT|Luật|LUẬT)[ ]+", window[pos:])
+    def _name_at(self, window: str, folded: str, pos: int) -> ParsedName | None:
+        """The law named at `pos` of `window` (`folded` is the window folded)."""
+        m = _KIND_AT.match(window, pos)
         if m is None:
             return None
         kind = "Bộ luật" if m.group(1).lower() == "bộ luật" else "Luật"
-        body = pos + m.end()
-        folded = fold(window)
-        tokens = [
-            (t.group(), t.start(), t.end()) for t in TOKEN_RE.finditer(folded, body, min(len(folded), body + 200))
-        ]
+        body = m.end()
+        found = ((t.group(), t.start(), t.end()) for t in TOKEN_RE.finditer(folded, body, min(len(folded), body + 200)))
+        tokens = list(itertools.islice(found, _UNKNOWN_NAME_WORDS))  # the rest only while a known name goes on
         if not tokens or len(folded) != len(window):
             return None
         # longest gazetteer name first
         key, best = fold(kind).lower(), None
-        for tok, _, end in tokens:
+        for tok, _, end in itertools.chain(tokens, found):
             key = f"{key} {_ABBREV.get(tok, tok)}"
             if key not in self.prefixes:
                 break
@@ -187,7 +189,7 @@ class LawGazetteer:
         if not window[body : body + 1].isupper() or tokens[0][0] in _NOT_NAMES:
             return None
         end = body
-        for i, (tok, s, e) in enumerate(tokens[:10]):
+        for i, (tok, s, e) in enumerate(tokens):
             between = window[end:s]
             if (i and tok in _STOP) or tok.isdigit() or re.search(r"[^ ,]", between) or (i and "," in between):
                 break

@@ -5,9 +5,10 @@ the offset map lets every record point at the exact span of the file the user ca
 
 Three passes, each a list of `(start, end, replacement)` edits applied to the previous text:
 
-1. characters: look-alikes/dashes/slashes/spaces (a length-preserving `str.translate`), zero-width
-   characters, combining sequences (NFC), HTML tags (kept as line/cell boundaries) and entities,
-   Markdown emphasis markers (noting the line breaks inside and at the edges of emphasis spans);
+1. characters (`ingest.normalize_chars`): look-alikes/dashes/slashes/spaces (a length-preserving
+   `str.translate`), zero-width characters, combining sequences (NFC), HTML tags (kept as line/cell
+   boundaries) and entities, Markdown emphasis markers (noting the line breaks inside and at the edges
+   of emphasis spans);
 2. tables written as text (one cell per line between `|` lines; `| a | b |` rows) become tab-separated
    rows (`ingest.text_tables`);
 3. lines: blank/page-number/rule lines dropped, de-doubled letters, Markdown headings, space runs,
@@ -21,216 +22,14 @@ The map is two int arrays: `starts[i]`/`ends[i]` = the source span that produced
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from ingest.text_tables import table_edits
-
-Edit = tuple[int, int, str]
-
-# ---------------------------------------------------------------------------------------------
-# Pass 1: characters
-
-
-def _translation() -> dict[int, str]:
-    table: dict[int, str] = {0x00D0: "Đ", 0x00F0: "đ", 0x0189: "Đ"}
-    dashes = [*range(0x2010, 0x2016), 0x2212, 0xFE58, 0xFE63, 0xFF0D]
-    table.update(dict.fromkeys(dashes, "-"))
-    table.update(dict.fromkeys((0x2044, 0x2215, 0xFF0F), "/"))
-    spaces = [0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x000B, 0x000C]
-    table.update(dict.fromkeys(spaces, " "))
-    table.update(dict.fromkeys((0x000D, 0x0085, 0x2028, 0x2029), "\n"))
-    # Cyrillic and Greek letters drawn like Latin ones ("NĐ-CР" with a Cyrillic Р, typed or pasted): Vietnamese
-    # text has no use for them, and a notation or a name with one would match nothing.
-    table.update(zip(map(ord, "АВЕКМНОРСТХаеорсухΑΒΕΖΗΙΚΜΝΟΡΤΥΧο"), "ABEKMHOPCTXaeopcyxABEZHIKMNOPTYXo", strict=True))
-    return table
-
-
-# Every entry maps one char to one char, so translating never moves an offset.
-_TRANSLATE = _translation()
-_TRANSLATED = re.compile("[" + "".join(map(chr, _TRANSLATE)) + "]")
-
-_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_CHARS = re.compile(
-    r"(?P<tag><!--.*?-->|<(?P<raw>script|style)\b.*?</(?P=raw)\s*>|<[!?][^<>]*>"
-    r"|<(?P<close>/?)(?P<name>[A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>)"
-    r"|(?P<ent>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)"
-    r"|(?P<zw>[\u200b-\u200d\u2060\ufeff\u00ad]+)"
-    rf"|(?P<comb>[{_COMBINING}]+)",
-    re.S | re.I,
-)
-_HTML_PAGE = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|\?xml|head|body)\b", re.I | re.S)
-_HTML_SPACE = re.compile(r"[ ]*[\n\t][\s]*")
-_CHAR_TRIGGER = re.compile(rf"[<&\u200b-\u200d\u2060\ufeff\u00ad{_COMBINING}]")
-# Markdown emphasis markers: star runs (paired below, like CommonMark's delimiter runs) and `__…__`.
-_STARS = re.compile(r"\*+|\n[ \t]*\n|\t")
-_UNDERSCORES = re.compile(r"(?<![\w_])__(?=[^\s_])(?:[^\n]|\n(?![ \t]*\n))*?[^\s_]__(?![\w_])")
-_STROKE = {"D\u0335": "Đ", "D\u0336": "Đ", "d\u0335": "đ", "d\u0336": "đ"}
-_CELL_TAGS = frozenset({"td", "th"})
-_ROW_TAGS = frozenset({"tr", "table", "thead", "tbody", "tfoot"})
-_BLOCK_TAGS = frozenset(
-    {
-        "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-        "hr", "pre", "section", "article", "header", "footer", "nav", "aside", "main", "figure", "figcaption",
-        "caption", "address", "center", "title", "body", "html", "head", "form",
-    }
-)  # fmt: skip
-
-
-class _TagState:
-    """What a tag becomes depends on where it sits: a table cell, a tab-separated row, or prose."""
-
-    def __init__(self, text: str, *, page: bool) -> None:
-        self.text = text
-        self.page = page  # a whole HTML page: its tabs are indentation, not cells
-        self.cells = 0  # cells opened in the current <tr>
-        self.in_cell = False
-        self.line_end = -1
-        self.line_has_tab = False
-
-    def _in_tab_row(self, pos: int) -> bool:
-        if self.page:
-            return False
-        if pos >= self.line_end:
-            start = self.text.rfind("\n", 0, pos) + 1
-            end = self.text.find("\n", pos)
-            self.line_end = len(self.text) if end < 0 else end
-            self.line_has_tab = "\t" in self.text[start : self.line_end]
-        return self.line_has_tab
-
-    def replace(self, m: re.Match[str]) -> str:
-        name = (m.group("name") or "").lower()
-        if name in _CELL_TAGS:
-            if m.group("close"):
-                self.in_cell = False
-                return ""
-            self.in_cell = True
-            self.cells += 1
-            return "\t" if self.cells > 1 else ""
-        if name in _ROW_TAGS:
-            self.cells = 0
-            self.in_cell = False
-            return "\n"
-        if name in _BLOCK_TAGS:
-            # Inside a cell (HTML table or a tab-separated row) a paragraph tag only wraps cell text.
-            return " " if self.in_cell or self._in_tab_row(m.start()) else "\n"
-        return ""
-
-
-@dataclass(slots=True)
-class _Hints:
-    """Source offsets of line breaks that emphasis marks as a wrap (`joined`) or as a phrase edge (`edges`)."""
-
-    joined: set[int] = field(default_factory=set)
-    edges: set[int] = field(default_factory=set)
-
-
-def _char_edits(text: str, hints: _Hints) -> list[Edit]:
-    """Pass-1 edits; line breaks inside or at the edge of an emphasis span are noted in `hints`."""
-    edits: list[Edit] = []
-    first = _CHAR_TRIGGER.search(text)
-    page = _HTML_PAGE.match(text) is not None
-    tags = _TagState(text, page=page)
-    for m in _CHARS.finditer(text, first.start() if first else len(text)):
-        kind = m.lastgroup
-        a, b = m.span()
-        if m.group("tag") is not None:
-            edits.append((a, b, tags.replace(m)))
-        elif kind == "ent":
-            rep = html.unescape(m.group()).translate(_TRANSLATE)
-            if rep != m.group():
-                edits.append((a, b, rep))
-        elif kind == "zw":
-            edits.append((a, b, ""))
-        else:  # combining marks: compose with the base character before them
-            if a > 0 and text[a - 1] != "\n" and not (edits and edits[-1][1] > a - 1):
-                a -= 1
-            seq = text[a:b]
-            rep = unicodedata.normalize("NFC", seq)
-            for k, v in _STROKE.items():
-                rep = rep.replace(k, v)
-            if rep != seq:
-                edits.append((a, b, rep))
-    if "*" in text or "__" in text:
-        edits.extend(_emphasis_edits(text, hints))
-    if page:  # in an HTML page line breaks and tabs are spaces: the tags carry the structure
-        edits.extend((m.start(), m.end(), " ") for m in _HTML_SPACE.finditer(text))
-    edits.sort()
-    return edits
-
-
-def _closes_after_space(text: str, opener: tuple[int, int], a: int, b: int) -> bool:
-    """A run after a space closes the open span of the same length when the span is short (a line or two)."""
-    oa, ob = opener
-    return ob - oa == b - a and a - ob <= 160 and text.count("\n", ob, a) <= 1
-
-
-def _emphasis_edits(text: str, hints: _Hints) -> list[Edit]:
-    """Delete paired emphasis markers; a run that closes one span and opens the next is a break.
-
-    A line break inside a paired span ("**1. Sở⏎Khoa học và Công nghệ**") is noted as joined: the emphasis
-    marks one phrase that the page wrapped; one right after a span closes or before one opens is an edge.
-    """
-    edits: list[Edit] = []
-    openers: list[tuple[int, int]] = []
-    stray: list[tuple[int, int]] = []
-    n = len(text)
-    for m in _STARS.finditer(text):
-        a, b = m.span()
-        if text[a] != "*":  # a blank line or a table cell ends every open span
-            stray.extend(openers)
-            openers.clear()
-            continue
-        before = text[a - 1] if a else " "
-        after = text[b] if b < n else " "
-        if before.isalnum() and after.isalnum() and b - a == 1:
-            continue  # 5*80%: a multiplication sign, not emphasis
-        if not before.isspace() and openers:
-            oa, ob = openers.pop()
-            edits.append((oa, ob, ""))
-            if "\n" in text[ob:a]:
-                hints.joined.update(m.start() + ob for m in re.finditer("\n", text[ob:a]))
-            if b < n and text[b] == "\n":
-                hints.edges.add(b)
-            reopens = not after.isspace() and after != "*"
-            # "**Phụ lục****Nhiệm vụ**" closes one span and opens the next: a break; "tr**ộn**", "1**1**" and
-            # "**V****Ă****N PHÒNG**" (a letter a span) mark parts of one word
-            breaks = reopens and before.isalnum() and after.isalnum() and b - a >= 4 and len(text[ob:a].strip()) > 2
-            edits.append((a, b, "\n" if breaks else ""))
-            if reopens and b - a >= 2:
-                openers.append((b, b))  # the run both closed and opened: its edit covers both
-            continue
-        if before.isspace() and openers and _closes_after_space(text, openers[-1], a, b):
-            oa, ob = openers.pop()  # "**2. **Ưu tiên", "**1. Sở Nội vụ **(…)": the space slipped inside the span
-            edits.extend(((oa, ob, ""), (a, b, "")))
-            continue
-        if not after.isspace():
-            openers.append((a, b))
-            if a and text[a - 1] == "\n":
-                hints.edges.add(a - 1)
-        elif b - a >= 2:
-            stray.append((a, b))
-    for a, b in stray + openers:
-        if b - a >= 2:  # a run of two or more stars left unpaired is a marker, never text
-            edits.append((a, b, ""))
-    for m in _UNDERSCORES.finditer(text):
-        edits.append((m.start(), m.start() + 2, ""))
-        edits.append((m.end() - 2, m.end(), ""))
-    return [_whole_line(text, e) for e in edits if e[1] > e[0] or e[2]]
-
-
-def _whole_line(text: str, edit: Edit) -> Edit:
-    """A marker alone on its line ("**" closing a span on the next line) goes with its line break: deleting only the
-    marker would leave a blank line, which reads as a paragraph (or table) end."""
-    a, b, rep = edit
-    if not rep and a > 0 and text[a - 1] == "\n" and b < len(text) and text[b] == "\n":
-        return a, b + 1, rep
-    return edit
-
+from ingest.normalize_chars import TRANSLATE, TRANSLATED, Hints, char_edits
+from ingest.text_tables import Edit, table_edits
 
 # ---------------------------------------------------------------------------------------------
 # Pass 2: lines
@@ -246,6 +45,7 @@ _JOINING_END = frozenset(",-(/")
 _NUMBER_BEFORE = re.compile(r"(?:^|[ (])(?:số|ngày|tháng|năm|đoạn|điều|Điều|khoản|Khoản|điểm|Điểm|mục|Mục|Quý|quý)$")
 # A structural word whose number went to the next line ("Điều⏎15. Trách nhiệm …").
 _ARTICLE_WORD = re.compile(r"(?:^|[ (])(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|khoản|Khoản|điểm|Điểm)$")
+_WORD_TAIL = 8  # the longest word of the two patterns above (6 letters) with the character before it, and one spare
 # The start of a new paragraph: bullet, numbered/lettered/roman item, article/chapter, preamble cues.
 _ITEM = re.compile(
     r"(?:[-+•·●▪*][ ]"
@@ -294,13 +94,18 @@ def _wrap_width(lines: list[_Line]) -> int:
     return width if near >= 0.4 * len(lengths) else 0
 
 
+def _ends_with(pattern: re.Pattern[str], line: str) -> bool:
+    """`pattern.search(line)` for a pattern anchored at the line's end: only the line's tail is scanned."""
+    return pattern.search(line, max(0, len(line) - _WORD_TAIL)) is not None
+
+
 def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
     """Whether the break between two content lines is a hard wrap inside one paragraph."""
     if prev.table or nxt.table:
         return False
     p, n = prev.text, nxt.text
     last = p[-1]
-    if n[0].isdigit() and _ARTICLE_WORD.search(p):  # "Điều⏎15. Trách nhiệm …": the number is not an item
+    if n[0].isdigit() and _ends_with(_ARTICLE_WORD, p):  # "Điều⏎15. Trách nhiệm …": the number is not an item
         return True
     if last in _TERMINAL or _ITEM.match(n):
         return False
@@ -316,7 +121,7 @@ def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
     if " " not in n or " " not in p:
         return False
     if n[0].isdigit():
-        return last in _JOINING_END or _NUMBER_BEFORE.search(p) is not None
+        return last in _JOINING_END or _ends_with(_NUMBER_BEFORE, p)
     return n[0].islower() or last in _JOINING_END
 
 
@@ -355,7 +160,7 @@ def _line(text: str, a: int, b: int) -> _Line:
     return _Line(a, b, content, "\t" in content, edits or None)
 
 
-def _line_edits(text: str, starts: array[int], hints: _Hints) -> list[Edit]:
+def _line_edits(text: str, starts: array[int], hints: Hints) -> list[Edit]:
     lines: list[_Line] = []
     gap_before: list[bool] = []  # a blank line (or a stray table bar) before the line: a paragraph break
     pos = 0
@@ -424,13 +229,13 @@ def _paragraph_blocks(lines: list[_Line], gap_before: list[bool]) -> list[bool]:
 
 
 def _joins_in_block(
-    text: str, starts: array[int], hints: _Hints, prev: _Line, nxt: _Line, width: int, *, paragraph: bool
+    text: str, starts: array[int], hints: Hints, prev: _Line, nxt: _Line, width: int, *, paragraph: bool
 ) -> bool:
     """Whether a break with no blank line before `nxt` is a wrap inside one paragraph."""
     if prev.table or nxt.table:
         return False
     if _ITEM.match(nxt.text):
-        return nxt.text[0].isdigit() and _ARTICLE_WORD.search(prev.text) is not None
+        return nxt.text[0].isdigit() and _ends_with(_ARTICLE_WORD, prev.text)
     if text.startswith("  ", prev.end) or text[prev.end - 1] == "\\":  # a Markdown hard line break
         return _joins(prev, nxt, width)
     breaks = [starts[q] for q in range(prev.end, nxt.start) if text[q] == "\n"]
@@ -525,9 +330,9 @@ def normalize(source_text: str) -> NormalizedText:
     n = len(source_text)
     ident = _identity(n + 1)
     starts, ends = ident[: n + 1], ident[1 : n + 1]
-    text = source_text.translate(_TRANSLATE) if _TRANSLATED.search(source_text) else source_text
-    hints = _Hints()
-    text, starts, ends = _apply(text, starts, ends, _char_edits(text, hints))
+    text = source_text.translate(TRANSLATE) if TRANSLATED.search(source_text) else source_text
+    hints = Hints()
+    text, starts, ends = _apply(text, starts, ends, char_edits(text, hints))
     if not unicodedata.is_normalized("NFC", text):
         text, starts, ends = _apply(text, starts, ends, _nfc_lines(text))
     text, starts, ends = _apply(text, starts, ends, table_edits(text))

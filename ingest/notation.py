@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.vntext import fold, slug
+from ingest.vntext import fold, slug, translation_list
 
 # State kind codes (NĐ 30/2020 Phụ lục III + normative kinds) → kind name, in canonical case.
 STATE_KINDS: dict[str, str] = {
@@ -143,7 +143,7 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD = _fold_table()
+_FOLD = translation_list(_fold_table())
 
 
 def fast_fold(text: str) -> str:
@@ -151,10 +151,13 @@ def fast_fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"(?<![\dA-ZĐ])0+(\d)")
+
+
 def notation_key(notation: str) -> str:
     """Identity of a written notation for lookups and comparisons: no spaces, upper case, leading zeros dropped."""
-    n = re.sub(r"\s+", "", notation).upper()
-    return re.sub(r"(?<![\dA-ZĐ])0+(\d)", r"\1", n)
+    return _LEADING_ZEROS.sub(r"\1", _SPACES.sub("", notation).upper())
 
 
 def display_number(raw: str) -> tuple[str, bool]:

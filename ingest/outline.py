@@ -137,10 +137,10 @@ def _node(line: str, start: int, end: int) -> Node:
 
 def _place(node: Node, stack: list[Node]) -> None:
     """Pop the stack to the node's parent (see the module docstring)."""
-    same = next((i for i in range(len(stack) - 1, -1, -1) if _same_level(stack[i], node)), None)
-    if same is not None:
-        del stack[same:]
-        return
+    for i in range(len(stack) - 1, -1, -1):
+        if _same_level(stack[i], node):
+            del stack[i:]
+            return
     top = stack[-1] if stack else None
     if top is not None and top.text.endswith(":") and not top.children and node.kind not in _STRONG:
         return  # "… các nhiệm vụ sau:" owns the list that follows

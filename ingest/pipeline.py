@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, NamedTuple, TypeVar
 from ingest import __version__
 from ingest.anomalies import cross_document_anomalies, find_anomalies
 from ingest.citations import CitingContext, find_citations
+from ingest.containers import DEFAULT_LIMITS, ContainerLimits
 from ingest.jsonl import is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
 from ingest.provenance import with_pages
@@ -98,22 +100,46 @@ def own_cid(meta: DocumentMeta) -> str | None:
     return found[0].cid if found else None
 
 
-def extract_file(path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> Extracted:
+def extract_file(
+    path: Path, *, source: str | None = None, max_bytes: int = MAX_FILE_BYTES, limits: ContainerLimits = DEFAULT_LIMITS
+) -> Extracted:
     """Read and extract one file; raises `ReadError` with a one-line reason."""
-    decoded = read_file(path, max_bytes=max_bytes)
+    decoded = read_file(path, max_bytes=max_bytes, limits=limits)
     return extract_text(decoded.text, source=source if source is not None else str(path), pages=decoded.pages)
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given, and every supported file below a directory (sorted, stable)."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+    """Files, and every supported file below a folder (sorted, stable), as canonical absolute paths: a file's
+    path is its identity in the store, whatever folder the command ran from. A folder that cannot be listed is
+    yielded too, so reading it reports why."""
+    for given in paths:
+        path = given.resolve()
+        try:
+            folder = path.is_dir()
+        except OSError:  # a path below a folder we may not enter: reading it says why
+            folder = False
+        if folder:
+            yield from sorted(_supported_below(path))
         else:
             yield path
 
 
-def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, corpora: bool = False) -> Batch:
+def _supported_below(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    unlisted: list[Path] = []
+    for parent, subfolders, files in os.walk(folder, onerror=lambda err: unlisted.append(Path(str(err.filename)))):
+        subfolders.sort()
+        found += [Path(parent, f) for f in files if Path(f).suffix.lower() in SUPPORTED_SUFFIXES]
+    return found + unlisted
+
+
+def extract_paths(
+    paths: Iterable[Path],
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    corpora: bool = False,
+    limits: ContainerLimits = DEFAULT_LIMITS,
+) -> Batch:
     """Extract every file (a folder: every supported file below it), then check the batch across documents.
 
     With `corpora`, a JSON Lines file is a corpus of document records (`cchc ingest`); otherwise it is refused
@@ -123,18 +149,19 @@ def extract_paths(paths: Iterable[Path], *, max_bytes: int = MAX_FILE_BYTES, cor
     failed: list[Failure] = []
     for path in paths:
         if corpora and is_jsonl(path):
-            try:
-                for doc_id, text in jsonl_documents(path):
-                    done.append(extract_text(text, source=doc_id))
-            except (ReadError, OSError) as err:
-                failed.append(Failure(str(path), getattr(err, "reason", str(err))))
+            for doc_id, text in jsonl_documents(path, _reporter(failed, str(path))):
+                done.append(extract_text(text, source=doc_id))
             continue
         for file in expand_paths([path]):
             try:
-                done.append(extract_file(file, max_bytes=max_bytes))
+                done.append(extract_file(file, max_bytes=max_bytes, limits=limits))
             except ReadError as err:
                 failed.append(Failure(str(file), err.reason))
     return batch_of(done, failed)
+
+
+def _reporter(failures: list[Failure], source: str) -> Callable[[str], None]:
+    return lambda reason: failures.append(Failure(source, reason))
 
 
 def batch_of(documents: Sequence[Extracted], failures: Sequence[Failure] = ()) -> Batch:
@@ -151,11 +178,25 @@ def _with_anomalies(extraction: Extraction, extra: tuple[Anomaly, ...]) -> Extra
 
 
 def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:
+    """The records with their spans moved to the source text (`dataclasses.replace`, without its per-call checks)."""
     out = []
     for rec in records:
-        start, end = norm.source_span(rec.start, rec.end)  # type: ignore[attr-defined]
-        out.append(dataclasses.replace(rec, start=start, end=end))  # type: ignore[type-var]
+        names, at_start, at_end = _span_fields(type(rec))
+        values = [getattr(rec, name) for name in names]
+        values[at_start], values[at_end] = norm.source_span(values[at_start], values[at_end])
+        out.append(type(rec)(*values))
     return tuple(out)
+
+
+_SPAN_FIELDS: dict[type, tuple[tuple[str, ...], int, int]] = {}
+
+
+def _span_fields(cls: type) -> tuple[tuple[str, ...], int, int]:
+    """A record class's fields in order, and where its `start` and `end` are among them (memoised per class)."""
+    if cls not in _SPAN_FIELDS:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _SPAN_FIELDS[cls] = names, names.index("start"), names.index("end")
+    return _SPAN_FIELDS[cls]
 
 
 def _remap_unit(norm: NormalizedText, unit: Any) -> Any:

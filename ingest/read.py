@@ -10,8 +10,9 @@ Every failure is a `ReadError` with a one-line reason for the user.
 from __future__ import annotations
 
 import codecs
+import os
 import re
-import zipfile
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest import legacy_encoding, office, paged
+from ingest.containers import DEFAULT_LIMITS, ContainerError, ContainerLimits, check_container
 from ingest.ocr import IMAGE_SUFFIXES, OcrOptions
 from ingest.records import Page
 
@@ -155,16 +157,26 @@ def _checked(text: str) -> str:
     return text
 
 
-def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> Decoded:
+def read_file(
+    path: Path, *, max_bytes: int, ocr: OcrOptions | None = None, limits: ContainerLimits = DEFAULT_LIMITS
+) -> Decoded:
     """Decode one file; raises `ReadError` (unsupported, empty, too large, binary, corrupt, no text).
-    Scanned pages are OCR'd with `ocr` (default: `OcrOptions()`, cached by content)."""
+    Scanned pages are OCR'd with `ocr` (default: `OcrOptions()`, cached by content); .docx and .odt containers
+    are checked against `limits` first."""
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+    except FileNotFoundError:
+        raise ReadError(path, "no such file or folder") from None
     except OSError as err:
         raise ReadError(path, f"cannot open: {err.strerror or err}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ReadError(path, _folder_problem(path))
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ReadError(path, f"unsupported file type {suffix}" if suffix else "unsupported file type (no extension)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadError(path, "not a regular file (a pipe, socket or device)")
+    size = info.st_size
     if size == 0:
         raise ReadError(path, "empty file")
     if size > max_bytes:
@@ -172,10 +184,12 @@ def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> D
     media_type = _MEDIA_TYPES[suffix]
     try:
         if suffix == ".docx":
-            return Decoded(path, _checked(_docx_text(path)), "docx", media_type)
+            return Decoded(path, _checked(_docx_text(path, limits)), "docx", media_type)
         if suffix in office.SUFFIXES:
+            if suffix == ".odt":
+                check_container(path, limits)
             with office.as_docx(path) as converted:
-                return Decoded(path, _checked(_docx_text(converted)), suffix[1:], media_type)
+                return Decoded(path, _checked(_docx_text(converted, limits)), suffix[1:], media_type)
         if suffix == ".pdf":
             text, pages = paged.read_pdf(path, ocr)
             return Decoded(path, text, "pdf", media_type, pages)
@@ -183,11 +197,22 @@ def read_file(path: Path, *, max_bytes: int, ocr: OcrOptions | None = None) -> D
             text, pages = paged.read_image(path, ocr)
             return Decoded(path, text, "ocr", media_type, pages)
         text, encoding = decode_bytes(path.read_bytes())
+    except ContainerError as err:
+        raise ReadError(path, f"not a valid {suffix}: {err}") from None
     except (_DecodeError, office.ConversionError, paged.PagedError) as err:
         raise ReadError(path, str(err)) from None
     except OSError as err:
         raise ReadError(path, f"cannot read: {err.strerror or err}") from None
     return Decoded(path, text, encoding, media_type)
+
+
+def _folder_problem(path: Path) -> str:
+    try:
+        with os.scandir(path) as entries:
+            next(entries, None)
+    except OSError as err:
+        return f"cannot list folder: {err.strerror or err}"
+    return "a folder, not a file"
 
 
 def _mb(n: int) -> str:
@@ -197,16 +222,17 @@ def _mb(n: int) -> str:
 # --- .docx ---------------------------------------------------------------------------------------
 
 
-def _docx_text(path: Path) -> str:
+def _docx_text(path: Path, limits: ContainerLimits) -> str:
     """Body paragraphs one per line, table rows one per line with tab-separated cells, in document order."""
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
 
+    check_container(path, limits)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as err:
-        raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {err})") from None
-    text = "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
+        text = "\n".join(_docx_blocks(document.element.body, _Fonts(document.styles.element)))
+    except Exception as err:  # python-docx, lxml and zipfile raise many types for a broken file: one line for it
+        reason = (str(err).strip() or type(err).__name__).splitlines()[0][:200]
+        raise _DecodeError(f"not a valid .docx (corrupt or not a Word document: {reason})") from None
     return legacy_encoding.to_unicode(text)[0]  # legacy text whose runs do not name their font
 
 

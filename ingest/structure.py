@@ -12,20 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.areas import area_of, leading_area
-from ingest.header import (
-    ORG_HEAD_RE,
-    POST_RE,
-    Line,
-    is_upper,
-    iso,
-    issuer,
-    more_specific,
-    own_caption,
-    parse_date,
-    read_header,
-    render_post,
-)
+from ingest.header import Line, iso, issuer, more_specific, own_caption, parse_date, read_header
 from ingest.notation import restore_hyphens
+from ingest.orgs import ORG_HEAD_RE, POST_RE, is_upper, render_post
 from ingest.places import district_level_on, province_on, scope_for
 from ingest.records import DocumentMeta, Section
 from ingest.vntext import collapse
@@ -137,8 +126,13 @@ def _roman(text: str) -> int | None:
     return total if 0 < total <= 40 else None
 
 
+_MARKER_INITIALS = frozenset("PĐIVXLCabcdefghijklmnopqrstuvwxyzđ")  # first letters of the patterns above
+
+
 def _heading_marker(text: str) -> tuple[str, str, int, str] | None:
     """(kind, label, rank, rest-of-line) when the line opens a section."""
+    if text[:1] not in _MARKER_INITIALS and not text[:1].isdecimal():  # isdecimal: the digits of `\d`
+        return None
     pl = _PL_RE.match(text)
     if pl and len(text) < 250 and not text[pl.end() : pl.end() + 1].islower():
         return "pl", pl.group(1) or "", 0, text[pl.end() :]
@@ -159,8 +153,10 @@ _NON_SPACE_WS = re.compile(r"[^\S ]")
 
 def _trim_heading(rest: str) -> tuple[str, str | None]:
     """Heading text (the part before ':' / end of first sentence, ≤ 150 chars) and its reform area."""
-    if "  " in rest or rest[:1] == " " or rest[-1:] == " " or _NON_SPACE_WS.search(rest):
-        rest = collapse(rest)  # only when it changes something: most heading lines are already single-spaced
+    # Only when it changes something: most heading lines are already single-spaced. Every whitespace character but
+    # the space is unprintable, so isprintable() rules them out faster than the search.
+    if "  " in rest or rest[:1] == " " or rest[-1:] == " " or (not rest.isprintable() and _NON_SPACE_WS.search(rest)):
+        rest = collapse(rest)
     area = area_of(rest)
     if area is None:
         lead = leading_area(rest)
@@ -239,7 +235,8 @@ def parse_document(text: str, *, source: str, sha256: str) -> tuple[DocumentMeta
             date, date_text = cap_date, date_text or cap_text
     if date is None and (site_date := parse_date(head.site.get("date", ""))) is not None:
         date, date_text = site_date[0], head.site["date"]  # the site's "Ngày ban hành" when the header has none
-    if date is None and (adopted := _ADOPTED.search(text)) is not None and (parsed := parse_date(adopted.group(1))):
+    adopted = _ADOPTED.search(text) if date is None and "thông qua" in text else None
+    if adopted is not None and (parsed := parse_date(adopted.group(1))) is not None:
         date, date_text = parsed[0], adopted.group(1)  # a law or resolution "… thông qua ngày 16 tháng 6 năm 2025"
     prov, district, issuer_name = issuer(head, lines, text)
     on = iso(date) if date else None

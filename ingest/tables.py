@@ -110,6 +110,8 @@ class _Draft:
 
 def parse_tables(text: str) -> tuple[Table, ...]:
     """Every table in normalised text, in document order (task-assigning or not)."""
+    if "\t" not in text:  # tables are tab-separated rows
+        return ()
     return tuple(_build(draft) for draft in _drafts(text) if draft.lines)
 
 

@@ -82,7 +82,7 @@ def find_targets(text: str, *, sections: Sequence[Section], tasks: Sequence[Task
         unit = _count_unit(m.group(2), before)
         (metric,) = _metrics(before, text[m.end() : c_end], unit)[:1]
         out.append(_target(text, (c_start, c_end), m, comparator or "=", unit, sections, tasks, metric=metric))
-    for m in _PERCENT.finditer(text):
+    for m in _PERCENT.finditer(text) if "%" in text else ():
         c_start, c_end = _clause(text, m.start())
         before, after = text[c_start : m.start()], text[m.end() : c_end]
         if c_start in derived_clauses or _OPERAND_BEFORE.search(before) or _OPERAND_AFTER.match(after):

@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.assignments import Assignment, Resolver, prose_assignments
+from ingest.assignments import Assignment, prose_assignments
 from ingest.deadlines import parse_deadline
 from ingest.records import Citation, Section, Task
 from ingest.tables import Row, Table
+from ingest.unit_phrases import Resolver
 from ingest.vntext import collapse
 
 # --- products -----------------------------------------------------------------------------------------------
@@ -51,7 +52,11 @@ _PLAN_YEAR = re.compile(r"(?:cải cách hành chính|CCHC)[^\n.;]{0,60}?năm\s+
 
 def plan_year(text: str) -> int | None:
     """The year the plan covers, from the first "cải cách hành chính … năm YYYY" (title or opening lines)."""
-    m = _PLAN_YEAR.search(text, 0, 5000)
+    head = text[:5000]
+    low = head.lower()  # the case-insensitive search is slow: first the cue in lower case ("ı", "İ" also match "i")
+    if not any(cue in low for cue in ("cải cách hành chính", "cchc", "ı", "\u0307")):
+        return None
+    m = _PLAN_YEAR.search(head)
     return int(m.group(1)) if m else None
 
 

@@ -30,6 +30,11 @@ _PIPE_ROW = re.compile(r"\|?[^|\n]*(?:\|[^|\n]*)+\|?")
 _PIPE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
 # A cell longer than this is body text between two tables, not a cell: the table ends before it.
 _CELL_MAX_LINES = 80
+# A shorter run of lines is body text too when it holds numbered or lettered items ("1. Bộ Tài chính chủ
+# trì …", "a) …"): a telegram or letter whose whole body a web page put inside a layout table. Real cells
+# of task tables are a few lines long; 20 lines is above every cell of the 418 real documents' tables.
+_BODY_MIN_LINES = 20
+_ITEM = re.compile(r"(?:\d{1,2}|[a-zđ])[.)]\s+\S")
 # Text that is never a cell: an appendix caption between the signature block and the appendix table.
 _CAPTION = re.compile(r"(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu)(?!\w)")
 # The signature block's row: recipients ("Nơi nhận") and the signature, nothing after them.
@@ -97,12 +102,21 @@ def _gaps(lines: list[_Line], first_bar: int) -> tuple[list[_Gap], list[int]]:
             gaps.append(_Gap(current))
             bars.append(i)
             current = []
-        elif not line.text or len(current) >= _CELL_MAX_LINES or (not current and _CAPTION.match(line.text)):
+        elif (
+            not line.text
+            or len(current) >= _CELL_MAX_LINES
+            or (not current and _CAPTION.match(line.text))
+            or (len(current) >= _BODY_MIN_LINES and _has_items(current))
+        ):
             break
         else:
             current.append(line)
         i += 1
     return gaps, bars
+
+
+def _has_items(lines: list[_Line]) -> bool:
+    return sum(1 for line in lines if _ITEM.match(line.text)) >= 2
 
 
 def _is_row_number(gap: _Gap) -> bool:

@@ -390,10 +390,13 @@ def _strip_place(text: str) -> tuple[str, str | None, str | None]:
     return text, None, None
 
 
-# resolve()'s results by (document context, text): a memo of a pure function, shared across documents because the
-# same phrases ("Bộ Tài chính", "các cơ quan, đơn vị có liên quan") recur in every document of a corpus.
+# resolve()'s results by (document context, text), and _classify()'s by (context, kind, text, cell): memos of pure
+# functions, shared across documents because the same phrases ("Bộ Tài chính", "các cơ quan, đơn vị có liên quan")
+# recur in every document of a corpus. Each is emptied when it reaches its size (a bound on memory, ample for a batch).
 _RESOLVED: dict[tuple[object, str], tuple[tuple[AgentRef, _Resolved], ...]] = {}
 _RESOLVED_MAX = 50_000
+_CLASSIFIED: dict[tuple[object, str, str, bool], _Resolved | None] = {}
+_CLASSIFIED_MAX = 50_000
 
 
 class UnitResolver:
@@ -415,13 +418,16 @@ class UnitResolver:
         self._abbr_re: re.Pattern[str] | None = None
         self.issuer: _Resolved | None = None
         self.issuer_key: str | None = None
+        # Everything a resolution depends on besides the text: the same phrase resolves alike in such documents.
+        self._context: tuple[object, ...] = (meta.scope, meta.province, meta.district, None)
         if meta.issuer:
             hits = [r for r in self._scan(meta.issuer, 0) if not r[1].is_group]
             if hits:
                 self.issuer = hits[0][1]
                 self.issuer_key = slug(self.issuer.name)
-        self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})
-        # Everything a resolution depends on besides the text: the same phrase resolves alike in such documents.
+        self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})  # derived from the issuer: in the context
+        # Everything a resolution depends on besides the text (the date: places are read as of it), so the same
+        # phrase resolves alike in documents that share it.
         self._context = (meta.scope, meta.province, meta.district, self.issuer, meta.date)
         if self._abbr:
             self._abbr_re = re.compile(rf"(?<![\w\-/])(?:{'|'.join(map(re.escape, self._abbr))})(?![\w\-/])")
@@ -483,8 +489,8 @@ class UnitResolver:
                 continue
             res, variants = self._seen[unit_id]
             for variant in variants:
-                for m in re.finditer(re.escape(variant), text):
-                    self._record(res, variant, m.start())
+                for at in _occurrences(text, variant):
+                    self._record(res, variant, at)
             self._acc.setdefault(unit_id, _Acc(res)).variants.update(variants)
         out = []
         for acc in self._acc.values():
@@ -529,10 +535,18 @@ class UnitResolver:
         return out
 
     def _classify(self, kind: str, written: str, *, cell: bool = False) -> _Resolved | None:
-        """Memoised: the same few names repeat through a document."""
+        """Memoised: the same few names repeat through a document, and through a corpus (see `_CLASSIFIED`).
+
+        Within a document the first answer holds: the issuer's own name is classified before the issuer is known.
+        """
         key = (kind, written, cell)
         if key not in self._cache:
-            self._cache[key] = self._classify_new(kind, written, cell=cell)
+            shared = (self._context, kind, written, cell)
+            if shared not in _CLASSIFIED:
+                if len(_CLASSIFIED) >= _CLASSIFIED_MAX:
+                    _CLASSIFIED.clear()
+                _CLASSIFIED[shared] = self._classify_new(kind, written, cell=cell)
+            self._cache[key] = _CLASSIFIED[shared]
         return self._cache[key]
 
     def _classify_new(self, kind: str, written: str, *, cell: bool) -> _Resolved | None:
@@ -819,6 +833,14 @@ def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
                 continue
         out.append(piece)
     return out
+
+
+def _occurrences(text: str, literal: str) -> Iterator[int]:
+    """Starts of the non-overlapping occurrences of a literal, left to right (as `re.finditer` finds them)."""
+    at = text.find(literal) if literal else -1
+    while at >= 0:
+        yield at
+        at = text.find(literal, at + len(literal))
 
 
 def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 # Old-style tone placement (hoá, thuỷ, uỷ) → the new style NFC text uses most (hóa, thủy, ủy).
 _OLD_TONES = {
@@ -26,15 +27,15 @@ def collapse(text: str) -> str:
 
 def new_tones(text: str) -> str:
     """Unify old/new tone placement (`Uỷ` → `Ủy`, `hoá` → `hóa`) before comparing names."""
+    return _OLD_TONE_RE.sub(_new_tone, text)
 
-    def repl(m: re.Match[str]) -> str:
-        s = m.group(0)
-        out = _OLD_TONES.get(s.lower())
-        if out is None or (m.start() and text[m.start() - 1] in "qQ"):
-            return s
-        return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
-    return _OLD_TONE_RE.sub(repl, text)
+def _new_tone(m: re.Match[str]) -> str:
+    s = m.group(0)
+    out = _OLD_TONES.get(s.lower())
+    if out is None or (m.start() and m.string[m.start() - 1] in "qQ"):
+        return s
+    return out.upper() if s.isupper() else out.capitalize() if s[0].isupper() else out
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -49,7 +50,20 @@ def _fold_table() -> dict[int, str | None]:
     return table
 
 
-_FOLD = _fold_table()
+_TABLE_SIZE = 0x2070  # through General Punctuation: code points past it are rare here, and kept as they are
+
+
+def translation_list(table: Mapping[int, str | None]) -> list[str | None]:
+    """A `str.translate` table as a list indexed by code point: looked up twice as fast as the dict. Code points past
+    the list raise IndexError, a LookupError, which `str.translate` treats like a missing key: the character stays."""
+    assert max(table) < _TABLE_SIZE
+    out: list[str | None] = [chr(code) for code in range(_TABLE_SIZE)]
+    for code, rep in table.items():
+        out[code] = rep
+    return out
+
+
+_FOLD = translation_list(_fold_table())
 
 
 def fold(text: str) -> str:
@@ -62,9 +76,11 @@ def match_key(text: str) -> str:
     return collapse(fold(new_tones(unicodedata.normalize("NFC", text))))
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str, *, dd: bool = False) -> str:
     """`Sở Nội vụ` → `so-noi-vu`. With `dd=True`, `đ` → `dd` (notation slugs, where ĐA ≠ DA)."""
     if dd:
         text = text.replace("đ", "dd").replace("Đ", "DD")
-    folded = fold(text)
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return _NOT_SLUG.sub("-", fold(text)).strip("-")

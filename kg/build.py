@@ -181,8 +181,8 @@ def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
 
 
 def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> list[URIRef]:
-    sha = e.document.sha256
-    nodes = [iris.in_file(sha, "cit", f"{c.start}-{c.end}") for c in e.citations]
+    key = iris.source_key(e.source)
+    nodes = [iris.in_file(key, "cit", f"{c.start}-{c.end}") for c in e.citations]
     for citation, node in zip(e.citations, nodes, strict=True):
         target = work_iri(citation)
         for triple in (*citation_triples(node, citation, doc, _date), *cited_work_triples(target, citation)):
@@ -204,9 +204,10 @@ def extraction_graph(e: Extraction) -> Graph:
     for prefix, ns in iris.PREFIXES.items():
         g.bind(prefix, ns)
     sha = e.document.sha256
+    key = iris.source_key(e.source)
     doc = document_iri(e)
-    source = iris.file(sha)
-    run = iris.activity(sha, e.extractor_version or "0")
+    source = iris.file(e.source)
+    run = iris.activity(key, e.extractor_version or "0")
     provenance = [(PROV.wasDerivedFrom, source), (PROV.wasGeneratedBy, run)]
 
     g.add((source, RDF.type, CCHC.SourceFile))
@@ -224,9 +225,9 @@ def extraction_graph(e: Extraction) -> Graph:
     for task in e.tasks:
         _task(g, e, task, doc, provenance)
     for n, target in enumerate(e.targets, start=1):
-        _target(g, sha, n, target, doc, provenance)
+        _target(g, key, n, target, doc, provenance)
     for n, anomaly in enumerate(e.anomalies, start=1):
-        _anomaly(g, iris.in_file(sha, "issue", f"A{n:02d}"), anomaly, doc, run, citation_nodes)
+        _anomaly(g, iris.in_file(key, "issue", f"A{n:02d}"), anomaly, doc, run, citation_nodes)
     g.add((doc, RDFS.label, Literal(e.document.title or e.source, lang="vi")))
     return g
 
@@ -265,7 +266,7 @@ def _document(g: Graph, doc: URIRef, meta: DocumentMeta, source: URIRef) -> None
 
 
 def _task(g: Graph, e: Extraction, task: Task, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> None:
-    node = iris.in_file(e.document.sha256, "task", task.id)
+    node = iris.in_file(iris.source_key(e.source), "task", task.id)
     g.add((node, RDF.type, CCHC.Task))
     g.add((node, CCHC.partOfPlan, doc))
     g.add((node, DCTERMS.description, Literal(task.text, lang="vi")))
@@ -290,9 +291,9 @@ def _task(g: Graph, e: Extraction, task: Task, doc: URIRef, provenance: Iterable
 
 
 def _target(
-    g: Graph, sha: str, n: int, target: Target, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]
+    g: Graph, key: str, n: int, target: Target, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]
 ) -> None:
-    node = iris.in_file(sha, "target", f"G{n:02d}")
+    node = iris.in_file(key, "target", f"G{n:02d}")
     g.add((node, RDF.type, CCHC.Target))
     g.add((node, CCHC.partOfPlan, doc))
     g.add((node, CCHC.targetText, Literal(target.text, lang="vi")))
@@ -305,7 +306,7 @@ def _target(
     if target.area:
         g.add((node, CCHC.reformArea, iris.concept("reform-area", target.area)))
     if target.task:
-        g.add((iris.in_file(sha, "task", target.task), CCHC.hasTarget, node))
+        g.add((iris.in_file(key, "task", target.task), CCHC.hasTarget, node))
     _provenance(g, node, provenance, target.start, target.end)
 
 

@@ -1,7 +1,9 @@
-"""The graph commands: `cchc cites`, `unit`, `compare`, `sparql`, `export` (read-only, over the configured store)."""
+"""The graph commands: `cchc cites`, `unit`, `compare`, `sparql`, `export`, `deadlines` (read-only, over the configured
+store)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +11,10 @@ from typing import Annotated
 import typer
 
 from ingest.cli import FormatOption, OutputFormat, print_json
+from ingest.places import province_slug
 from kg import history, questions
+from kg.calendar import Calendar, build_calendar, calendar_json, calendar_tasks, select_tasks
+from kg.ics import to_ics
 from kg.settings import StoreSettings
 from kg.store import GraphStore, StoreError, load_query
 from kg.views import EXPORTERS, VIEWS, view
@@ -168,3 +173,69 @@ def export(
             raise typer.Exit(code=2)
         EXPORTERS[fmt](view(graph, graph_view), output)
     typer.echo(f"wrote {output}")
+
+
+_ISO = ["%Y-%m-%d"]
+
+
+def _print_calendar(cal: Calendar) -> None:
+    for d in cal.due:
+        mark = "QUÁ HẠN" if d.overdue else "hạn"
+        lead = ", ".join(a.name for a in d.task.lead) or "-"
+        typer.echo(f"{d.due}  {mark:<7} {lead[:40]:<40} {Path(d.task.source).name}:{d.task.start}-{d.task.end}")
+        typer.echo(f"    {d.task.text[:110]}  ({d.task.deadline.text})")
+    for o in cal.ongoing:
+        typer.echo(f"{o.start} .. {o.end}  thường xuyên  {o.task.text[:90]}")
+    for v in cal.vague:
+        typer.echo(f"không rõ ngày ({v.reason}): {v.task.deadline.text}  {v.task.text[:80]}")
+    typer.echo(f"{len(cal.due)} due, {len(cal.overdue)} overdue, {len(cal.ongoing)} ongoing, {len(cal.vague)} vague")
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+@app.command()
+def deadlines(
+    start: Annotated[datetime | None, typer.Option("--from", formats=_ISO, help="First day of the window.")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=_ISO, help="Last day of the window.")] = None,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=_ISO, help="Due before this day: overdue (if not done).")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help='Only tasks this unit leads or joins ("Sở Nội vụ", its id).')] = None,
+    province: Annotated[str | None, typer.Option(help="Only plans of this province.")] = None,
+    document: Annotated[str | None, typer.Option(help="Only this plan (file name or id).")] = None,
+    ics: Annotated[Path | None, typer.Option(help="Also write the due days as an iCalendar (.ics) file.")] = None,
+    store: StoreOption = None,
+    output_format: FormatOption = OutputFormat.table,
+) -> None:
+    """Tasks due in a window with their unit and source span, overdue ones as of a day, recurring deadlines
+    expanded; deadlines that name no day are listed apart."""
+    place = province_slug(province) if province else None
+    if province and place is None:
+        typer.echo(f"cchc: unknown province {province!r}", err=True)
+        raise typer.Exit(code=2)
+    graph = open_store(store, read_only=True)
+    plan = None
+    if document:
+        found = questions.select_documents(graph, [document])
+        if len(found) != 1:
+            typer.echo(f"cchc: {document!r} names {len(found)} documents; name exactly one", err=True)
+            raise typer.Exit(code=2)
+        plan = found[0]["id"]
+    tasks = select_tasks(calendar_tasks(graph), unit=unit, province=place, document=plan)
+    try:
+        cal = build_calendar(tasks, _day(start), _day(end), _day(as_of))
+    except ValueError as err:
+        typer.echo(f"cchc: {err}", err=True)
+        raise typer.Exit(code=2) from err
+    if ics:
+        name = " · ".join(x for x in ("Hạn nhiệm vụ CCHC", unit, province, document) if x)
+        partial = ics.with_name(ics.name + ".partial")  # a killed run leaves no half-written calendar
+        partial.write_bytes(to_ics(cal, name))
+        partial.replace(ics)
+        typer.echo(f"wrote {ics}", err=True)
+    if output_format is OutputFormat.json:
+        print_json(calendar_json(cal))
+    else:
+        _print_calendar(cal)

@@ -267,7 +267,7 @@ def record_quads(record: Record, sha256: str, index: CorpusIndex) -> RecordQuads
     work = iris.work(doc.cid) if doc else None
     g = graph_of(work) if work is not None else UNSOURCED_GRAPH
     part = part_iri(rid)
-    source = iris.file(sha256)
+    source = iris.file(rid)
     own: list[Quad] = []
     shared: list[Quad] = list(_work_facts(work, doc, g)) if work and doc else []
 
@@ -301,21 +301,21 @@ def record_quads(record: Record, sha256: str, index: CorpusIndex) -> RecordQuads
     quads = RecordQuads(own, shared)
     raw = str(record.get("text") or "")
     if raw and work is not None and doc is not None:
-        _citation_quads(raw, doc, work, part, sha256, g, quads)
+        _citation_quads(raw, doc, work, part, rid, g, quads)
     return quads
 
 
 def _citation_quads(
-    raw: str, doc: SourceDoc, work: URIRef, part: URIRef, sha256: str, g: URIRef, out: RecordQuads
+    raw: str, doc: SourceDoc, work: URIRef, part: URIRef, rid: str, g: URIRef, out: RecordQuads
 ) -> None:
     """The article text's citations, as `kg.build` writes a file's: the citation nodes in the article's graph,
     what they say of the cited works in those works' graphs, and the direct edges."""
-    source = iris.file(sha256)
+    source = iris.file(rid)
     norm = normalize(raw)
     context = CitingContext(scope="vn", date=doc.date, own_notation=doc.notation)
     citations = find_citations(norm.text, context)
     spans = [norm.source_span(c.start, c.end) for c in citations]
-    nodes = [iris.in_file(sha256, "cit", f"{a}-{b}") for a, b in spans]
+    nodes = [iris.in_file(iris.source_key(rid), "cit", f"{a}-{b}") for a, b in spans]
     for c, node, (start, end) in zip(citations, nodes, spans, strict=True):
         target = work_iri(c)
         out.own.extend([(s, p, o, g) for s, p, o in citation_triples(node, c, work, _date)])

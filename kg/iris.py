@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote, unquote
 
 from rdflib import RDFS, SKOS, XSD, Namespace, URIRef
@@ -59,14 +60,22 @@ def local_document(sha256: str) -> URIRef:
     return _iri(f"doc/_local/{sha256[:16]}")
 
 
-def file(sha256: str) -> URIRef:
+def source_key(source: str) -> str:
+    """A stored document's identity is its source (canonical absolute path, or a corpus record's id); its
+    content hash is only its version. So one content under two names is two documents, and changing one of
+    them never touches the other."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def file(source: str) -> URIRef:
     """The source file, and the named graph holding everything extracted from it."""
-    return _iri(f"file/{sha256}")
+    return _iri(f"file/{source_key(source)}")
 
 
-def in_file(sha256: str, kind: str, key: str) -> URIRef:
-    """A record that exists only inside one file: citation, task, target, issue, span."""
-    return _iri(f"{kind}/{sha256[:12]}/{key}")
+def in_file(file_key: str, kind: str, key: str) -> URIRef:
+    """A record that exists only inside one file (citation, task, target, issue, span); `file_key` is its
+    file's `source_key`."""
+    return _iri(f"{kind}/{file_key[:12]}/{key}")
 
 
 def agent(unit_id: str) -> URIRef:
@@ -87,5 +96,5 @@ def concept(scheme: str, slug: str) -> URIRef:
     return _iri(f"vocab/{scheme}/{slug}")
 
 
-def activity(sha256: str, version: str) -> URIRef:
-    return _iri(f"activity/extract/{sha256[:12]}/{version}")
+def activity(file_key: str, version: str) -> URIRef:
+    return _iri(f"activity/extract/{file_key[:12]}/{version}")

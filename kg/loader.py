@@ -39,7 +39,7 @@ def load_graphs(batch: Batch, store: GraphStore, *, progress: Progress | None = 
         extraction = document.extraction
         sha = extraction.document.sha256
         graph = extraction_graph(extraction)
-        change = store.replace_file(extraction.source, iris.file(sha), sha, graph, known=known)
+        change = store.replace_file(extraction.source, iris.file(extraction.source), sha, graph, known=known)
         summary.changes[change] += 1
         if change == "new":
             summary.added.append(extraction.source)

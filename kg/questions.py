@@ -79,8 +79,13 @@ def resolve_works(store: GraphStore, query: str) -> list[str]:
 
 def cites(store: GraphStore, query: str) -> list[dict[str, Any]]:
     """Documents citing the work(s) `query` names, each with its citations (text, span, cue, date, flags)."""
+    return citing(store, resolve_works(store, query))
+
+
+def citing(store: GraphStore, works: Iterable[str]) -> list[dict[str, Any]]:
+    """Documents citing any of `works` (IRIs), each with its citations of them (text, span, cue, date, flags)."""
     docs: dict[tuple[str, str], dict[str, Any]] = {}
-    for work in resolve_works(store, query):
+    for work in works:
         citations: dict[str, dict[str, Any]] = {}
         for row in store.query("cited_by", work=URIRef(work)):
             key = (_v(row["path"]), _v(row["doc"]))

@@ -4,7 +4,8 @@ The text is parsed with rdflib's SPARQL 1.1 grammar (with the project's prefixes
 scanned for keywords: `"SERVICE"` inside a string literal, an IRI or a comment is not a SERVICE clause,
 and `INSERT` in a literal is not an update. A text that is not a query is parsed once more as an update
 to tell "an update, refused" from "malformed". A query is refused when its algebra holds a SERVICE
-pattern anywhere (nested groups, subqueries, OPTIONAL, MINUS, FILTER EXISTS).
+pattern anywhere (nested groups, subqueries, OPTIONAL, MINUS, FILTER EXISTS), and when it names its
+dataset (FROM, FROM NAMED): the engine would ignore it and answer over every graph.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ _FORMS: dict[str, QueryForm] = {
 
 
 class RefusedQuery(ValueError):
-    """Why a request cannot run; `code` is `sparql_syntax`, `sparql_update_refused` or `sparql_service_refused`."""
+    """Why a request cannot run; `code` is `sparql_syntax`, `sparql_update_refused`, `sparql_service_refused` or
+    `sparql_from_refused`."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -86,6 +88,12 @@ def check_query(text: str) -> CheckedQuery:
     algebra = prepared.algebra
     if any(n.name == "ServiceGraphPattern" for n in _nodes(algebra)):
         raise RefusedQuery("sparql_service_refused", "SERVICE (federated query) is refused on this endpoint")
+    if dict(algebra).get("datasetClause"):
+        raise RefusedQuery(
+            "sparql_from_refused",
+            "FROM / FROM NAMED is not supported: the default graph is the union of every document's graph; "
+            "name one with GRAPH <iri> { … }",
+        )
     form = _FORMS.get(algebra.name)
     if form is None:
         raise RefusedQuery("sparql_syntax", f"unsupported query form {algebra.name}")

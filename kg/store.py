@@ -1,8 +1,9 @@
 """The RDF store: Oxigraph on disk by default, any SPARQL 1.1 server through the same code.
 
-One named graph per source file. A file's graph is replaced in a single SPARQL UPDATE request
-(drop the old graph, insert the new), which Oxigraph runs as one transaction: a process killed
-mid-ingest leaves every file either fully old or fully new. Queries run over the union of graphs.
+One named graph per source (its identity; the content hash is its version). A file's graph is replaced
+in a single SPARQL UPDATE request (drop the old graph, insert the new), which Oxigraph runs as one
+transaction: a process killed mid-ingest leaves every file either fully old or fully new. Queries run
+over the union of graphs.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
@@ -72,8 +73,16 @@ def query_names() -> list[str]:
 class GraphStore:
     """A dataset of per-file named graphs with replace-by-file and query-by-name."""
 
-    def __init__(self, dataset: Dataset, *, native: pyoxigraph.Store | None = None, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        native: pyoxigraph.Store | None = None,
+        read_only: bool = False,
+        location: Path | None = None,
+    ) -> None:
         self._ds = dataset
+        self._location = location  # a local read-only store reopens when a writer's compaction drops its files
         self.read_only = read_only
         self._native = native  # updates go straight to Oxigraph: rdflib's own update engine is slow
         self._remote = native is None
@@ -102,7 +111,7 @@ class GraphStore:
                 time.sleep(0.05 * (attempt + 1))
         assert native is not None
         dataset = Dataset(store=OxigraphStore(store=native), default_union=True)
-        return cls(dataset, native=native, read_only=read_only)
+        return cls(dataset, native=native, read_only=read_only, location=directory if read_only else None)
 
     @classmethod
     def open_remote(cls, query_endpoint: str, update_endpoint: str | None = None) -> GraphStore:
@@ -131,17 +140,15 @@ class GraphStore:
     ) -> Change:
         """Make `graph` the one graph of `source`; unchanged content is a no-op.
 
+        A graph belongs to one source (`kg.iris.file`): the same content under another name has a graph of its
+        own, so replacing or dropping one never touches the other.
+
         `known` is what `file_graphs()` returned (callers loading many files ask once).
         """
         known = known if known is not None else self.file_graphs()
         old = known.get(source)
         if old is not None and old.sha256 == sha256 and old.graph == graph:
             return "unchanged"
-        if old is None and any(fg.graph == graph for fg in known.values()):
-            # The same content under a second path: one graph, both paths recorded on it.
-            path = Literal(source).n3()
-            self._update(f"INSERT DATA {{ GRAPH {graph.n3()} {{ {graph.n3()} cchc:sourcePath {path} }} }}")
-            return "new"
         drops = [f"DROP SILENT GRAPH {graph.n3()}"]
         if old is not None and old.graph != graph:
             drops.append(f"DROP SILENT GRAPH {old.graph.n3()}")
@@ -186,8 +193,22 @@ class GraphStore:
         """
         if bindings:
             sparql = _with_values(sparql, list(bindings), [list(bindings.values())])
+        try:
+            return self._rows(sparql)
+        except OSError:
+            if self._location is None:
+                raise
+            self._reopen()  # a writer compacted away files this snapshot read: read the new one
+            return self._rows(sparql)
+
+    def _rows(self, sparql: str) -> list[dict[str, Node]]:
         result: Result = self._ds.query(_PROLOGUE + sparql)
         return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
+
+    def _reopen(self) -> None:
+        assert self._location is not None
+        fresh = GraphStore.open_local(self._location, read_only=True)
+        self._ds, self._native = fresh._ds, fresh._native
 
     def query_values(self, name: str, variable: str, values: Sequence[Identifier]) -> list[dict[str, Node]]:
         """Run the named query once for all `values` of one variable (a VALUES block with a row for each)."""

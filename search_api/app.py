@@ -7,13 +7,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from anyio import to_thread
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from search_api.api import FORMAT_PREFIXES, ROUTERS
-from search_api.api.deps import ServiceState, StoreCache, sparql_pool
-from search_api.api.errors import ErrorResponse, install_error_handlers
+from search_api.api.deps import ServiceState, StoreCache
+from search_api.api.errors import ApiError, ErrorResponse, install_error_handlers, log
 from search_api.api.formats import SuffixFormat
+from search_api.reconcile import reconcile_home
 from search_api.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
@@ -27,6 +31,21 @@ Every failure has one shape: `{"error": {"status", "code", "message"}}`.
 """
 
 
+def _answer_options(app: FastAPI) -> None:
+    """OPTIONS on an API path: 204 with `Allow` listing the methods its routes take (the UI's catch-all mount
+    would otherwise answer every path 405 "GET, HEAD"); 404 for a path no route takes."""
+
+    @app.options("/{path:path}", include_in_schema=False)
+    async def options(request: Request) -> Response:
+        path = request.url.path
+        routes = [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+        methods = {m for r in routes if r.path_regex.match(path) for m in r.methods or ()}
+        if not methods:
+            raise ApiError(404, "Không tìm thấy (not found)")
+        methods |= {"HEAD"} if "GET" in methods else set()
+        return Response(status_code=204, headers={"Allow": ", ".join(sorted(methods | {"OPTIONS"}))})
+
+
 def create_app(settings: Settings | None = None, *, embedder: Any = None) -> FastAPI:
     """The app over `settings` (default: from the environment). `embedder` overrides the search model (tests)."""
     settings = settings or Settings()
@@ -34,9 +53,14 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state.sparql_pool = sparql_pool(settings.sparql_workers)  # a new one each time the app starts (tests do)
+        # Routes that compute run in threads; past a few, more threads only contend for the interpreter and
+        # starve the event loop (/healthz, the async routes): requests queue for a thread instead.
+        to_thread.current_default_thread_limiter().total_tokens = settings.request_threads
+        healed = await run_in_threadpool(reconcile_home, settings, state.get_embedder)
+        if healed:
+            log.warning("reconciled the store after an interrupted write: %s", healed)
         yield
-        state.sparql_pool.shutdown(wait=False, cancel_futures=True)
+        state.sparql.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -49,6 +73,7 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    _answer_options(app)
     if STATIC.is_dir():  # after the API routes: a path the API knows never reaches the files
         app.mount("/", StaticFiles(directory=STATIC, html=True), name="ui")
     app.add_middleware(SuffixFormat, prefixes=FORMAT_PREFIXES)

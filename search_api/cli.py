@@ -1,8 +1,8 @@
 """The `cchc` command line: the contract other tools and checks call.
 
 Each package owns its commands: `ingest.cli` (extract, schema), `kg.cli` (cites, unit, compare, sparql,
-export) and this module those that need the search index (ingest, which loads the graph and the index, search
-and serve); `app` assembles them in that order.
+export, deadlines) and this module those that need the search index or the model (ingest, which loads the graph and
+the index, search, align and serve); `app` assembles them in that order.
 """
 
 from __future__ import annotations
@@ -20,8 +20,12 @@ from ingest import cli as ingest_cli
 from ingest.cli import FormatOption, OutputFormat, print_json
 from ingest.pipeline import Progress, extract_paths
 from kg import cli as kg_cli
+from kg import questions
 from kg.cli import StoreOption
 from kg.store import StoreError
+from search_api.alignment import CSV_COLUMNS, alignment_json, alignment_rows
+from search_api.alignment import align as align_tasks
+from search_api.api.formats import csv_text
 from search_api.embedding import default_embedder
 from search_api.index import SearchIndexError
 from search_api.ingestion import ingest_into
@@ -39,6 +43,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, or JSON Lines corpora (.jsonl, .jsonl.gz).")],
     store: StoreOption = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Also build or update the search index.")] = True,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait while another writer holds the store.")] = False,
 ) -> None:
     """Extract documents and load them into the graph (one named graph per file) and the search index."""
     config = Settings.for_store(store)
@@ -48,10 +53,11 @@ def ingest(
         embedder = default_embedder(config.home, config.embedder) if index else None
         done = ingest_into(
             config,
-            extract_paths(paths, corpora=True),
+            extract_paths(paths, corpora=True, limits=config.container_limits()),
             embedder,
             graph_progress=_advance(bars[0]),
             index_progress=_advance(bars[1]),
+            wait=None if wait else 0.0,
         )
     except StoreError as err:
         typer.echo(f"cchc: {err}", err=True)
@@ -132,6 +138,48 @@ def search(
         typer.echo(f"    {h.text[:200].replace(chr(10), ' ')}")
 
 
+class AlignFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _one_plan(graph: Any, selector: str) -> dict[str, Any]:
+    found = questions.select_documents(graph, [selector])
+    if len(found) != 1:
+        typer.echo(f"cchc: {selector!r} names {len(found)} documents; name exactly one plan", err=True)
+        raise typer.Exit(code=2)
+    return found[0]
+
+
+@service.command()
+def align(
+    plan_a: Annotated[str, typer.Argument(help="The first plan: file name, path fragment or id.")],
+    plan_b: Annotated[str, typer.Argument(help="The plan to align it with.")],
+    store: StoreOption = None,
+    output_format: Annotated[AlignFormat, typer.Option("--format", help="table, json or csv.")] = AlignFormat.table,
+) -> None:
+    """Pair each task of one plan with its counterpart in another: matched, changed (lead or deadline), unmatched."""
+    config = Settings.for_store(store)
+    graph = kg_cli.open_store(store, read_only=True)
+    plans = [_one_plan(graph, plan_a), _one_plan(graph, plan_b)]
+    a, b = (questions.plan_tasks(graph, p["id"]) for p in plans)
+    answer = alignment_json(a, b, align_tasks(a, b, default_embedder(config.home, config.embedder)))
+    answer = {"a": plans[0], "b": plans[1], **answer}
+    if output_format is AlignFormat.json:
+        print_json(answer)
+    elif output_format is AlignFormat.csv:
+        sys.stdout.write(csv_text(alignment_rows(answer), CSV_COLUMNS))
+    else:
+        for p in answer["pairs"]:
+            what = f"{p['status']} ({', '.join(p['changes'])})" if p["changes"] else p["status"]
+            typer.echo(f"{p['score']:.2f} {what:<28} {p['a']['text'][:60]}  ↔  {p['b']['text'][:60]}")
+        for side in ("only_a", "only_b"):
+            for t in answer[side]:
+                typer.echo(f"     {side:<28} {t['text'][:100]}")
+        typer.echo(", ".join(f"{k} {v}" for k, v in answer["counts"].items()))
+
+
 @service.command()
 def serve(
     store: StoreOption = None,
@@ -156,5 +204,8 @@ def _commands(*apps: typer.Typer) -> dict[str, Any]:
 
 
 _ALL = _commands(ingest_cli.app, kg_cli.app, service)
-_ORDER = ("extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "search", "serve")
+_ORDER = (
+    "extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "deadlines", "search", "align",
+    "serve",
+)  # fmt: skip
 app.registered_commands += [_ALL[name] for name in _ORDER]

@@ -8,6 +8,7 @@ add/remove, so each re-ingested file would mean re-indexing the whole corpus: he
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -47,11 +48,17 @@ class Bm25:
         self.alive: npt.NDArray[np.bool_] = np.zeros(0, bool)
         self.matrix = sparse.csc_array((0, 0), dtype=np.float32)
         self._pending: list[tuple[int, dict[int, int]]] = []
+        # Searches share one index across threads, and the first of them folds pending rows in: one at a time.
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
         return int(self.alive.sum()) + len(self._pending)
 
     def add(self, ids: Iterable[int], token_lists: Iterable[Sequence[str]]) -> None:
+        with self._lock:
+            self._add(ids, token_lists)
+
+    def _add(self, ids: Iterable[int], token_lists: Iterable[Sequence[str]]) -> None:
         for chunk_id, tokens in zip(ids, token_lists, strict=True):
             counts: dict[int, int] = {}
             for token in tokens:
@@ -60,7 +67,10 @@ class Bm25:
             self._pending.append((chunk_id, counts))
 
     def remove(self, ids: Iterable[int]) -> None:
-        gone = set(ids)
+        with self._lock:
+            self._remove(set(ids))
+
+    def _remove(self, gone: set[int]) -> None:
         if not gone:
             return
         self._pending = [p for p in self._pending if p[0] not in gone]
@@ -69,8 +79,8 @@ class Bm25:
         rows = rows[np.isin(self.ids[rows], list(gone))]
         self.alive[rows] = False
 
-    def _settle(self) -> None:
-        """Fold pending rows into the matrix (ids stay ascending: new ids are always larger)."""
+    def _fold(self) -> None:
+        """Fold pending rows into the matrix (ids stay ascending: new ids are always larger); under the lock."""
         if not self._pending:
             return
         self._pending.sort()
@@ -88,7 +98,11 @@ class Bm25:
 
     def compact(self) -> None:
         """Drop removed rows for good (done before saving)."""
-        self._settle()
+        with self._lock:
+            self._compact()
+
+    def _compact(self) -> None:
+        self._fold()
         if self.alive.all():
             return
         keep = np.flatnonzero(self.alive)
@@ -97,7 +111,11 @@ class Bm25:
 
     def scores(self, tokens: Sequence[str]) -> tuple[Ids, Scores]:
         """(chunk ids, scores) of every live row sharing a term with the query, unordered."""
-        self._settle()
+        with self._lock:
+            return self._scores(tokens)
+
+    def _scores(self, tokens: Sequence[str]) -> tuple[Ids, Scores]:
+        self._fold()
         cols = sorted({self.vocab[t] for t in tokens if t in self.vocab})
         live = int(self.alive.sum())
         if not cols or not live:

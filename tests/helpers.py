@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import shutil
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,32 @@ def ingested_home(home: Path, *, index: bool = True) -> Path:
     done = ingest_into(Settings(home=home), extract_paths([samples]), HashingEmbedder() if index else None)
     assert not done.graph.failures and done.graph.changes["new"] == 5, done.graph.line()
     return home
+
+
+BILLION_LAUGHS = (  # an XML entity-expansion payload
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r>'
+    "<w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def word_file(path: Path) -> Path:
+    """A small valid .docx."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch cải cách hành chính năm 2024. Sở Nội vụ chủ trì.")
+    document.save(str(path))
+    return path
+
+
+def with_part(source: Path, target: Path, name: str, data: bytes) -> Path:
+    """`source` with the part `name` replaced by `data`."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for entry in old.infolist():
+            new.writestr(entry, data if entry.filename == name else old.read(entry))
+    return target
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

@@ -9,7 +9,9 @@ from ingest import notation as nt
 _CODE = r"[A-Za-zĐđƯ]{1,15}(?:&[A-ZĐ]{1,4})?\d{0,2}"
 _UCODE = r"(?:[A-ZĐƯ]{1,15}|TTg|TTr|CTr|QyĐ|QĐi)\d{0,2}"
 _GROUPS = rf"{_CODE}(?:-{_CODE}|[ ]+-[ ]*{_UCODE}|-[ ]+{_UCODE})*"
-_NUM = r"(?P<num>\d{1,5}[a-z]?)"  # not preceded by a word char, "/", "." or "," (checked in code: faster)
+# Not preceded by a word char, "/", "." or "," (checked in code: faster). "\d\d{0,4}", not "\d{1,5}": a pattern that
+# opens with a character class lets the regex engine skip straight to digits (twice as fast over a corpus).
+_NUM = r"(?P<num>\d\d{0,4}[a-z]?)"
 _NUM_BLOCKERS = frozenset("/.,…")
 PARTIAL_KEYS = ("định", "ĐỊNH", "dinh", "NĐ", "ND", "uật", "UẬT")
 NOTATION_RE = re.compile(

@@ -7,7 +7,9 @@ Routers never import each other; what several need is in `answers` (shaped kg an
 from __future__ import annotations
 
 from search_api.api import (
+    align,
     anomalies,
+    deadlines,
     documents,
     graph,
     health,
@@ -29,9 +31,11 @@ ROUTERS = (
     units.router,
     tasks.router,
     plans.router,
+    align.router,
+    deadlines.router,
     anomalies.router,
     graph.router,
     sparql.router,
 )
-# Paths whose `.csv` / `.ttl` / `.jsonld` suffix selects the format.
-FORMAT_PREFIXES = ("/documents", "/works", "/units", "/tasks", "/anomalies", "/graph")
+# Paths whose `.csv` / `.ttl` / `.jsonld` / `.ics` suffix selects the format.
+FORMAT_PREFIXES = ("/documents", "/works", "/units", "/tasks", "/anomalies", "/graph", "/deadlines", "/align")

@@ -23,14 +23,8 @@ def is_work(store: GraphStore, iri: str) -> bool:
 
 
 def cited_by(store: GraphStore, iri: str) -> list[CitingDocument]:
-    """Documents citing the work `iri` (through `questions.cites` on its notation, then exactly this work)."""
-    out = []
-    for notation in sorted({str(r["notation"]) for r in store.query("work_notations", doc=URIRef(iri))}):
-        for doc in questions.cites(store, notation):
-            citations = [c for c in doc["citations"] if c["work"] == iri]
-            if citations:
-                out.append(citing_document(doc, citations))
-    return out
+    """Documents citing exactly the work `iri` (a law cited by name has no notation: asked by its IRI)."""
+    return [citing_document(doc, doc["citations"]) for doc in questions.citing(store, [iri])]
 
 
 def citing_document(doc: dict[str, Any], citations: list[dict[str, Any]]) -> CitingDocument:

@@ -1,7 +1,7 @@
-"""What routes depend on: the settings, a read-only store snapshot, the writer lock, the searcher.
+"""What routes depend on: the settings, a read-only store snapshot, the searcher.
 
-Reads never take the writer lock. A read-only Oxigraph handle is a snapshot of the store at the
-moment it was opened, so one handle is shared by all readers and replaced when the files under
+Reads never take the writer lock (`search_api.store_lock`). A read-only Oxigraph handle is a snapshot of
+the store at the moment it was opened, so one handle is shared by all readers and replaced when the files under
 `home/graph` change (our own upload, or a `cchc ingest` in another process); a request that holds the
 old handle finishes on the old snapshot.
 """
@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 
@@ -22,17 +21,29 @@ from kg.store import GraphStore, StoreError
 from search_api.api.errors import ApiError
 from search_api.settings import Settings
 
+if TYPE_CHECKING:
+    from search_api.api.sparql_workers import SparqlWorkers
+
 T = TypeVar("T")
 Stamp = tuple[tuple[str, int, int], ...]
 
 
 def directory_stamp(directory: Path) -> Stamp | None:
-    """Names, sizes and modification times of the files in `directory`: any write changes it."""
+    """Names, sizes and modification times of the files in `directory`: any write changes it. None only when
+    the directory is missing (a file a writer deletes while it is listed is left out, not taken for that)."""
+    found = []
     try:
         with os.scandir(directory) as entries:
-            return tuple(sorted((e.name, (s := e.stat()).st_size, s.st_mtime_ns) for e in entries if e.is_file()))
+            for entry in entries:
+                try:
+                    if entry.is_file():
+                        info = entry.stat()
+                        found.append((entry.name, info.st_size, info.st_mtime_ns))
+                except FileNotFoundError:
+                    continue
     except FileNotFoundError:
         return None
+    return tuple(sorted(found))
 
 
 class StoreCache:
@@ -65,6 +76,8 @@ class StoreCache:
                 try:
                     store = GraphStore.open_local(self._settings.home, read_only=True)
                 except StoreError as err:
+                    if self._store is not None:  # a writer is mid-compaction: the last snapshot is still whole
+                        return self._store
                     raise ApiError(503, str(err), "unavailable") from err
                 # The old handle is not closed: requests still reading it finish on their snapshot.
                 self._store, self._stamp, self._memo = store, stamp, {}
@@ -83,29 +96,23 @@ class StoreCache:
         return value
 
 
-def sparql_pool(workers: int) -> ThreadPoolExecutor:
-    """Queries that outlive their time limit keep a worker until they end (`Settings.sparql_workers`)."""
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sparql")
-
-
 @dataclass
 class ServiceState:
     """Everything one app instance shares between requests."""
 
     settings: Settings
     stores: StoreCache
-    writer: threading.Lock = field(default_factory=threading.Lock)
     embedder: Any = None  # search_api.embedding.Embedder: given (tests), else the default model on first use
     searcher: Any = None  # search_api.search.Searcher once opened
     searcher_stamp: Any = None
     search_lock: threading.Lock = field(default_factory=threading.Lock)
     searcher_opening: threading.Lock = field(default_factory=threading.Lock)  # one open at a time, not one per request
-    sparql_pool: ThreadPoolExecutor = field(init=False)  # replaced each time the app starts (see create_app)
-    sparql_slots: threading.BoundedSemaphore = field(init=False)  # past this many queries at once: 503
+    sparql: SparqlWorkers = field(init=False)  # processes start on first use and stop with the app
 
     def __post_init__(self) -> None:
-        self.sparql_pool = sparql_pool(self.settings.sparql_workers)
-        self.sparql_slots = threading.BoundedSemaphore(self.settings.sparql_workers)
+        from search_api.api.sparql_workers import SparqlWorkers
+
+        self.sparql = SparqlWorkers(self.settings)
 
     def get_embedder(self) -> Any:
         """The one embedder uploads and searches share (loading the model takes seconds: once)."""

@@ -1,6 +1,6 @@
-"""Content negotiation: JSON by default, CSV for tables, Turtle/JSON-LD for graph resources.
+"""Content negotiation: JSON by default, CSV for tables, Turtle/JSON-LD for graph resources, iCalendar for deadlines.
 
-A `format` query parameter wins over the Accept header; a `.csv`/`.ttl`/`.jsonld` suffix on the path is
+A `format` query parameter wins over the Accept header; a `.csv`/`.ttl`/`.jsonld`/`.ics` suffix on the path is
 turned into that parameter by `SuffixFormat` before routing.
 """
 
@@ -37,9 +37,10 @@ MEDIA_TYPES = {
     "ttl": "text/turtle",
     "jsonld": "application/ld+json",
     "json": "application/json",
+    "ics": "text/calendar",
 }
 _BY_MEDIA_TYPE = {v: k for k, v in MEDIA_TYPES.items()}
-SUFFIXES = (".csv", ".ttl", ".jsonld")
+SUFFIXES = (".csv", ".ttl", ".jsonld", ".ics")
 
 
 def negotiate(request: Request, chosen: StrEnum | None, allowed: Iterable[str]) -> str:
@@ -64,14 +65,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Response:
-    """Rows as CSV (UTF-8, a header line; lists joined with "; ")."""
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as CSV text: a header line, lists joined with "; " (also what `cchc align --format csv` prints)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8")
+    return out.getvalue()
+
+
+def csv_response(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Response:
+    """Rows as CSV (UTF-8, a header line; lists joined with "; ")."""
+    return Response(csv_text(rows, columns), media_type="text/csv; charset=utf-8")
 
 
 def rdf_response(graph: Graph, fmt: str) -> Response:
@@ -86,9 +92,18 @@ def rdf_response(graph: Graph, fmt: str) -> Response:
     return Response(body, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8")
 
 
+JSON_LD_SCHEMA: dict[str, Any] = {"type": ["object", "array"], "description": "JSON-LD"}
+
+
 def alt_content(*fmts: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI: the other media types a 200 can have."""
-    return {200: {"content": {MEDIA_TYPES[f]: {"schema": {"type": "string"}} for f in fmts}}}
+    """OpenAPI: the other media types a 200 can have (JSON-LD is JSON, the others text)."""
+    return {
+        200: {
+            "content": {
+                MEDIA_TYPES[f]: {"schema": JSON_LD_SCHEMA if f == "jsonld" else {"type": "string"}} for f in fmts
+            }
+        }
+    }
 
 
 class SuffixFormat:

@@ -359,6 +359,139 @@ class TaskPage(BaseModel):
     items: list[Task]
 
 
+# --- deadlines ------------------------------------------------------------------------------------
+
+
+class CalendarAgent(BaseModel):
+    id: str = Field(description="Unit id (vn.soc-trang/so-noi-vu) or group id.")
+    name: str
+
+
+class CalendarDeadline(BaseModel):
+    text: str = Field(description="As written in the plan.")
+    kind: str = Field(description="by_date, window, recurring, event, relative, per_plan, multi, unspecified.")
+    start: str | None = None
+    end: str | None = None
+    recurrence: str | None = Field(default=None, description="hang-thang, hang-quy, hang-nam, thuong-xuyen …")
+    after: str | None = Field(default=None, description="A relative deadline's event, as written.")
+
+
+class CalendarTask(BaseModel):
+    id: str = Field(description="The task's IRI.")
+    document: str = Field(description="IRI of its plan.")
+    document_id: str
+    title: str | None = None
+    source: str
+    scope: str | None = None
+    number: str | None = None
+    text: str
+    area: str | None = None
+    start: int = Field(description="Offset of the task in its source text.")
+    end: int
+    lead: list[CalendarAgent]
+    cooperate: list[CalendarAgent]
+    deadline: CalendarDeadline
+
+
+class DueTask(BaseModel):
+    due: str = Field(description="The day it falls due (ISO).")
+    opens: str | None = Field(default=None, description="First day of the period it closes, when known.")
+    recurrence: str | None = Field(default=None, description="Set on each occurrence of a recurring deadline.")
+    overdue: bool = Field(description="Due before `as_of`.")
+    task: CalendarTask
+
+
+class OngoingTask(BaseModel):
+    start: str
+    end: str
+    task: CalendarTask
+
+
+class VagueTask(BaseModel):
+    reason: str = Field(description="Why no day is given: after an event, another plan's timetable …")
+    task: CalendarTask
+
+
+class DeadlineCalendar(BaseModel):
+    model_config = _example(
+        {
+            "start": "2024-01-01", "end": "2024-03-31", "as_of": None, "overdue": 0, "ongoing": [], "vague": [],
+            "due": [{"due": "2024-03-31", "opens": "2024-01-01", "recurrence": None, "overdue": False, "task": {
+                "id": "https://w3id.org/vn-cchc/task/254e954c69b7/T21", "document": _DOC_IRI, "document_id": _DOC_ID,
+                "source": "ingest/samples/000_c4c1da0f57cfd92b.txt", "scope": "vn.soc-trang", "number": "3",
+                "text": "Phối hợp với cơ quan có liên quan tham mưu, trình công bố danh mục thành phần hồ sơ TTHC",
+                "area": "chinh-quyen-so", "start": 14389, "end": 14595,
+                "lead": [{"id": "vn.soc-trang/trung-tam-phuc-vu-hanh-chinh-cong-tinh",
+                          "name": "Trung tâm Phục vụ hành chính công tỉnh"}],
+                "cooperate": [], "deadline": {"text": "Quý I/2024", "kind": "by_date", "start": "2024-01-01",
+                                              "end": "2024-03-31"}}}],
+        }
+    )  # fmt: skip
+    start: str | None = Field(default=None, description="The window; unbounded when absent.")
+    end: str | None = None
+    as_of: str | None = None
+    due: list[DueTask] = Field(description="Due days in the window, recurring deadlines expanded, by day.")
+    overdue: int = Field(description="How many of `due` are overdue.")
+    ongoing: list[OngoingTask] = Field(description="Continuous work (thường xuyên) over the window.")
+    vague: list[VagueTask] = Field(description="Deadlines that name no day: listed, never guessed.")
+
+
+# --- task alignment -------------------------------------------------------------------------------
+
+
+class AlignedTask(BaseModel):
+    id: str = Field(description="The task's IRI.")
+    number: str | None = None
+    text: str
+    area: str | None = None
+    lead: list[str]
+    cooperate: list[str]
+    deadline: str | None = Field(default=None, description="As written.")
+
+
+class TaskPair(BaseModel):
+    status: Literal["matched", "changed"] = Field(description="changed: same task, other lead or deadline.")
+    score: float
+    semantic: float = Field(description="e5 similarity, rescaled to 0-1.")
+    lexical: float = Field(description="Shared syllables and syllable pairs (Dice), 0-1.")
+    changes: list[Literal["lead", "deadline"]]
+    a: AlignedTask
+    b: AlignedTask
+
+
+class AlignmentCounts(BaseModel):
+    matched: int
+    changed: int
+    only_a: int
+    only_b: int
+
+
+_ALIGNED = {
+    "id": "https://w3id.org/vn-cchc/task/254e954c69b7/T07", "number": "1.", "area": "tthc",
+    "text": "Xây dựng, trình ban hành và triển khai thực hiện Kế hoạch kiểm soát TTHC tại Văn phòng UBND tỉnh.",
+    "lead": ["Trung tâm Phục vụ hành chính công tỉnh"], "cooperate": [], "deadline": "Quý I/2024",
+}  # fmt: skip
+
+
+class TaskAlignment(BaseModel):
+    model_config = _example(
+        {
+            "a": _DOC_EXAMPLE, "b": {**_DOC_EXAMPLE, "id": "_local/254e954c69b7aaaa", "scope": "vn.soc-trang"},
+            "pairs": [{"status": "changed", "score": 0.71, "semantic": 0.8, "lexical": 0.52, "changes": ["deadline"],
+                       "a": _ALIGNED, "b": {**_ALIGNED, "deadline": "Quý I/2023"}}],
+            "only_a": [], "only_b": [], "counts": {"matched": 0, "changed": 1, "only_a": 0, "only_b": 0},
+            "threshold": 0.35,
+        }
+    )  # fmt: skip
+    a: DocumentSummary
+    b: DocumentSummary
+    pairs: list[TaskPair]
+    only_a: list[AlignedTask] = Field(description="Tasks of `a` with no counterpart in `b`.")
+    only_b: list[AlignedTask]
+    counts: AlignmentCounts
+    threshold: float = Field(description="Pairs scoring under this are left unmatched.")
+
+
 # --- compare, anomalies, graph ---------------------------------------------------------------------
 
 

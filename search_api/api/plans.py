@@ -22,7 +22,7 @@ router = APIRouter(tags=["plans"])
     operation_id="compare_plans",
     summary="So sánh các kế hoạch (plans side by side)",
     response_model=Comparison,
-    responses=error_responses(404, 422, 503),
+    responses=error_responses(400, 404, 422, 503),
 )
 def compare_plans(
     store: ReadStore,

@@ -62,7 +62,7 @@ def _task(t: dict[str, Any], scope: str | None) -> dict[str, Any]:
     operation_id="list_tasks",
     summary="Nhiệm vụ trong các kế hoạch (tasks, filtered)",
     response_model=TaskPage,
-    responses={**alt_content("csv"), **error_responses(400, 422, 503)},
+    responses={**alt_content("csv"), **error_responses(400, 404, 422, 503)},
 )
 def list_tasks(
     request: Request,

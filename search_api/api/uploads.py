@@ -24,6 +24,8 @@ from search_api.api.errors import ApiError, error_responses
 from search_api.api.models import DocumentSummary, UploadResult
 from search_api.index_build import build_index, is_indexed
 from search_api.ingestion import ingest_into
+from search_api.reconcile import staging_dir, staging_prefix
+from search_api.store_lock import StoreBusy, writing
 
 router = APIRouter(tags=["documents"])
 
@@ -75,18 +77,19 @@ def _store_upload(state: ServiceState, name: str, data: bytes) -> tuple[UploadRe
         raise ApiError(
             415, f"Loại tệp không được hỗ trợ (unsupported file type {suffix or '(none)'}); accepted: {accepted}"
         )
-    uploads = settings.home / "uploads"
-    (uploads / ".staging").mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=uploads / ".staging"))
+    staging = Path(tempfile.mkdtemp(dir=staging_dir(settings.home), prefix=staging_prefix()))
     try:
         staged = staging / name
         staged.write_bytes(data)
         try:
-            text = read_file(staged, max_bytes=limit).text
+            text = read_file(staged, max_bytes=limit, limits=settings.container_limits()).text
         except ReadError as err:
             raise ApiError(415, f"Không đọc được tệp (cannot read the file): {err.reason}") from None
-        with state.writer:
-            return _ingest_staged(state, staged, text)
+        try:
+            with writing(settings.home, wait=settings.writer_wait_s):
+                return _ingest_staged(state, staged, text)
+        except StoreBusy as err:
+            raise ApiError(503, f"Kho dữ liệu đang bận (store busy): {err}", "store_busy") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -117,7 +120,7 @@ def _ingest_staged(state: ServiceState, staged: Path, text: str) -> tuple[Upload
     folder = state.settings.home / "uploads" / sha[:16]
     shutil.rmtree(folder, ignore_errors=True)  # a leftover of an interrupted upload of this content
     folder.mkdir(parents=True)
-    final = folder / staged.name
+    final = (folder / staged.name).resolve()
     staged.replace(final)
     try:
         writer = state.settings.open_store(read_only=False)

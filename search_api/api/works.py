@@ -58,8 +58,9 @@ def work_cited_by(
     """`work_id`: a work's id (`vn/nghi-dinh/107_2020_ndd-cp`) or a loose notation, %2F for its slashes:
     `NĐ 107/2020`, `107/2021/NĐ-CP`, `Nghị định 107/2020/NĐ-CP`, `218/KH-UBND`."""
     iri = document_iri(work_id)
-    if is_work(store, iri):  # an exact work id
-        works, documents = [iri], cited_by(store, iri)
+    documents = cited_by(store, iri)
+    if documents or is_work(store, iri):  # an exact work id
+        works = [iri]
     else:
         answer = questions.cites(store, work_id)
         documents = [citing_document(d, d["citations"]) for d in answer]

@@ -667,7 +667,46 @@ async function comparePage(params) {
     out.replaceChildren(compareTable(body));
   } catch (err) {
     out.replaceChildren(errorBox(err));
+    return;
   }
+  if (chosen.length !== 2) return;
+  const section = el("section", { class: "card", id: "alignment" }, el("h2", {}, bi("Đối chiếu nhiệm vụ", "Task alignment")),
+    el("p", { class: "loading" }, "Đang đối chiếu…"));
+  out.append(section);
+  try {
+    section.replaceChildren(...alignmentView(await api("/align", { a: chosen[0], b: chosen[1] }), chosen));
+  } catch (err) {
+    section.replaceChildren(errorBox(err));
+  }
+}
+
+const PAIR_STATUS = { matched: ["Khớp", "matched", ""], changed: ["Thay đổi", "changed", "warn"] };
+const CHANGE_LABELS = { lead: "đơn vị chủ trì", deadline: "thời hạn" };
+
+/** Two plans' tasks side by side: each pair (matched, or changed with what changed), then each plan's unmatched tasks. */
+function alignmentView(body, chosen) {
+  const c = body.counts || {};
+  const link = (fmt) => `/align${fmt === "csv" ? ".csv" : ""}?a=${enc(chosen[0])}&b=${enc(chosen[1])}`;
+  const side = (t) => el("td", {}, el("div", {}, t.number ? `${t.number} ` : "", t.text),
+    el("div", { class: "muted small" }, `${(t.lead || []).join(", ") || "—"} · ${t.deadline || "—"}`));
+  const rows = (body.pairs || []).map((p) => el("tr", { class: `pair ${p.status}` },
+    el("td", {}, el("span", { class: `badge ${PAIR_STATUS[p.status][2]}` }, PAIR_STATUS[p.status][0]),
+      el("div", { class: "muted small" }, p.changes.map((x) => CHANGE_LABELS[x] || x).join(", "))),
+    el("td", { class: "num" }, p.score.toFixed(2)), side(p.a), side(p.b)));
+  const only = (items, heading, id) => el("div", { id }, el("h3", {}, heading, ` (${items.length})`),
+    items.length ? el("ul", {}, items.map((t) => el("li", {}, t.text, " ", el("span", { class: "muted small" }, (t.lead || []).join(", "))))) : el("p", { class: "muted" }, "—"));
+  return [
+    el("h2", {}, bi("Đối chiếu nhiệm vụ", "Task alignment")),
+    el("p", { class: "muted" }, `${c.matched} khớp · ${c.changed} thay đổi · ${c.only_a} chỉ ở kế hoạch 1 · ${c.only_b} chỉ ở kế hoạch 2 `,
+      el("span", { class: "en" }, "matched · changed · only in plan 1 · only in plan 2"), " — ",
+      el("a", { href: link("csv"), download: "alignment.csv", id: "alignment-csv" }, "CSV"), " · ",
+      el("a", { href: link("json"), id: "alignment-json" }, "JSON")),
+    el("table", { class: "grid", id: "alignment-table" },
+      el("thead", {}, el("tr", {}, ["", "Điểm", docTitle(body.a), docTitle(body.b)].map((h) => el("th", {}, h)))),
+      el("tbody", {}, rows)),
+    el("div", { class: "unmatched" }, only(body.only_a || [], `Chỉ ở ${docTitle(body.a)}`, "alignment-only-a"),
+      only(body.only_b || [], `Chỉ ở ${docTitle(body.b)}`, "alignment-only-b")),
+  ];
 }
 
 function compareTable(body) {
@@ -715,6 +754,81 @@ function compareTable(body) {
     el("thead", {}, el("tr", {}, el("th", {}, ""), plans.map((p) => el("th", {},
       el("a", { href: docHref(p) }, docTitle(p)), el("div", { class: "muted small" }, (p.source || "").split("/").pop()))))),
     el("tbody", {}, rows));
+}
+
+// ---------------------------------------------------------------- deadlines (calendar / timeline)
+
+const VAGUE_REASONS = {
+  "after an event": "sau một sự kiện", "follows another plan's timetable": "theo kế hoạch/tiến độ khác",
+  "counted from an event": "tính từ một sự kiện", "not a date": "không phải ngày", "several deadlines, none dated": "nhiều mốc, không có ngày",
+  "periodic, no frequency stated": "định kỳ, không rõ tần suất", "when needed": "đột xuất", "recurring, no period or plan year": "lặp lại, không rõ kỳ",
+};
+const ICS_PARAMS = ["from", "to", "unit", "province", "document"];
+
+/** Tasks due in a window, month by month: overdue ones marked, recurring ones tagged, vague ones listed apart. */
+async function deadlinesPage(params) {
+  const year = new Date().getFullYear();
+  const value = (k, d) => params.get(k) || d;
+  const form = el("form", { class: "card deadline-form", id: "deadlines-form" },
+    el("label", {}, "Từ ", el("span", { class: "en" }, "from"), " ", el("input", { type: "date", name: "from", value: value("from", `${year}-01-01`) })),
+    el("label", {}, "Đến ", el("span", { class: "en" }, "to"), " ", el("input", { type: "date", name: "to", value: value("to", `${year}-12-31`) })),
+    el("label", {}, "Tính đến ", el("span", { class: "en" }, "as of"), " ", el("input", { type: "date", name: "as_of", value: value("as_of", "") })),
+    el("label", {}, "Đơn vị ", el("span", { class: "en" }, "unit"), " ", el("input", { type: "text", name: "unit", value: value("unit", ""), placeholder: "Sở Nội vụ" })),
+    el("label", {}, "Tỉnh ", el("span", { class: "en" }, "province"), " ", el("input", { type: "text", name: "province", value: value("province", ""), placeholder: "Sóc Trăng" })),
+    el("button", { type: "submit" }, "Xem", " ", el("span", { class: "en" }, "Show")));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = new URLSearchParams([...new FormData(form)].filter(([, v]) => String(v).trim()));
+    navigate(`#/deadlines?${q}`);
+  });
+  const out = el("div", { id: "deadlines-result" });
+  show(el("h1", {}, bi("Lịch hạn nhiệm vụ", "Deadline calendar")), form, out);
+  const query = Object.fromEntries(["from", "to", "as_of", "unit", "province", "document"].map((k) => [k, value(k, k === "from" ? `${year}-01-01` : k === "to" ? `${year}-12-31` : "")]));
+  out.append(el("p", { class: "loading" }, "Đang tải…"));
+  try {
+    out.replaceChildren(deadlineTimeline(await api("/deadlines", query), query));
+  } catch (err) {
+    out.replaceChildren(errorBox(err));
+  }
+}
+
+function deadlineEntry(task, extra) {
+  const units = (task.lead || []).map((a) => a.name).join(", ") || "—";
+  return el("li", { class: `deadline ${extra.cls || ""}` },
+    el("span", { class: "due-day" }, extra.day), " ",
+    extra.badge ? el("span", { class: `badge ${extra.badgeCls || ""}` }, extra.badge) : null, " ",
+    el("a", { href: docHref(task.document_id, task.start, task.end) }, task.text), " ",
+    el("span", { class: "muted small" }, `· ${units} · ${task.deadline.text} · ${(task.source || "").split("/").pop()}:${task.start}–${task.end}`));
+}
+
+function deadlineTimeline(body, query) {
+  const due = body.due || [];
+  const months = new Map();
+  for (const d of due) {
+    const key = d.due.slice(0, 7);
+    if (!months.has(key)) months.set(key, []);
+    months.get(key).push(d);
+  }
+  const ics = new URL("/deadlines.ics", window.location.origin);
+  for (const k of ICS_PARAMS) if (query[k]) ics.searchParams.set(k, query[k]);
+  const summary = el("p", { class: "muted" },
+    `${due.length} hạn · ${body.overdue} quá hạn · ${(body.ongoing || []).length} thường xuyên · ${(body.vague || []).length} không rõ ngày `,
+    el("span", { class: "en" }, "due · overdue · ongoing · vague"), " — ",
+    el("a", { href: ics.pathname + ics.search, download: "deadlines.ics", id: "deadlines-ics" }, "Tải lịch .ics", " ", el("span", { class: "en" }, "download")));
+  const timeline = el("div", { class: "timeline", id: "deadline-timeline" }, [...months].map(([month, items]) =>
+    el("section", { class: "month", dataset: { month } },
+      el("h2", {}, `Tháng ${month.slice(5)}/${month.slice(0, 4)}`),
+      el("ul", {}, items.map((d) => deadlineEntry(d.task, {
+        day: d.due.slice(8), cls: d.overdue ? "overdue" : "",
+        badge: d.overdue ? "quá hạn" : d.recurrence ? d.recurrence : null, badgeCls: d.overdue ? "high" : "",
+      }))))));
+  const ongoing = (body.ongoing || []).length ? el("section", { class: "card", id: "deadline-ongoing" },
+    el("h2", {}, bi("Thường xuyên", "Ongoing")),
+    el("ul", {}, body.ongoing.map((o) => deadlineEntry(o.task, { day: `${o.start} → ${o.end}` })))) : null;
+  const vague = (body.vague || []).length ? el("section", { class: "card", id: "deadline-vague" },
+    el("h2", {}, bi("Không rõ ngày (không đoán)", "No day given (never guessed)")),
+    el("ul", {}, body.vague.map((v) => deadlineEntry(v.task, { day: "", badge: VAGUE_REASONS[v.reason] || v.reason, badgeCls: "warn" })))) : null;
+  return el("div", {}, summary, due.length ? timeline : el("p", {}, "Không có hạn nào trong khoảng này ", el("span", { class: "en" }, "nothing due in the window")), ongoing, vague);
 }
 
 /** A unit and the units it succeeded in the 2025 reorganisation ("Sở Nội vụ" of Cần Thơ, then Sóc Trăng's …). */
@@ -795,6 +909,7 @@ function route() {
     graph: () => graphPage(rest),
     compare: () => comparePage(params),
     anomalies: () => anomaliesPage(),
+    deadlines: () => deadlinesPage(params),
   };
   const page = pages[name] || pages.search;
   Promise.resolve(page()).catch((err) => show(errorBox(err)));

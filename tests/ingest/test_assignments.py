@@ -79,6 +79,15 @@ ASSIGNING = [
         "V. TỔ CHỨC THỰC HIỆN\n3. UBND các xã, phường: tổ chức tuyên truyền đến người dân.\n",
         [("UBND các xã, phường: tổ ", ["Ủy ban nhân dân các xã, phường"], [])],
     ),
+    (  # a subject whose members follow a colon, then its work and its partners ("phối hợp chặt chẽ với")
+        "4. Chủ tịch Ủy ban nhân dân các tỉnh: Hà Tĩnh, Quảng Trị, Huế chủ động phối hợp chặt chẽ với Bộ Tài chính"
+        " để bảo đảm quyền lợi của người dân.\n",
+        [("Chủ tịch Ủy ban nhân dân", ["Ủy ban nhân dân các tỉnh"], ["Bộ Tài chính"])],
+    ),
+    (  # a heading that ends in "điện" (electricity) is no công điện's addressee line
+        "II. QUY ĐỊNH VỀ GIÁ BÁN ĐIỆN\n1. Sở Công Thương có trách nhiệm kiểm tra giá bán lẻ điện.\n",
+        [("Sở Công Thương có trách ", ["Sở Công Thương"], [])],
+    ),
 ]  # fmt: skip
 
 
@@ -101,6 +110,10 @@ NOT_ASSIGNING = [
     "II. NHIỆM VỤ, GIẢI PHÁP\n1. Tổ chức tập huấn cho cán bộ.\n2. Đẩy mạnh ứng dụng công nghệ thông tin.\n",
     # a notice's closing formula
     "Văn phòng Chính phủ thông báo để Ủy ban nhân dân tỉnh và các cơ quan liên quan biết, thực hiện./.\n",
+    # the addressees of a công điện
+    "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ: Tài chính, Nội vụ, Y tế.\n- Chủ tịch Ủy ban nhân dân các tỉnh.\n",
+    # a glossary line and a form's blanks after a unit and a colon
+    "Trung tâm Phục vụ hành chính công: TTPVHCC.\nChủ tịch Hội đồng kết luận: ông/bà............ đủ tiêu chuẩn.\n",
 ]
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from ingest.pipeline import extract_paths, extract_text, own_cid
 from ingest.records import DocumentMeta
+from tests.helpers import SAMPLES
 
 NUMBERED = """ỦY BAN NHÂN DÂN
 TỈNH SÓC TRĂNG
@@ -46,3 +51,58 @@ def test_same_plan_cited_with_two_years_is_flagged_across_documents(tmp_path: Pa
     assert not failed
     flagged = {Path(d.source).name for d in done for a in d.extraction.anomalies if a.citations}
     assert "b.txt" in flagged
+
+
+def test_a_relative_path_is_stored_as_its_canonical_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12, item 12: one file named from two working directories is one source."""
+    (tmp_path / "sub").mkdir()
+    doc = tmp_path / "sub" / "plan.txt"
+    shutil.copy(SAMPLES / "004_bf7d911f24922af4.txt", doc)
+    monkeypatch.chdir(tmp_path)
+    from_top = extract_paths([Path("sub/plan.txt")]).documents[0].source
+    monkeypatch.chdir(tmp_path / "sub")
+    from_inside = extract_paths([Path("plan.txt")]).documents[0].source
+    from_folder = extract_paths([Path(".")]).documents[0].source
+    assert from_top == from_inside == from_folder == str(doc.resolve())
+
+
+def test_a_missing_path_is_reported_as_missing(tmp_path: Path) -> None:
+    """Issue 12, item 12: a missing folder had been reported as an unsupported file type."""
+    failures = extract_paths([tmp_path / "no-such-folder", tmp_path / "gone.txt"]).failures
+    assert [f.reason for f in failures] == ["no such file or folder"] * 2
+
+
+def test_a_file_that_cannot_be_read_is_one_failure(tmp_path: Path) -> None:
+    """Issue 12, defect 9: a file named on the command line that cannot be read is a failure of that file only;
+    a pipe is never opened (reading it would block for ever)."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    good = tmp_path / "good.txt"
+    shutil.copy(SAMPLES / "004_bf7d911f24922af4.txt", good)
+    batch = extract_paths([tmp_path / "pipe.txt", good])
+    assert [d.source for d in batch.documents] == [str(good)]
+    assert [f.reason for f in batch.failures] == ["not a regular file (a pipe, socket or device)"]
+
+
+def test_a_path_that_cannot_be_entered_is_one_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12, defect 9: a file below a folder the user may not enter had aborted the run (`is_dir` raises
+    PermissionError there; the tests run as root, so the kernel's refusal is played by the two calls)."""
+    good = tmp_path / "good.txt"
+    shutil.copy(SAMPLES / "004_bf7d911f24922af4.txt", good)
+    locked = tmp_path / "locked" / "plan.txt"
+    real_is_dir, real_stat = Path.is_dir, Path.stat
+
+    def is_dir(self: Path) -> bool:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_dir(self)
+
+    def stat(self: Path, **kwargs: bool) -> os.stat_result:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, **kwargs)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    monkeypatch.setattr(Path, "stat", stat)
+    batch = extract_paths([locked, good])
+    assert [d.source for d in batch.documents] == [str(good)]
+    assert [(f.source, f.reason) for f in batch.failures] == [(str(locked), "cannot open: Permission denied")]

@@ -194,3 +194,22 @@ def test_merged_group_rows_and_a_lost_row_boundary() -> None:
         "1\tTriển khai Cổng\tVăn phòng Chính phủ",
         "2\tXây dựng\tBộ Công an",
     ]
+
+
+def test_a_long_cell_with_numbered_items_is_body_text_not_a_cell() -> None:
+    """Web pages put a whole telegram's body inside a layout table: its items must stay lines of prose."""
+    body = "\n".join(
+        f"{n}. Bộ số {n} chủ trì, phối hợp với các địa phương\nthực hiện việc thứ {n} của công điện này\n"
+        "theo chức năng, nhiệm vụ được giao."
+        for n in range(1, 8)
+    )
+    source = f"|\nKính gửi: các Bộ\n|\n{body}\n|\nNơi nhận:\n|\n"
+    items = [line for line in normalize(source).text.split("\n") if "Bộ số" in line]
+    assert [line[:10] for line in items] == [f"{n}. Bộ số {n}" for n in range(1, 8)]
+    assert not any("\t" in line for line in items)
+
+
+def test_a_long_cell_without_items_stays_a_cell() -> None:
+    long_cell = "\n".join(f"dòng mô tả thứ {n} của bước thực hiện" for n in range(25))
+    source = f"|\nBước\n|\nNội dung\n|\n|\n1\n|\n{long_cell}\n|\n"
+    assert normalize(source).text.split("\n")[1].startswith("1\tdòng mô tả thứ 0")

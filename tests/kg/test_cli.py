@@ -122,3 +122,36 @@ def test_commands_on_a_missing_store_fail_clearly(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cites", "NĐ 107/2020", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2
     assert "no graph store" in result.stderr
+
+
+def test_deadlines_in_q1_2024_with_unit_span_and_ics(home: Path, tmp_path: Path) -> None:
+    ics = tmp_path / "q1.ics"
+    args = ["deadlines", "--from", "2024-01-01", "--to", "2024-03-31", "--store", str(home), "--ics", str(ics)]
+    answer = _json([*args, "--format", "json"])
+    assert isinstance(answer, dict) and answer["due"]
+    assert all("2024-01-01" <= d["due"] <= "2024-03-31" and d["task"]["lead"] for d in answer["due"])
+    assert all(d["task"]["end"] > d["task"]["start"] for d in answer["due"])
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") == len(answer["due"]) + len(answer["ongoing"])
+    table = runner.invoke(app, [*args, "--unit", "Trung tâm Phục vụ hành chính công tỉnh"])
+    assert table.exit_code == 0 and "000_c4c1da0f57cfd92b.txt:" in table.stdout
+    assert "Phòng Quản trị - Tài vụ" not in table.stdout.split("thường xuyên")[0]
+
+
+def test_deadlines_overdue_as_of(home: Path) -> None:
+    answer = _json(["deadlines", "--from", "2024-01-01", "--to", "2024-12-31", "--as-of", "2024-07-01",
+                    "--store", str(home), "--format", "json"])  # fmt: skip
+    assert isinstance(answer, dict) and answer["overdue"] > 0
+    assert {d["overdue"] for d in answer["due"]} == {True, False}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2024-03-01", "--to", "2024-01-01"], "starts after it ends"),
+        (["--province", "Atlantis"], "unknown province"),
+        (["--from", "01/03/2024"], "Invalid value"),
+    ],
+)
+def test_deadlines_bad_input_is_one_clear_error(home: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["deadlines", *args, "--store", str(home)])
+    assert result.exit_code == 2 and message in result.output

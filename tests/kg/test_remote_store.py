@@ -175,8 +175,10 @@ def test_changing_one_file_replaces_only_its_graph_on_the_server(stores: Stores)
             k: v for k, v in before.items() if k != str(changed)
         }
         assert after[str(changed)] > before[str(changed)]
-        assert remote.file_graphs()[str(changed)].graph != old_graph
-        assert not remote.query_text(f"SELECT * WHERE {{ GRAPH {old_graph.n3()} {{ ?s ?p ?o }} }} LIMIT 1")
+        now = remote.file_graphs()[str(changed)]
+        assert now.graph == old_graph  # a source keeps its graph; its content hash is the version
+        shas = remote.query_text(f"SELECT ?sha WHERE {{ GRAPH {now.graph.n3()} {{ ?f cchc:sha256 ?sha }} }}")
+        assert [str(r["sha"]) for r in shas] == [now.sha256]
     finally:  # leave the shared server as the other tests found it
         changed.write_text(original, encoding="utf-8")
         load_files(stores.files, remote)

@@ -67,8 +67,10 @@ def test_changing_one_file_replaces_only_its_graph(tmp_path: Path) -> None:
         k: v for k, v in before.items() if k != str(files[0])
     }
     assert after[str(files[0])] > before[str(files[0])]
-    assert store.file_graphs()[str(files[0])].graph != old_graph
-    assert not store.query_text(f"SELECT * WHERE {{ GRAPH {old_graph.n3()} {{ ?s ?p ?o }} }} LIMIT 1")
+    now = store.file_graphs()[str(files[0])]
+    assert now.graph == old_graph  # a source keeps its graph; its content hash is the version
+    shas = store.query_text(f"SELECT ?sha WHERE {{ GRAPH {now.graph.n3()} {{ ?f cchc:sha256 ?sha }} }}")
+    assert [str(r["sha"]) for r in shas] == [now.sha256]
 
 
 def test_one_graph_per_file_holds_its_own_extraction(tmp_path: Path) -> None:
@@ -77,19 +79,6 @@ def test_one_graph_per_file_holds_its_own_extraction(tmp_path: Path) -> None:
     load_files([path], store)
     expected = extraction_graph(extract_file(path).extraction)
     assert len(store.graph_of(str(path))) == len(expected)
-
-
-def test_same_content_under_two_paths_is_one_graph_with_two_paths(tmp_path: Path) -> None:
-    a = _copy_samples(tmp_path / "a")[0]
-    b = _copy_samples(tmp_path / "b")[0]
-    store = GraphStore.open_local(tmp_path / "home")
-    load_files([a], store)
-    count = store.triple_count()
-    summary = load_files([b], store)
-    graphs = store.file_graphs()
-    assert summary.changes["new"] == 1
-    assert graphs[str(a)].graph == graphs[str(b)].graph
-    assert store.triple_count() == count + 1
 
 
 def test_read_only_open_does_not_block_the_writer(tmp_path: Path) -> None:
@@ -144,3 +133,37 @@ def test_killed_ingest_leaves_a_store_that_opens_and_answers(tmp_path: Path) -> 
     summary = load_files([docs], fresh)
     assert summary.changes["new"] + summary.changes["unchanged"] == 60
     assert isinstance(fresh.union(), Graph)
+
+
+def test_same_content_under_two_names_is_two_documents(tmp_path: Path) -> None:
+    """Issue 12, defect 1: a copy had shared the original's graph, so changing the copy dropped the original."""
+    files = _copy_samples(tmp_path / "docs")
+    store = GraphStore.open_local(tmp_path / "home")
+    load_files(files, store)
+    original = str(files[0])
+    before = len(store.graph_of(original))
+    copy = tmp_path / "elsewhere" / "copy.txt"
+    copy.parent.mkdir()
+    shutil.copy(files[0], copy)
+    assert load_files([copy], store).changes["new"] == 1
+    graphs = store.file_graphs()
+    assert graphs[str(copy)].graph != graphs[original].graph and graphs[str(copy)].sha256 == graphs[original].sha256
+    copy.write_text(copy.read_text(encoding="utf-8") + "\nMột dòng thêm.\n", encoding="utf-8")
+    assert load_files([copy], store).changes["updated"] == 1
+    assert len(store.graph_of(original)) == before > 100
+    assert len(store.file_graphs()) == 6
+
+
+def test_a_read_only_handle_reopens_when_a_writer_compacted_its_files(
+    samples_store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The soak run (issue 12): a reader's snapshot lost an .sst file to the writer's compaction: a 500."""
+    reader = GraphStore.open_local(samples_store_dir, read_only=True)
+    stale = reader._ds
+
+    def vanished(*_: object, **__: object) -> None:
+        raise FileNotFoundError("IO error: No such file or directory: 000139.sst")
+
+    monkeypatch.setattr(stale, "query", vanished)
+    assert len(reader.file_graphs()) == 5
+    assert reader._ds is not stale

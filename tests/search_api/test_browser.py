@@ -1,4 +1,4 @@
-"""The UI in a real headless browser: search, open a document, expand the graph, compare two plans.
+"""The UI in a real headless browser: search, open a document, expand the graph, compare two plans, deadlines.
 
 The app runs under uvicorn on a free 127.0.0.1 port over a data directory holding the five samples;
 Debian's chromium is driven by Playwright (`executable_path`, no browser download). Every request the page
@@ -251,6 +251,37 @@ def test_compare_two_plans(page: Any, server: Server, tmp_path: Path) -> None:
         assert any(plan["title"] in h for h in headers), (plan["title"], headers)
     assert page.locator("#compare-table tr.group").count() >= 2, "rows per reform area and the legal basis"
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
+
+
+def test_compare_two_plans_aligns_their_tasks(page: Any, server: Server, tmp_path: Path) -> None:
+    by_file = {d["source"].rsplit("/", 1)[-1][:3]: d["id"] for d in _documents(server)}
+    page.goto(f"{server.base}/#/compare?docs={quote(by_file['000'])},{quote(by_file['002'])}")
+    page.wait_for_selector("#alignment-table")
+    pairs = page.locator("#alignment-table tbody tr").count()
+    assert pairs + page.locator("#alignment-only-a li").count() == 25  # every task of the Sóc Trăng plan, once
+    assert pairs + page.locator("#alignment-only-b li").count() == 40
+    href = page.get_attribute("#alignment-csv", "href")
+    assert href is not None and href.startswith("/align.csv?a=")
+    page.screenshot(path=str(tmp_path / "alignment.png"), full_page=True)
+
+
+def test_deadline_calendar_by_month_with_overdue_and_vague(page: Any, server: Server, tmp_path: Path) -> None:
+    page.goto(f"{server.base}/#/deadlines?from=2024-01-01&to=2024-06-30&as_of=2024-04-01")
+    page.wait_for_selector("#deadline-timeline section.month")
+    months = page.locator("#deadline-timeline section.month").evaluate_all("ns => ns.map(n => n.dataset.month)")
+    assert months[0] == "2024-01" and months == sorted(months), months
+    assert page.locator("li.deadline.overdue").count() >= 3  # January's two and Q1's ends, before 1 April
+    text = page.locator("#deadline-timeline").inner_text()
+    assert "Phòng Quản trị - Tài vụ" in text and "000_c4c1da0f57cfd92b.txt:" in text
+    assert page.locator("#deadline-vague li").count() > 0
+    href = page.get_attribute("#deadlines-ics", "href")
+    assert href is not None and href.startswith("/deadlines.ics?") and "from=2024-01-01" in href
+    page.fill("#deadlines-form input[name=unit]", "Trung tâm Phục vụ hành chính công tỉnh")
+    page.click("#deadlines-form button[type=submit]")
+    page.wait_for_function("location.hash.includes('unit=')")
+    page.wait_for_selector("#deadline-timeline section.month")
+    assert "Phòng Quản trị - Tài vụ ·" not in page.locator("#deadline-timeline").inner_text()
+    page.screenshot(path=str(tmp_path / "deadlines.png"), full_page=True)
 
 
 def test_anomalies_page(page: Any, server: Server, tmp_path: Path) -> None:

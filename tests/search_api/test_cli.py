@@ -42,4 +42,26 @@ def test_ingest_reports_bad_files_and_keeps_the_store(home: Path, tmp_path: Path
 
 def test_cchc_has_every_command_in_order() -> None:
     names = [info.callback.__name__ for info in app.registered_commands if info.callback]
-    assert names == ["extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "search", "serve"]
+    assert names == [
+        "extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "deadlines", "search", "align",
+        "serve",
+    ]
+
+
+def test_align_two_plans_as_json_and_csv(home: Path) -> None:
+    args = ["align", "000_c4c1da0f57cfd92b", "002_d0cae71e4e4777ba", "--store", str(home)]
+    answer = _json([*args, "--format", "json"])
+    assert isinstance(answer, dict)
+    counts = answer["counts"]
+    assert counts["matched"] + counts["changed"] == len(answer["pairs"]) > 5
+    assert len(answer["pairs"]) + counts["only_a"] == 25  # every task of the Sóc Trăng plan, once
+    assert len({p["b"]["id"] for p in answer["pairs"]}) == len(answer["pairs"])  # one to one
+    assert all(p["status"] == ("changed" if p["changes"] else "matched") for p in answer["pairs"])
+    csv = runner.invoke(app, [*args, "--format", "csv"])
+    assert csv.exit_code == 0 and csv.stdout.startswith("status,score,changes,a_number,a_text")
+    assert len(csv.stdout.strip().splitlines()) == 1 + len(answer["pairs"]) + counts["only_a"] + counts["only_b"]
+
+
+def test_align_needs_exactly_one_plan_per_side(home: Path) -> None:
+    result = runner.invoke(app, ["align", "no-such-plan", "002_d0cae71e4e4777ba", "--store", str(home)])
+    assert result.exit_code == 2 and "names 0 documents" in result.output

@@ -4,6 +4,7 @@ leave exactly as if it were rebuilt."""
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -49,3 +50,26 @@ def test_bm25_removal_changes_statistics_like_a_rebuild() -> None:
         np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
     incremental.compact()
     assert incremental.ids.tolist() == [1, 4, 5] and len(incremental) == 3
+
+
+def test_concurrent_first_searches_fold_pending_rows_once() -> None:
+    """The soak run (issue 12) found searches racing to fold a reopened index's pending rows: IndexError, 500."""
+    words = [f"từ{i}" for i in range(300)]
+    results: list[tuple[list[int], list[float]]] = []
+    for _ in range(5):
+        bm = Bm25()
+        bm.add(range(3000), ([words[(i * 7 + j) % 300] for j in range(12)] for i in range(3000)))
+        barrier = threading.Barrier(8)
+
+        def search(bm: Bm25 = bm, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            ids, scores = bm.scores(words[:5])
+            order = np.argsort(ids)
+            results.append((ids[order].tolist(), scores[order].tolist()))
+
+        threads = [threading.Thread(target=search) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(results) == 40 and all(r == results[0] for r in results)

@@ -55,3 +55,21 @@ def test_environment_and_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert (settings.home, settings.max_upload_mb, settings.embedder) == (tmp_path / "from-env", 5.0, "torch")
     assert Settings.for_store(tmp_path / "flag").home == tmp_path / "flag"
     assert Settings.for_store(None).home == tmp_path / "from-env"
+
+
+_LIMIT_ROW = re.compile(r"^\| .+? \| `(CCHC_[A-Z0-9_]+)` \| (`[^`]+`) \| .+ \|$")
+_LIMITS = (
+    "max_", "sparql_max", "sparql_timeout", "sparql_workers", "sparql_queue", "sparql_per_client", "writer_wait",
+    "request_threads",
+)  # fmt: skip
+
+
+def test_the_limits_section_lists_every_limit_with_its_default() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Limits and guarantees\n", 1)[1].split("\n## ", 1)[0]
+    listed = {m[1]: m[2] for line in section.splitlines() if (m := _LIMIT_ROW.match(line))}
+    limits = {f"CCHC_{n.upper()}": f for n, f in Settings.model_fields.items() if n.startswith(_LIMITS)}
+    assert len(limits) >= 12
+    assert set(listed) == set(limits)
+    for variable, field in limits.items():
+        assert listed[variable] == _shown(field.default), variable

@@ -153,3 +153,12 @@ def test_ui_is_served_after_the_api(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert client.get("/documents").headers["content-type"].startswith("application/json")
+
+
+def test_options_lists_the_methods_of_the_path(client: TestClient) -> None:
+    """Issue 12, item 12: OPTIONS had answered 405 with the UI's `GET, HEAD` whatever the path."""
+    for path, allowed in (("/documents", "GET, HEAD, OPTIONS, POST"), ("/sparql", "GET, HEAD, OPTIONS, POST"),
+                          ("/works/vn/x/cited-by", "GET, HEAD, OPTIONS")):  # fmt: skip
+        response = client.options(path)
+        assert response.status_code == 204 and response.headers["allow"] == allowed
+    assert_error(client.options("/no-such-route"), 404)

@@ -3,7 +3,9 @@ size limit (413), a type check by suffix and content (415), and nothing stored w
 
 from __future__ import annotations
 
+import shutil
 import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from fastapi.testclient import TestClient
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from tests.helpers import SAMPLES, assert_error, ingested_home
+from tests.helpers import BILLION_LAUGHS, SAMPLES, assert_error, ingested_home, with_part, word_file
 
 PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
 LETTER = SAMPLES / "001_fe3bcb04caaad112.txt"
@@ -108,6 +110,21 @@ def test_unsupported_or_binary_upload_is_415_with_the_reason(
     assert reason.lower() in error["message"].lower()
     assert _stored(tmp_path / "home") == []
     assert client.get("/documents").status_code == 503  # nothing was written: no store was even created
+
+
+def test_a_hostile_docx_is_415_and_stores_nothing(client: TestClient, tmp_path: Path) -> None:
+    """Issue 12, defects 7 and 8: a zip bomb had been accepted after minutes, broken XML had given a 500."""
+    good = word_file(tmp_path / "good.docx")
+    bomb = tmp_path / "bomb.docx"
+    shutil.copy(good, bomb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive, archive.open("word/x.xml", "w") as part:
+        for _ in range(300):
+            part.write(b"<a/>" * 250_000)
+    broken = with_part(good, tmp_path / "broken.docx", "word/document.xml", b"<w:document><w:body>")
+    laughs = with_part(good, tmp_path / "laughs.docx", "word/document.xml", BILLION_LAUGHS.encode())
+    for path in (bomb, broken, laughs):
+        assert_error(_upload(client, path.name, path.read_bytes()), 415, "unsupported_media_type")
+    assert _stored(tmp_path / "home") == []
 
 
 def test_not_multipart_or_no_file_field(client: TestClient) -> None:

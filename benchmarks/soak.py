@@ -1,0 +1,204 @@
+"""Soak test of the API on 127.0.0.1: many clients mixing every kind of read, runaway SPARQL, and an upload each
+second, while a probe times /healthz throughout and the server's memory is watched.
+
+    python -m benchmarks.soak [--clients 16] [--duration 60] [--model hashing|e5]
+
+Each client loops over search, cited-by, the document list, one document, a SPARQL query and (one client in
+eight) a runaway SPARQL query that can only end at its time limit. Meanwhile one upload per second sends a new
+document (a sample with a numbered line added), and a probe asks /healthz ten times a second. Printed: requests
+and errors per kind (an error is any answer but 200/201, and for a runaway a 504), /healthz p50/p99/max,
+the server's resident memory after warm-up and at the end, and the load average (the client shares the CPU).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from benchmarks.load_api import HOST, REPO, SAMPLES, SEARCHES, WORKS, free_port, load, prepare, wait_ready
+
+SPARQL = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } LIMIT 20"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
+
+
+@dataclass
+class Tally:
+    requests: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[tuple[str, int | str]] = field(default_factory=Counter)  # a status, or the client's error
+    health_ms: list[float] = field(default_factory=list)
+    samples: dict[tuple[str, int | str], str] = field(default_factory=dict)  # one body of each unexpected answer
+
+    def count(self, kind: str, status: int | str, expected: tuple[int, ...]) -> None:
+        self.requests[kind] += 1
+        self.statuses[(kind, status)] += 1
+        if status not in expected:
+            self.errors[kind] += 1
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children_rss_mb(pid: int) -> float:
+    """Resident memory of every process below `pid` (the SPARQL workers sit under a fork server)."""
+    kids: list[str] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            kids += children.read_text().split()
+        except OSError:
+            continue
+    return sum(rss_mb(int(k)) + children_rss_mb(int(k)) for k in kids if Path(f"/proc/{k}").exists())
+
+
+async def _get(client: httpx.AsyncClient, tally: Tally, kind: str, path: str, expected: tuple[int, ...]) -> None:
+    status: int | str
+    try:
+        response = await client.get(path)
+        status = response.status_code
+        if status not in expected:
+            tally.samples.setdefault((kind, status), response.text[:200])
+    except httpx.HTTPError as err:
+        status = type(err).__name__
+    tally.count(kind, status, expected)
+
+
+async def reader(client: httpx.AsyncClient, n: int, stop: float, tally: Tally, doc_ids: list[str]) -> None:
+    runaway = n % 8 == 7
+    i = n
+    while time.monotonic() < stop:
+        i += 1
+        if runaway:
+            await _get(client, tally, "sparql runaway", f"/sparql?query={quote(RUNAWAY)}", (504,))
+            continue
+        step = i % 5
+        if step == 0:
+            await _get(client, tally, "search", f"/search?q={quote(SEARCHES[i % len(SEARCHES)])}&k=10", (200,))
+        elif step == 1:
+            await _get(client, tally, "cited-by", f"/works/{quote(WORKS[i % len(WORKS)], safe='')}/cited-by", (200,))
+        elif step == 2:
+            await _get(client, tally, "documents", "/documents", (200,))
+        elif step == 3:
+            await _get(client, tally, "document", f"/documents/{quote(doc_ids[i % len(doc_ids)], safe='')}", (200,))
+        else:
+            await _get(client, tally, "sparql", f"/sparql?query={quote(SPARQL)}", (200,))
+
+
+async def uploader(client: httpx.AsyncClient, stop: float, tally: Tally) -> None:
+    text = PLAN.read_text(encoding="utf-8")
+    n = 0
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        n += 1
+        body = f"{text}\nGhi chú soak số {n} lúc {time.time():.3f}.\n".encode()
+        files = {"file": (f"soak-{n}.txt", body, "text/plain")}
+        status: int | str
+        try:
+            status = (await client.post("/documents", files=files)).status_code
+        except httpx.HTTPError as err:
+            status = type(err).__name__
+        tally.count("upload", status, (201,))
+        await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
+
+
+async def prober(client: httpx.AsyncClient, stop: float, tally: Tally) -> None:
+    while time.monotonic() < stop:
+        started = time.perf_counter()
+        status: int | str
+        try:
+            status = (await client.get("/healthz")).status_code
+        except httpx.HTTPError as err:
+            status = type(err).__name__
+        tally.health_ms.append((time.perf_counter() - started) * 1000)
+        tally.count("healthz", status, (200,))
+        await asyncio.sleep(0.1)
+
+
+async def soak(base: str, clients: int, duration: float, doc_ids: list[str]) -> Tally:
+    tally = Tally()
+    stop = time.monotonic() + duration
+    # Each client from its own loopback address (127.0.0.2, …): the server limits SPARQL per client address.
+    readers = [
+        httpx.AsyncClient(
+            base_url=base, timeout=60, transport=httpx.AsyncHTTPTransport(local_address=f"127.0.0.{n + 2}")
+        )
+        for n in range(clients)
+    ]
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=60) as probe,
+        httpx.AsyncClient(base_url=base, timeout=120) as upload,
+    ):
+        try:
+            await asyncio.gather(
+                *(reader(client, n, stop, tally, doc_ids) for n, client in enumerate(readers)),
+                uploader(upload, stop, tally),
+                prober(probe, stop, tally),
+            )
+        finally:
+            for client in readers:
+                await client.aclose()
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--model", choices=("e5", "hashing"), default="hashing", help="Search and upload embedder.")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="cchc-soak-") as tmp:
+        home = Path(tmp) / "home"
+        home.mkdir()
+        prepare(home, args.model)
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        command = [sys.executable, "-m", "benchmarks.load_api", "--model", args.model, "--serve", str(home), str(port)]
+        server = subprocess.Popen(command, cwd=REPO)
+        try:
+            wait_ready(base, server)
+            doc_ids = [d["id"] for d in httpx.get(f"{base}/documents", timeout=60).json()["items"]]
+            warm = ("/search?q=x", f"/works/{quote(WORKS[0], safe='')}/cited-by", f"/sparql?query={quote(SPARQL)}")
+            for path in warm:  # the model, the store, the SPARQL workers
+                httpx.get(base + path, timeout=120)
+            files = {"file": ("warm-up.txt", PLAN.read_bytes() + b"\nWarm-up.\n", "text/plain")}
+            httpx.post(f"{base}/documents", files=files, timeout=120)  # and the writer's path
+            before_mb, before_load = rss_mb(server.pid), load()
+            tally = asyncio.run(soak(base, args.clients, args.duration, doc_ids))
+            after_mb, workers_mb, after_load = rss_mb(server.pid), children_rss_mb(server.pid), load()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    health = sorted(tally.health_ms)
+    cuts = statistics.quantiles(health, n=100) if len(health) > 1 else [health[0]] * 99
+    print(f"{args.clients} clients x {args.duration:g} s, one upload/s, model {args.model}, on {HOST}")
+    print(f"before: {before_load}\nafter:  {after_load}")
+    print(f"{'kind':<16} {'requests':>8} {'errors':>6}  statuses")
+    for kind in sorted(tally.requests):
+        statuses = ", ".join(f"{s}: {n}" for (k, s), n in sorted(tally.statuses.items(), key=str) if k == kind)
+        print(f"{kind:<16} {tally.requests[kind]:>8} {tally.errors[kind]:>6}  {statuses}")
+    for (kind, status), body in sorted(tally.samples.items(), key=str):
+        print(f"  {kind} {status}: {body}")
+    print(f"/healthz: p50 {cuts[49]:.1f} ms, p99 {cuts[98]:.1f} ms, max {health[-1]:.1f} ms over {len(health)} probes")
+    growth = (after_mb - before_mb) / before_mb * 100
+    print(f"server RSS: {before_mb:.0f} MB after warm-up, {after_mb:.0f} MB at the end ({growth:+.1f} %); "
+          f"SPARQL workers {workers_mb:.0f} MB")  # fmt: skip
+    return 1 if sum(tally.errors.values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
