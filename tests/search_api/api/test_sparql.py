@@ -212,7 +212,10 @@ def test_a_huge_query_text_never_stalls_other_requests(home: Path) -> None:
             waits.append(time.monotonic() - started)
             time.sleep(0.1)
         thread.join()
-    assert answer[0].status_code in (200, 504), answer[0].text
+    # Answered (200), stopped at its limit (504), or refused as too deeply nested for the parser (400): never a stall.
+    assert answer[0].status_code in (200, 400, 504), answer[0].text
+    if answer[0].status_code == 400:
+        assert answer[0].json()["error"]["code"] == "sparql_syntax"
     assert len(waits) >= 5 and max(waits) < 2.0, waits
 
 
