@@ -204,9 +204,10 @@ def _add_days(iso_date: str, days: int, *, business: bool) -> str:
 
 # --- deadline phrases inside a task's wording (prose tasks) ------------------------------------------------
 
-# A dated limit anywhere in the wording: "trước ngày 30/6", "chậm nhất 05 ngày làm việc kể từ …".
+# A dated limit anywhere in the wording: "trước ngày 30/6", "chậm nhất 05 ngày làm việc kể từ …"; never a code
+# of a notation ("319-KH/TU ngày …": "TU" folds to "từ").
 DEADLINE_PHRASE = re.compile(
-    r"\b(?:truoc|cham nhat(?: (?:vao|la))?|hoan thanh(?: truoc| trong)?|trong|xong truoc|den|tu)\s+"
+    r"(?<![/-])\b(?:truoc|cham nhat(?: (?:vao|la))?|hoan thanh(?: truoc| trong)?|trong|xong truoc|den|tu)\s+"
     r"(?:ngay\s+\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
     r"|thang\s+\d{1,2}(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?|quy\s+[ivx1-4]+(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?"
     r"|nam\s+\d{4}|6 thang (?:dau|cuoi) nam(?:\s+\d{4})?"
@@ -227,14 +228,11 @@ def deadline_phrase(body: str) -> str | None:
     """The deadline phrase of a task's wording: a "Thời gian thực hiện:" line, a leading frequency, or a dated limit
     anywhere."""
     folded = fold(body)
-    label = _TIME_LABEL.search(folded)
+    label = _TIME_LABEL.search(folded) if "thoi " in folded else None  # both labels start "thoi "; no fast start
     if label:
         return body[label.end() : label.end() + 120].split("\n")[0].strip(" .;") or None
     lead = _LEADING_FREQUENCY.match(folded)
     if lead:
         return body[: lead.end()].strip(" ,(")
-    found = [m for m in DEADLINE_PHRASE.finditer(folded)]
-    if not found:
-        return None
-    m = found[0]
-    return body[m.start() : m.end()].strip(" ,.;")
+    m = DEADLINE_PHRASE.search(folded)
+    return body[m.start() : m.end()].strip(" ,.;") if m else None

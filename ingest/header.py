@@ -438,11 +438,14 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     return prov, district, issuer
 
 
+_TRAILING_DIGITS = re.compile(r"\d+$")
+
+
 def _central_by_code(notation: str | None) -> str | None:
     """The central body a notation's issuer code names ("…/NĐ-CP" → Chính phủ, "…/NQ-UBTVQH15" → UBTVQH)."""
     codes: dict[str, str] = lexicon().get("issuer_codes", {})  # type: ignore[assignment]
     last = (notation or "").rsplit("/", 1)[-1].split("-")[-1]
-    return codes.get(re.sub(r"\d+$", "", last))
+    return codes.get(_TRAILING_DIGITS.sub("", last))
 
 
 def _province_in(text: str) -> str | None:

@@ -177,6 +177,8 @@ def district_level_on(when: str | None) -> bool:
     """Whether district-level units (huyện, quận, thị xã, thành phố thuộc tỉnh) existed on a date."""
     return not on_or_after(when, DISTRICT_LEVEL_ENDS)
 
+_QUALIFIERS = ("tỉnh", "thành phố", "tp")  # what _province_mention_re needs (lower case; new_tones leaves them)
+
 
 @cache
 def _province_mention_re() -> re.Pattern[str]:
@@ -191,6 +193,9 @@ def province_mentions(text: str) -> Iterator[Province]:
 
     Bare names are not searched: "Long An", "Hà Nam" … also occur as ordinary words or person names.
     """
+    lowered = text.lower()
+    if not any(qualifier in lowered for qualifier in _QUALIFIERS):
+        return  # most texts name no province: spare them new_tones and the scan
     for match in _province_mention_re().finditer(new_tones(text).lower()):
         found = province(match.group(1))
         if found is not None:

@@ -127,9 +127,12 @@ class Registry:
         return out
 
 
+_NUMBER_PART = re.compile(r"\d+[A-Z]?")
+
+
 def _codes(key: str) -> str:
     """Everything but the number: `76/NQ-CP` → `/NQ-CP`, `18-NQ/TW` → `-NQ/TW`."""
-    m = re.match(r"\d+[A-Z]?", key)
+    m = _NUMBER_PART.match(key)
     return key[m.end() :] if m else key
 
 

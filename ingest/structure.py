@@ -126,25 +126,37 @@ def _roman(text: str) -> int | None:
     return total if 0 < total <= 40 else None
 
 
-_MARKER_INITIALS = frozenset("PĐIVXLCabcdefghijklmnopqrstuvwxyzđ")  # first letters of the patterns above
+# The patterns above open with disjoint characters, so a line's first character picks the one that may match.
+_MARKER_BY_INITIAL = {
+    "P": ("pl", _PL_RE, 0),
+    "Đ": ("dieu", _DIEU_RE, 1),
+    **dict.fromkeys("IVXLC", ("roman", _ROMAN_RE, 1)),
+    **dict.fromkeys("abcdefghijklmnopqrstuvwxyzđ", ("letter", _LETTER_RE, 6)),
+}
 
 
 def _heading_marker(text: str) -> tuple[str, str, int, str] | None:
     """(kind, label, rank, rest-of-line) when the line opens a section."""
-    if text[:1] not in _MARKER_INITIALS and not text[:1].isdecimal():  # isdecimal: the digits of `\d`
-        return None
-    pl = _PL_RE.match(text)
-    if pl and len(text) < 250 and not text[pl.end() : pl.end() + 1].islower():
-        return "pl", pl.group(1) or "", 0, text[pl.end() :]
-    for kind, pattern, rank in (("dieu", _DIEU_RE, 1), ("roman", _ROMAN_RE, 1), ("letter", _LETTER_RE, 6)):
-        match = pattern.match(text)
-        if match and (kind != "roman" or _roman(match.group(1))):
-            return kind, match.group(1), rank, text[match.end() :]
-    arabic = _ARABIC_RE.match(text)
-    if arabic:
+    initial = text[:1]
+    if initial.isdecimal():  # the digits of `\d`
+        arabic = _ARABIC_RE.match(text)
+        if arabic is None:
+            return None
         label = arabic.group(1)
         return "arabic", label, 1 + label.count(".") + 1, text[arabic.end() :]
-    return None
+    if initial not in _MARKER_BY_INITIAL:
+        return None
+    kind, pattern, rank = _MARKER_BY_INITIAL[initial]
+    match = pattern.match(text)
+    if match is None:
+        return None
+    if kind == "pl":
+        if len(text) >= 250 or text[match.end() : match.end() + 1].islower():
+            return None
+        return "pl", match.group(1) or "", 0, text[match.end() :]
+    if kind == "roman" and not _roman(match.group(1)):
+        return None
+    return kind, match.group(1), rank, text[match.end() :]
 
 
 _HEADING_CUT = re.compile(r":|;|\.(?:\s|$)")

@@ -12,8 +12,8 @@ import re
 from typing import Protocol
 
 from ingest.records import AgentRef
-from ingest.units import UNIT_HEADS, UNIT_POSTS
-from ingest.vntext import fold, new_tones
+from ingest.unit_names import UNIT_HEADS, UNIT_POSTS
+from ingest.vntext import fold, new_tones, word_alternation
 
 Refs = tuple[AgentRef, ...]
 
@@ -33,21 +33,25 @@ _TRAILING_ASIDE = re.compile(r"\s*\([^)]*\)?\s*$")  # "Sở Y tế (chủ trì)"
 _TRAILING_AND = re.compile(r"\s+(?:và|cùng)$")
 # Where a unit phrase ends: the first duty verb or modal after it (on folded text; a capitalised word is part of a
 # name: "Sở Xây dựng", "Ban Quản lý").
-_VERB = re.compile(
-    r"\b(?:phai|co trach nhiem|chiu trach nhiem|theo chuc nang|chu dong|chu tri|phoi hop|thuc hien|trien khai"
-    r"|tham muu|to chuc|xay dung|bao cao|theo doi|kiem tra|huong dan|ra soat|tang cuong|nghiem tuc|tiep tuc"
-    r"|khan truong|can|giup|quan tam|ban hanh|co y kien|dam bao|bao dam|tich cuc|dinh ky|gui|tong hop|tham gia"
-    r"|nghien cuu|de xuat|hoan thanh|cung cap|cap nhat|don doc|chi dao|quan ly|giam sat|bo tri|uu tien|lam"
-    r"|la|xem xet|khao sat|tuyen truyen|phat dong|van dong|day manh|nang cao|phat huy|tao dieu kien|ho tro"
-    r"|thuong xuyen|kip thoi|dang tai|trinh|tiep nhan|xu ly|giai quyet|thong bao|cong bo|phan cong|can cu"
-    r"|trong pham vi|tap trung|chu dong|thong nhat|phoi hop chat che|rut kinh nghiem|thuc hien tot|bao ve"
-    r"|duy tri|van hanh|cai thien|ap dung|ung dung|so hoa|sap xep|kien toan|thanh lap|dua|mo|tiep tuc|da|dang|se"
-    r"|duoc|cung|doi moi|quan triet|lanh dao|tap huan|boi duong|dao tao|nam bat|ra quyet dinh|xay dung|phan anh"
-    r"|dang ky|chuyen|tiep thu|thu hut|keu goi|lap|thuc thi|vao cuoc|nghiem tuc|khan truong|quyet liet|ket noi"
-    r"|phat trien|hoan thien|bo sung|sua doi|co|quyet dinh|cong khai|nam chac|tien hanh|uy quyen|huy dong|can doi"
-    r"|du toan|xac dinh|danh gia|tong ket|so ket|khoi phuc|trong viec|ve viec|doi voi|lien quan den|khong thuoc)\b"
-    r"|[:;.(]"
-)
+_VERB_WORDS = (
+    "phai", "co trach nhiem", "chiu trach nhiem", "theo chuc nang", "chu dong", "chu tri", "phoi hop", "thuc hien",
+    "trien khai", "tham muu", "to chuc", "xay dung", "bao cao", "theo doi", "kiem tra", "huong dan", "ra soat",
+    "tang cuong", "nghiem tuc", "tiep tuc", "khan truong", "can", "giup", "quan tam", "ban hanh", "co y kien",
+    "dam bao", "bao dam", "tich cuc", "dinh ky", "gui", "tong hop", "tham gia", "nghien cuu", "de xuat",
+    "hoan thanh", "cung cap", "cap nhat", "don doc", "chi dao", "quan ly", "giam sat", "bo tri", "uu tien", "lam",
+    "la", "xem xet", "khao sat", "tuyen truyen", "phat dong", "van dong", "day manh", "nang cao", "phat huy",
+    "tao dieu kien", "ho tro", "thuong xuyen", "kip thoi", "dang tai", "trinh", "tiep nhan", "xu ly", "giai quyet",
+    "thong bao", "cong bo", "phan cong", "can cu", "trong pham vi", "tap trung", "chu dong", "thong nhat",
+    "phoi hop chat che", "rut kinh nghiem", "thuc hien tot", "bao ve", "duy tri", "van hanh", "cai thien", "ap dung",
+    "ung dung", "so hoa", "sap xep", "kien toan", "thanh lap", "dua", "mo", "tiep tuc", "da", "dang", "se", "duoc",
+    "cung", "doi moi", "quan triet", "lanh dao", "tap huan", "boi duong", "dao tao", "nam bat", "ra quyet dinh",
+    "xay dung", "phan anh", "dang ky", "chuyen", "tiep thu", "thu hut", "keu goi", "lap", "thuc thi", "vao cuoc",
+    "nghiem tuc", "khan truong", "quyet liet", "ket noi", "phat trien", "hoan thien", "bo sung", "sua doi", "co",
+    "quyet dinh", "cong khai", "nam chac", "tien hanh", "uy quyen", "huy dong", "can doi", "du toan", "xac dinh",
+    "danh gia", "tong ket", "so ket", "khoi phuc", "trong viec", "ve viec", "doi voi", "lien quan den",
+    "khong thuoc",
+)  # fmt: skip
+_VERB = re.compile(rf"{word_alternation(_VERB_WORDS)}|:|;|\.|\(")
 # Folded verbs that other words fold to as well: the verb only where the text has its accents.
 _ACCENTED = {"co": "có", "da": "đã", "dang": "đang", "se": "sẽ", "mo": "mở", "dua": "đưa", "lam": "làm", "la": "là"}
 _DETERMINER = re.compile(r"\b(?:cac|nhung|moi)\s+$")  # "các tổ chức …": a noun after a determiner, not a verb

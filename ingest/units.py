@@ -6,342 +6,58 @@ concrete organisation or a generic group (`cchc:AgentGroup`), folded to a canoni
 bodies take the citing document's province, district bodies in a district document take its district, and
 internal units (Phòng …, Văn phòng Sở, Ban TĐKT …) in a department's own plan become units of the issuer.
 The same unit in two documents of one province therefore gets the same id; "Sở Nội vụ" of two provinces never does.
+
+The patterns come from `ingest.unit_names`. `UnitResolver` stays one class (about 390 lines): each of its
+classifiers (`_fixed`, `_leveled`, `_phong` …) reads the same per-document state (scope, issuer, date, the memo of
+what was seen), and splitting them apart would pass that state around rather than simplify it.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from ingest.places import PROVINCES, Province, district_level_on, province, province_on, scope_for
+from ingest.places import Province, district_level_on, province, province_on, scope_for
 from ingest.records import AgentRef, DocumentMeta, Unit, UnitMention
+from ingest.unit_names import (
+    ABBR_DEFINITION,
+    CANDIDATE,
+    CELL_SPLIT,
+    CLAUSE_WORD,
+    COMMUNE_LEVELS,
+    DISTRICT_LEVELS,
+    DISTRICT_WORD,
+    ELIDED,
+    FIXED,
+    GROUP_HEAD,
+    LEVEL_AT_END,
+    LEVELED,
+    LEVELED_KEYS,
+    LEX,
+    MASTER,
+    MEMBER_START,
+    NAMELESS,
+    NATIONAL,
+    NOT_PLACE,
+    OPENS_NAME,
+    PARTY,
+    PLACE_AT_END,
+    POST,
+    POST_ONLY,
+    PROVINCE,
+    SECTOR_CODES,
+    SECTOR_KEYS,
+    TAIL_STOP,
+    TRUNCATED_TAIL,
+    UNNAMED_BODIES,
+    before_clause,
+    cap_first,
+    group_label,
+    name_like,
+)
 from ingest.vntext import collapse, match_key, new_tones, slug
-
-_LEX: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "units.json").read_text(encoding="utf-8"))
-
-_UPPER = "".join(c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and c.isupper())
-_CAP = rf"[{_UPPER}]\w*"  # a capitalised syllable
-_LOW = r"[a-zđà-ỹ]\w*"
-_NOT_WORD_AFTER = r"(?!\w)"
-
-_PROVINCE = "tỉnh"
-_DISTRICT_LEVELS = ("thị xã", "huyện", "thành phố", "quận")
-_COMMUNE_LEVELS = ("xã", "phường", "thị trấn")
-_LEVEL = r"(?i:tỉnh|thị xã|huyện|thành phố|quận|xã|phường|thị trấn)(?!\w)"
-# Capitalised words that follow a level word without being a place name ("UBND tỉnh Quyết định …").
-_NOT_PLACE = frozenset(
-    [
-        "ban",
-        "sở",
-        "phòng",
-        "văn",
-        "về",
-        "tại",
-        "theo",
-        "kế",
-        "báo",
-        "công",
-        "chỉ",
-        "nghị",
-        "thông",
-        "thực",
-        "trên",
-        "giao",
-        "căn",
-        "quyết",
-        "tổ",
-        "triển",
-        "xây",
-        "chủ",
-        "phối",
-        "và",
-        "có",
-        "là",
-        "trong",
-        "đến",
-        "các",
-        "nhằm",
-        "để",
-        "đảm",
-        "tham",
-        "trung",
-        "chi",
-        "hội",
-        "bộ",
-        "thanh",
-        "ủy",
-        "uỷ",
-        "ubnd",
-        "hđnd",
-    ]
-)
-_PLACE_WORD = rf"(?!(?i:{'|'.join(sorted(_NOT_PLACE))})(?!\w)){_CAP}"
-# "tỉnh Sóc Trăng (cũ)": the former province, "(mới)": the one after the 2025 reorganisation (see `places.province_on`).
-# Province names with a dash ("Bà Rịa - Vũng Tàu") are listed: a bare dash elsewhere separates units.
-_DASHED = "|".join(re.escape(n) for p in PROVINCES for n in (p.name, *p.aliases) if re.search(r"\w ?[-–] ?\w", n))
-_PLACE = rf"(?:{_DASHED}|{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}})(?: \((?:cũ|mới)\))?"
-
-
-def _alt(variants: Iterable[str]) -> str:
-    """Alternation of literal variants (longest first), each also in upper case for document headers."""
-    forms = {v for variant in variants for v in (variant, variant.upper())}
-    return "|".join(re.escape(v).replace(r"\ ", " ") for v in sorted(forms, key=len, reverse=True))
-
-
-_SECTORS: list[str] = _LEX["sectors"]
-_SECTOR_ABBR: dict[str, str] = _LEX["sector_abbr"]
-_SECTOR_CODES: dict[str, str] = _LEX["sector_codes"]
-_SECTOR_KEYS = {match_key(s): s for s in _SECTORS} | {match_key(k): v for k, v in _SECTOR_ABBR.items()}
-_SECTOR_RE = rf"(?:{_alt(_SECTORS)}|(?i:{_alt(_SECTORS)})|{_alt(_SECTOR_ABBR)}){_NOT_WORD_AFTER}"
-
-# Fixed names: canonical → (category, variants). Category decides the scope.
-_FIXED_CATS = ("central", "provincial", "internal", "vp_units")
-_FIXED: dict[str, tuple[str, str]] = {}
-for _cat in _FIXED_CATS:
-    for _canon, _variants in _LEX[_cat].items():
-        for _v in _variants:
-            _FIXED[match_key(_v)] = (_cat, _canon)
-_FIXED_RE = rf"(?:{_alt(v for cat in _FIXED_CATS for vs in _LEX[cat].values() for v in vs)})"
-_FIXED_RE += rf"(?! (?:điện tử|số|Việt Nam)(?!\w))(?:(?: {_LEVEL})?(?: {_PLACE}))?{_NOT_WORD_AFTER}"
-
-_LEVELED: dict[str, dict[str, Any]] = _LEX["leveled"]
-_LEVELED_KEYS = {match_key(v): head for head, spec in _LEVELED.items() for v in spec["variants"]}
-_LEVELED_RE = rf"(?:{_alt(v for spec in _LEVELED.values() for v in spec['variants'])})(?: \(UBND\))?"
-_LEVELED_RE += rf"(?: {_LEVEL})?(?: {_PLACE})?{_NOT_WORD_AFTER}"
-
-_PARTY: dict[str, str] = _LEX["party"]
-_PARTY_RE = rf"(?:{_alt(_PARTY)})(?: {_PLACE})?{_NOT_WORD_AFTER}"
-
-_SO_RE = rf"(?:Sở|SỞ) (?:{_SECTOR_RE})(?: {_LEVEL}(?: {_PLACE})?)?"
-_SUB_RE = rf"(?:Văn phòng|Thanh tra|Ban Giám đốc|VĂN PHÒNG|THANH TRA) (?:Sở|SỞ)(?: {_SECTOR_RE})?{_NOT_WORD_AFTER}"
-_ABBR = r"[A-ZĐ][A-ZĐ&\-]*[A-ZĐ]"
-_TITLE_NAME = rf"{_CAP}(?: {_LOW})?(?: (?:-|và) {_CAP}(?: {_LOW})?)*"
-_PHONG_RE = rf"(?:Phòng|PHÒNG|phòng(?= {_ABBR}(?!\w))) (?:{_SECTOR_RE}|{_ABBR}(?!\w)|{_TITLE_NAME})"
-_PHONG_RE += rf"(?: (?:{'|'.join(_DISTRICT_LEVELS)})(?: {_PLACE})?)?{_NOT_WORD_AFTER}"
-_BAN_RE = rf"(?:Ban|Chi cục) (?:{_ABBR}(?!\w)|{_TITLE_NAME}){_NOT_WORD_AFTER}"
-_BARE_RE = r"(?:Sở|SỞ|Văn phòng|VĂN PHÒNG|LĐVP|LDVP)(?!\w)"
-
-# Generic groups: "các cơ quan, đơn vị có liên quan", "UBND các huyện, thị xã, thành phố", "Bộ, ngành Trung ương".
-_MEMBER = (
-    r"(?:cơ quan(?: chuyên môn| hành chính nhà nước| hành chính| nhà nước| Trung ương)?"
-    rf"|đơn vị(?: sự nghiệp(?: công lập)?(?: công)?)?|(?:phòng|Phòng(?! [{_UPPER}]))(?: chuyên môn| chức năng)?|ban"
-    r"|ngành(?: chức năng)?|sở"
-    r"|địa phương|bộ|tổ chức(?: chính trị - xã hội| chính trị-xã hội| chính trị xã hội| xã hội| thành viên| đoàn thể)?"
-    r"|doanh nghiệp|đoàn thể|hội"
-    rf"|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu|(?:Sở|Bộ|Ban|Ngành|Cơ quan|Đơn vị)(?! [{_UPPER}]))"
-)
-_TAIL = (
-    r"(?: (?:khác có liên quan|khác liên quan|có liên quan|liên quan|có liên(?=\s*$)|chức năng|chuyên môn|được giao"
-    r"|được phân công|khác)"
-    r"| (?:thuộc, trực thuộc|trực thuộc|thuộc) (?:Sở|Văn phòng(?: (?:UBND|Ủy ban nhân dân) tỉnh)?"
-    r"|(?:UBND|Ủy ban nhân dân) (?:tỉnh|thị xã|huyện))"
-    r"| trực thuộc"  # bare "thuộc" needs its owner: "các đơn vị thuộc" is a name cut short
-    r"| cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))?| (?:tỉnh|thị xã|huyện|thành phố|Thành phố)| Trung ương| trung ương"
-    r"| đặt tại tỉnh"
-    r"| trên địa bàn(?: (?:tỉnh|thị xã|huyện))?)"
-)
-_LEVEL_WORD = r"(?i:tỉnh|huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu)"  # "các Huyện, Thị xã" too
-_LEVEL_LIST = rf"{_LEVEL_WORD}(?:(?:, | và |, và | ){_LEVEL_WORD})*"
-# After a bare space a member is never "tổ chức" alone: "các cơ quan, đơn vị, địa phương tổ chức thực hiện" is a verb.
-_SPACED_MEMBER = rf"(?!tổ chức(?! chính trị| xã hội| thành viên| đoàn thể)){_MEMBER}"
-_GROUP_RE = (
-    rf"(?i:(?:tất cả )?các ){_MEMBER}(?:(?:, | và |, và |/){_MEMBER}| {_SPACED_MEMBER})*(?i:{_TAIL}){{0,3}}(?!\w)"
-    rf"|(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|HĐND|Hội đồng nhân dân)(?: \((?:UBND|HĐND)\))?"
-    rf" (?:(?:các |cấp ){_LEVEL_LIST}|{_LEVEL_WORD}(?:, | và |, và ){_LEVEL_LIST})(?!\w)"
-    r"|(?:các )?(?:Bộ|bộ), (?:ngành|Ngành)(?:, | )?(?:Trung ương|trung ương|TW)?(?!\w)"
-    r"|Bộ phận (?:Một cửa|một cửa) (?:các cấp|cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))*)(?!\w)"
-    r"|HĐND, UBND(?: các cấp)?(?!\w)|Hội đồng nhân dân, Ủy ban nhân dân(?!\w)"
-)
-
-# Letters a mention can start with: a cheap first test before the alternation is tried at a word start.
-_STARTS = {
-    v[0]
-    for variant in (
-        *(v for cat in _FIXED_CATS for vs in _LEX[cat].values() for v in vs),
-        *(v for spec in _LEVELED.values() for v in spec["variants"]),
-        *_PARTY,
-        *"ctSPBVLUỦHĐ",  # các, tất cả, Sở, Phòng, Ban/Báo/Bộ, Văn phòng, LĐVP, UBND/Ủy/Uỷ, HĐND/Hội
-    )
-    for v in (variant, variant.upper(), variant.lower())
-}
-_MASTER = re.compile(
-    rf"(?<![\w/\-])(?=[{''.join(sorted(_STARTS))}])(?:"
-    + "|".join(
-        f"(?P<{name}>{pattern})"
-        for name, pattern in (
-            ("group", _GROUP_RE),
-            ("sub", _SUB_RE),
-            ("fixed", _FIXED_RE),
-            ("leveled", _LEVELED_RE),
-            ("party", _PARTY_RE),
-            ("so", _SO_RE),
-            ("phong", _PHONG_RE),
-            ("ban", _BAN_RE),
-            ("bao", rf"Báo {_PLACE}(?!\w)"),
-            ("bare", _BARE_RE),
-        )
-    )
-    + ")"
-)
-# The first word of every literal a mention can begin with (any case for the case-insensitive "các", "tất cả"):
-# positions that start none of them are skipped by one fast search instead of trying every branch of _MASTER.
-_FIRST_WORDS = {
-    re.match(r"\w+", v).group(0)  # type: ignore[union-attr]
-    for variant in (
-        *(v for cat in _FIXED_CATS for vs in _LEX[cat].values() for v in vs),
-        *(v for spec in _LEVELED.values() for v in spec["variants"]),
-        *_PARTY,
-        # first words of the _GROUP_RE, _SUB_RE, _SO_RE, _PHONG_RE, _BAN_RE, "bao" and _BARE_RE alternatives
-        *("UBND", "Ủy", "Uỷ", "HĐND", "Hội", "Bộ", "bộ", "Văn", "Thanh", "Ban", "Sở", "Phòng", "phòng", "Chi"),
-        *("Báo", "LĐVP", "LDVP"),
-    )
-    for v in (variant, variant.upper())
-} | {"".join(cs) for word in ("các", "tất") for cs in itertools.product(*({c, c.upper()} for c in word))}
-
-
-def _prefix_regex(words: Iterable[str]) -> str:
-    """A regex matching where any of `words` starts, as a trie (one branch per letter, not one per word)."""
-    trie: dict[str, Any] = {}
-    for word in sorted(words, key=len):  # shortest first: a word that extends a shorter one adds nothing
-        node = trie
-        for char in word:
-            if node.get("") is not None:
-                break
-            node = node.setdefault(char, {})
-        else:
-            node.clear()
-            node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        return "" if not alts else alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
-
-    return emit(trie)
-
-
-_CANDIDATE = re.compile(_prefix_regex(_FIRST_WORDS))
-_LEVEL_AT_END = re.compile(rf" ({_LEVEL})(?: ({_PLACE}))?$")
-_PLACE_AT_END = re.compile(rf" ({_PLACE})$")
-_ELIDED = re.compile(rf"(?:, | và )({_SECTOR_RE})(?: (thị xã|huyện|thành phố|quận))?(?=\s*[,;)]|\s*$| thị xã| huyện)")
-_DISTRICT_WORD = re.compile(r"(?<!\w)(?i:huyện|thị xã|quận)(?!\w)")
-_POST_WORDS = (
-    r"(?:(?:KT\.|TM\.|TL\.|Q\.)\s*)?(?:Phó )?(?:Giám đốc|Tổng Giám đốc|Tổng giám đốc|Chủ tịch(?: Hội đồng thành viên)?"
-    r"|Chánh(?: án)?|Thủ trưởng|Trưởng ban|Trưởng phòng|Bộ trưởng|Thứ trưởng|Cục trưởng|Vụ trưởng|Viện trưởng"
-    r"|Hiệu trưởng|Trưởng|Lãnh đạo|Người đứng đầu|Thường trực|TT\.|TT|CT,? các PCT|CT|PCT)"
-)
-_POST = re.compile(rf"^{_POST_WORDS}\s+", re.IGNORECASE)
-_POST_ONLY = re.compile(rf"^{_POST_WORDS}\.?$", re.IGNORECASE)
-_CELL_SPLIT = re.compile(r"[;\n]|(?:^|\s)[-+•]\s+|,|\s+và\s+")
-_GROUP_HEAD = re.compile(
-    rf"^(?:(?:tất cả )?các {_MEMBER}|{_MEMBER}.*(?:liên quan|trực thuộc|có liên))(?!\w)", re.IGNORECASE
-)
-_TRUNCATED_TAIL = re.compile(r" (?:có|có liên|có liên qu\w*)$")
-# A kind word with no name ("Đơn vị", "Ban", "Phường", "ỦY BAN NHÂN DÂN", "ban ngành thị xã") or a place only.
-_KIND_WORD = (
-    rf"(?:{_MEMBER}|ủy ban nhân dân|uỷ ban nhân dân|hội đồng nhân dân|ubnd|hđnd|trung tâm|cục|chi cục|văn phòng)"
-)
-_NAMELESS = re.compile(
-    rf"(?i:{_KIND_WORD}(?:(?:, | và | |/){_KIND_WORD})*(?: \(\w+\)?)?|{_LEVEL})(?: {_LEVEL})?(?: {_PLACE})?"
-)  # the place part stays case-sensitive: "Sở Nội vụ", "Bộ Tư lệnh Thành phố" are names, not a kind and a place
-# Of those, unnamed bodies that still denote a group: "đơn vị (cung cấp …)", "cơ quan", "ban ngành", "phòng, ban".
-_UNNAMED_BODIES = re.compile(
-    rf"(?:cơ quan|đơn vị|tổ chức|doanh nghiệp|địa phương)(?!\w)|{_KIND_WORD}(?:, | và | |/){_KIND_WORD}", re.IGNORECASE
-)
-_ABBR_DEFINITION = re.compile(r" \((?:UBND|HĐND)\)")
-# What a unit's name opens with: posts and "các", then an organisation's head noun (diacritics kept, so "Bố trí" is
-# not "Bộ" and "Ban hành", "Báo cáo", "Bộ tiêu chí" are not bodies). Shared with `ingest.assignments`.
-UNIT_POSTS = r"tất cả|toàn thể|các|thủ trưởng|giám đốc|chủ tịch|trưởng|lãnh đạo|người đứng đầu|chánh|phó|thường trực"
-UNIT_HEADS = (
-    r"sở|ubnd|ủy ban|văn phòng|ban(?! hành)|phòng(?!,? chống| ngừa)|trung tâm|thanh tra|đài|báo(?! cáo)|công an"
-    r"|bộ(?! (?:tiêu|chỉ|câu|công cụ|hồ sơ|phận(?! một))\b)|bộ phận|cục|chi cục|tổng cục|hội đồng|hđnd|kho bạc"
-    r"|cơ quan|đơn vị|ngành|đoàn(?! kiểm| công tác| thanh tra| kết)|liên đoàn|liên hiệp|hiệp hội"
-    r"|hội(?! nghị| thảo| thi| chợ)"
-    r"|mặt trận|ủy ban mặt trận|ubmttq|mttq|tỉnh ủy|thành ủy|huyện ủy|đảng ủy|viện|trường(?! hợp)|bệnh viện|ngân hàng"
-    r"|bảo hiểm|tòa án|bộ chỉ huy|bộ đội|doanh nghiệp|địa phương|tổ chức|chính phủ|thủ tướng|quốc hội|tập đoàn"
-    r"|tổng công ty|công ty|quỹ|hợp tác xã|lực lượng|cổng thông tin|cảnh sát|chi nhánh|học viện|đại học|thông tấn xã"
-    r"|kiểm toán|tổ công tác|tổ giúp việc|tỉnh|thành phố|xã|phường|hải quan|chi cục hải quan|ủy ban nhân dân|hđnd"
-)
-_OPENS_NAME = re.compile(rf"(?:(?:{UNIT_POSTS})\s+)*(?:{UNIT_HEADS})(?!\w)", re.IGNORECASE)
-# Heads of two words whose second word is lower case ("Công an tỉnh", "Bảo hiểm xã hội", "Trung tâm phục vụ …").
-_COMPOUND_HEAD = re.compile(
-    r"(?:Trung tâm|Bảo hiểm|Kho bạc|Công an|Bộ đội|Liên hiệp|Liên đoàn|Hiệp hội|Hội đồng|Mặt trận|Ngân hàng|Tòa án"
-    r"|Học viện|Đại học|Bệnh viện|Tổng cục|Chi cục|Tổng công ty|Công ty|Hợp tác xã|Lực lượng|Cổng thông tin"
-    r"|Thông tấn xã|Tập đoàn|Ban Chỉ đạo|Ban chỉ đạo|Ban Quản lý|Ban quản lý|Tổ công tác|Cảnh sát|Chi nhánh"
-    r"|Hải quan|Viện kiểm sát|Ủy ban|Văn phòng|Thanh tra|Cục)(?!\w)"
-)
-
-
-_MEMBER_START = re.compile(r"(?:Doanh nghiệp|Cơ quan|Đơn vị|Địa phương|Đoàn thể|Nhà đầu tư)(?= (?!các |những )\w)")
-_TIME_WORDS = re.compile(r"(?:Quý|Năm|Tháng|Ngày|Tuần|Trước|Trong|Hằng|Hàng|Định kỳ|Thường xuyên|Từ|Đến)(?!\w)")
-_AT_LEVEL = re.compile(r" (?:tỉnh|thành phố|Thành phố|huyện|thị xã|xã|phường|đặc khu|Việt Nam)$")
-
-
-_SHORT_FORMS = (
-    (re.compile(r"\bUBND\b"), "Ủy ban nhân dân"),
-    (re.compile(r"\bHĐND\b"), "Hội đồng nhân dân"),
-    (re.compile(r"\bUBMTTQ\b"), "Ủy ban Mặt trận Tổ quốc"),
-    (re.compile(r"\bMTTQ\b"), "Mặt trận Tổ quốc"),
-)
-_NATIONAL = re.compile(r"(?:Việt Nam|[Qq]uốc gia|[Tt]rung ương|Chính phủ)$|^(?:Tổng cục|Cục) (?!.*(?:tỉnh|thành phố))")
-
-
-def _spelled_out(name: str) -> str:
-    for pattern, full in _SHORT_FORMS:
-        name = pattern.sub(full, name)
-    return name
-
-
-# The common nouns of a group: bodies where they open a member of the list, levels of place anywhere.
-_BODY_NOUNS = r"sở|ban|ngành|phòng|đoàn thể|địa phương|cơ quan|đơn vị"
-_MEMBER = r"(?:^|(?<=[Cc]ác )|(?<=, )|(?<= và ))"
-_LIST_NOUN = re.compile(
-    rf"{_MEMBER}(?:{_BODY_NOUNS})(?!\w)|(?<=[\w,] )(?:huyện|xã|phường|thị trấn|thị xã|thành phố)(?!\w)", re.IGNORECASE
-)
-_UNSEPARATED = re.compile(rf"{_MEMBER}((?:{_BODY_NOUNS})) (?=(?:{_BODY_NOUNS})(?!\w))")
-
-
-def _group_label(name: str) -> str:
-    """One label per group whatever the spelling: short forms spelled out, the listed nouns in lower case and
-    separated by commas ("các Phòng, ban ngành" and "Các phòng, ban, ngành" are "Các phòng, ban, ngành")."""
-    label = _LIST_NOUN.sub(lambda m: m.group().lower(), _spelled_out(name))
-    while (separated := _UNSEPARATED.sub(r"\1, ", label)) != label:
-        label = separated
-    return _cap_first(label)
-
-
-def _before_clause(text: str) -> str:
-    """A name up to the first word that opens a clause ("các đơn vị điện lực trên địa bàn tỉnh trong việc …")."""
-    m = _IN_CLAUSE.search(text)
-    return text[: m.start()].rstrip(" ,") if m else text
-
-
-def _name_like(text: str) -> bool:
-    """Whether text the lexicon does not know reads as an organisation's name: capitalised words after a head noun.
-
-    "Hiệp hội Doanh nghiệp", "Công an thành phố", "Liên hiệp các Hội Khoa học và Kỹ thuật" are names; "Tổ chức các
-    hoạt động tập huấn", "khác có liên quan", "với các tiêu chuẩn" are not.
-    """
-    words = text.split()
-    if not words or not words[0][:1].isupper() or len(words) > 14 or (len(words) > 1 and text.isupper()):
-        return False  # a heading in capitals ("TỔ CHỨC THỰC HIỆN") is no name the lexicon does not know
-    if len(words) == 1:
-        return _OPENS_NAME.fullmatch(text) is not None
-    if _TIME_WORDS.match(text):
-        return False  # "Quý IV/2025", "Năm 2026", "Thường xuyên": a deadline in the wrong column, never a unit
-    if _COMPOUND_HEAD.match(text) or _AT_LEVEL.search(text):
-        return True
-    second = words[2] if words[1] in ("các", "và") and len(words) > 2 else words[1]
-    return second[:1].isupper() or second.isupper()
-
-
-# Words of a clause, never of an organisation's name ("nhiệm vụ theo Mục III", "sau đây gọi chung là").
-_CLAUSE_WORD = re.compile(r"(?<!\w)(?:theo|là|được|gọi|sau đây|nhằm|để|này|với)(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,8 +80,8 @@ class _Acc:
 
 
 def _mentions(text: str) -> Iterator[re.Match[str]]:
-    """Exactly `_MASTER.finditer(text)`, tried only where a mention's first word begins."""
-    search, match = _CANDIDATE.search, _MASTER.match
+    """Exactly `MASTER.finditer(text)`, tried only where a mention's first word begins."""
+    search, match = CANDIDATE.search, MASTER.match
     pos = 0
     while (c := search(text, pos)) is not None:
         m = match(text, c.start())
@@ -376,14 +92,10 @@ def _mentions(text: str) -> Iterator[re.Match[str]]:
             pos = m.end()
 
 
-def _cap_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _strip_place(text: str) -> tuple[str, str | None, str | None]:
     """Split "Sở Nội vụ tỉnh Sóc Trăng" into ("Sở Nội vụ", "tỉnh", "Sóc Trăng")."""
-    m = _LEVEL_AT_END.search(text)
-    if m and (m.group(2) is None or m.group(2).split()[0].lower() not in _NOT_PLACE):
+    m = LEVEL_AT_END.search(text)
+    if m and (m.group(2) is None or m.group(2).split()[0].lower() not in NOT_PLACE):
         return text[: m.start()], m.group(1).lower(), m.group(2)
     if m:  # level followed by a non-place capitalised word
         return text[: m.start()], m.group(1).lower(), None
@@ -425,7 +137,7 @@ class UnitResolver:
             if hits:
                 self.issuer = hits[0][1]
                 self.issuer_key = slug(self.issuer.name)
-        self._abbr = _LEX["internal_abbr"].get(self.issuer_key or "", {})  # derived from the issuer: in the context
+        self._abbr = LEX["internal_abbr"].get(self.issuer_key or "", {})  # derived from the issuer: in the context
         # Everything a resolution depends on besides the text (the date: places are read as of it), so the same
         # phrase resolves alike in documents that share it.
         self._context = (meta.scope, meta.province, meta.district, self.issuer, meta.date)
@@ -468,10 +180,10 @@ class UnitResolver:
         for piece in _glued(cell_text, sorted(pieces, key=lambda p: p.start)):
             written = cell_text[piece.start : piece.end]
             if piece.res is None:
-                written = _before_clause(written)  # the name as written ends where a clause starts
+                written = before_clause(written)  # the name as written ends where a clause starts
             res = piece.res or (self._compound(written) if piece.glued else self._fallback(written))
             if res is None:
-                post_at = piece.start if _POST_ONLY.match(written) else None
+                post_at = piece.start if POST_ONLY.match(written) else None
                 continue
             if post_at is not None and not cell_text[post_at : piece.start].strip(" ").count(" ") > 3:
                 written = cell_text[post_at : piece.end]  # "Thủ trưởng các cơ quan, đơn vị": the post as written
@@ -522,7 +234,7 @@ class UnitResolver:
         heads = [(s, r) for s, r, _ in hits if r.kind in ("so", "phong")]
         if not heads:  # nothing to elide from: skip scanning every ", " / " và "
             return out
-        for m in _ELIDED.finditer(text):
+        for m in ELIDED.finditer(text):
             start = base + m.start(1)
             i = bisect.bisect_left(heads, start, key=lambda h: h[0]) - 1
             if i < 0 or _inside(hits, start) or re.search(r"[.\n]", text[heads[i][0] - base : m.start()]):
@@ -561,8 +273,8 @@ class UnitResolver:
             return self._party(text)
         if kind == "so":
             core, level, place = _strip_place(text)
-            sector = _SECTOR_KEYS.get(match_key(core.split(" ", 1)[1]))
-            return self._org(f"Sở {sector}", "so", _PROVINCE, place if level == _PROVINCE else None) if sector else None
+            sector = SECTOR_KEYS.get(match_key(core.split(" ", 1)[1]))
+            return self._org(f"Sở {sector}", "so", PROVINCE, place if level == PROVINCE else None) if sector else None
         if kind == "sub":
             return self._sub(text)
         if kind == "phong":
@@ -571,7 +283,7 @@ class UnitResolver:
             return self._ban(text)
         if kind == "bao":  # a provincial newspaper is named after its province ("Báo Vĩnh Long")
             place = text.split(" ", 1)[1]
-            return self._org(text, "bao", _PROVINCE, place) if self._province(place) else None
+            return self._org(text, "bao", PROVINCE, place) if self._province(place) else None
         return self._bare(text)
 
     # -- classifiers ----------------------------------------------------------------------------------------
@@ -588,10 +300,10 @@ class UnitResolver:
         """Scope of a body at `level` (None = central), named `place` or the document's own place."""
         if level is None:
             return "vn"
-        if level == _PROVINCE:
+        if level == PROVINCE:
             found = self._province(place)
             return f"vn.{found.slug}" if found else self.province_scope
-        if level in _DISTRICT_LEVELS:
+        if level in DISTRICT_LEVELS:
             if place and level == "thành phố" and (found := self._province(place)) is not None:
                 return f"vn.{found.slug}"
             if not place and level == "thành phố" and self.city and self.district_scope is None:
@@ -610,10 +322,10 @@ class UnitResolver:
     def _fixed(self, text: str) -> _Resolved | None:
         core, level, place = _strip_place(text)
         if level is None:
-            m = _PLACE_AT_END.search(core)
-            if m and match_key(core) not in _FIXED and self._province(m.group(1)):
+            m = PLACE_AT_END.search(core)
+            if m and match_key(core) not in FIXED and self._province(m.group(1)):
                 core, place = core[: m.start()], m.group(1)
-        cat, canon = _FIXED.get(match_key(core)) or _FIXED.get(match_key(f"{core} {level}"), ("", ""))
+        cat, canon = FIXED.get(match_key(core)) or FIXED.get(match_key(f"{core} {level}"), ("", ""))
         if not cat:
             return None
         if cat == "central":
@@ -621,33 +333,33 @@ class UnitResolver:
         if cat == "internal":
             return self._internal(canon)
         if cat == "vp_units":
-            vp = self._org("Văn phòng UBND tỉnh", "van-phong-ubnd", _PROVINCE, None)
+            vp = self._org("Văn phòng UBND tỉnh", "van-phong-ubnd", PROVINCE, None)
             if vp is None:
                 return None
             return _Resolved(f"{vp.id}/{slug(canon)}", canon, vp.scope, False, "phong", vp.id)
-        return self._org(canon, slug(canon.split()[0]), _PROVINCE, place)
+        return self._org(canon, slug(canon.split()[0]), PROVINCE, place)
 
     def _leveled(self, text: str) -> _Resolved | None:
         text = text.replace(" (UBND)", "")
         core, level, place = _strip_place(text)
         if level is None:
-            m = _PLACE_AT_END.search(core)
-            if m and match_key(core) not in _LEVELED_KEYS:
+            m = PLACE_AT_END.search(core)
+            if m and match_key(core) not in LEVELED_KEYS:
                 core, place = core[: m.start()], m.group(1)
-        head = _LEVELED_KEYS.get(match_key(core))
+        head = LEVELED_KEYS.get(match_key(core))
         if head is None:
             return None
-        spec = _LEVELED[head]
+        spec = LEVELED[head]
         if level is None:
             default = spec.get("default_level")
             if default == "doc":
-                level = _doc_level(self.meta.district) if self.district_scope and self.meta.district else _PROVINCE
+                level = _doc_level(self.meta.district) if self.district_scope and self.meta.district else PROVINCE
             elif default:
                 level = default
             else:
                 return None
         kind = spec.get("kind", slug(head))
-        if level in _COMMUNE_LEVELS:
+        if level in COMMUNE_LEVELS:
             if not place:
                 return None
             scope = self.district_scope or self.province_scope
@@ -655,28 +367,28 @@ class UnitResolver:
             return _Resolved(f"{scope}/{slug(name)}", name, scope, False, kind)
         name = f"{head} {level}"
         res = self._org(name, kind, level, place)
-        if res is None and level in _DISTRICT_LEVELS and self.districts:  # "UBND huyện" in a provincial document
+        if res is None and level in DISTRICT_LEVELS and self.districts:  # "UBND huyện" in a provincial document
             return self._group_res(f"{head} cấp huyện", "district-bodies", self.province_scope)
         return res
 
     def _party(self, text: str) -> _Resolved | None:
-        m = _PLACE_AT_END.search(text)
+        m = PLACE_AT_END.search(text)
         core, place = (
-            (text[: m.start()], m.group(1)) if m and match_key(text) not in map(match_key, _PARTY) else (text, None)
+            (text[: m.start()], m.group(1)) if m and match_key(text) not in map(match_key, PARTY) else (text, None)
         )
-        canon = next((c for c in _PARTY if match_key(c) == match_key(core)), None)
+        canon = next((c for c in PARTY if match_key(c) == match_key(core)), None)
         if canon is None:
             return None
-        level = _PARTY[canon]
+        level = PARTY[canon]
         return self._org(canon, "party-committee", level, place)
 
     def _sub(self, text: str) -> _Resolved | None:
         """Văn phòng Sở / Thanh tra Sở / Ban Giám đốc Sở [Nội vụ]: units of that department."""
         head, _, rest = text.partition(" Sở")
-        head = _cap_first(head.lower()) if head.isupper() else head
-        sector = _SECTOR_KEYS.get(match_key(rest.strip())) if rest.strip() else None
+        head = cap_first(head.lower()) if head.isupper() else head
+        sector = SECTOR_KEYS.get(match_key(rest.strip())) if rest.strip() else None
         if sector:
-            parent = self._org(f"Sở {sector}", "so", _PROVINCE, None)
+            parent = self._org(f"Sở {sector}", "so", PROVINCE, None)
         elif self.issuer is not None and self.issuer.kind == "so":
             parent = self.issuer
         else:
@@ -698,15 +410,15 @@ class UnitResolver:
         expanded = self._abbr.get(name)
         if expanded:
             return self._internal(expanded)
-        sector = _SECTOR_KEYS.get(match_key(name))
+        sector = SECTOR_KEYS.get(match_key(name))
         canon = f"Phòng {sector or name}"
-        if level in _DISTRICT_LEVELS:
+        if level in DISTRICT_LEVELS:
             return self._org(canon, "phong", level, place)
         if self.district_scope is not None:
             return _Resolved(f"{self.district_scope}/{slug(canon)}", canon, self.district_scope, False, "phong")
         if self.issuer is not None and self.issuer.kind in ("so", "van-phong-ubnd"):
             return self._internal(canon)
-        return self._org(canon, "phong", _PROVINCE, None)
+        return self._org(canon, "phong", PROVINCE, None)
 
     def _ban(self, text: str) -> _Resolved | None:
         head, _, name = text.partition(" ")
@@ -716,7 +428,7 @@ class UnitResolver:
         canon = self._abbr.get(name) or f"{head} {name}"
         if self.issuer is not None and self.issuer.kind == "so" and head in ("Ban", "Chi cục"):
             return self._internal(canon)
-        return self._org(canon, slug(head), _PROVINCE, None)
+        return self._org(canon, slug(head), PROVINCE, None)
 
     def _bare(self, text: str) -> _Resolved | None:
         """Bare "Sở"/"Văn phòng"/"LĐVP" inside that body's own plan mean the issuer."""
@@ -730,66 +442,68 @@ class UnitResolver:
         return None
 
     def _group(self, text: str, *, cell: bool) -> _Resolved | None:
-        text = _cap_first(_ABBR_DEFINITION.sub("", text))  # "Ủy ban nhân dân (UBND) các huyện" names no new group
-        if cell and _TRUNCATED_TAIL.search(text):
-            text = _TRUNCATED_TAIL.sub(" có liên quan", text)
+        text = cap_first(ABBR_DEFINITION.sub("", text))  # "Ủy ban nhân dân (UBND) các huyện" names no new group
+        if cell and TRUNCATED_TAIL.search(text):
+            text = TRUNCATED_TAIL.sub(" có liên quan", text)
         if text.lower() in ("các cấp", "các ngành"):
             return None
         key = match_key(text)
-        if not self.districts and _DISTRICT_WORD.search(text):
+        if not self.districts and DISTRICT_WORD.search(text):
             return None  # "UBND các huyện" in a document of a date with no district level
         scope = "vn" if re.search(r"\bbo\b.*\bnganh\b|trung uong$", key) and "dat tai" not in key else self.meta.scope
         return self._group_res(text, _group_kind(key), scope)
 
     def _group_res(self, name: str, kind: str, scope: str) -> _Resolved:
         """A group's name and id spell short forms out: "UBND các xã, phường" is "Ủy ban nhân dân các xã, phường"."""
-        canonical = _group_label(name)
+        canonical = group_label(name)
         return _Resolved(f"group/{scope}/{slug(canonical)}", canonical, scope, True, kind)
 
     def _compound(self, written: str) -> _Resolved | None:
         """A name made of several pieces: a group with its tail ("các bộ, ngành … khác có liên quan") or an org."""
-        text = _before_clause(_POST.sub("", collapse(new_tones(written))))
-        if _GROUP_HEAD.match(text):
+        text = before_clause(POST.sub("", collapse(new_tones(written))))
+        if GROUP_HEAD.match(text):
             return self._group(text, cell=True)
-        return self._named_org(text) if _name_like(text) else None
+        return self._named_org(text) if name_like(text) else None
 
     def _fallback(self, piece: str) -> _Resolved | None:
         """A cell part the lexicon does not know: a group if it starts with a member noun, else kept as written."""
-        text = _before_clause(collapse(new_tones(piece)))
-        if _POST_ONLY.match(text) or (text.isupper() and " " in text):
+        text = before_clause(collapse(new_tones(piece)))
+        if POST_ONLY.match(text) or (text.isupper() and " " in text):
             return None  # a post alone; a heading in capitals the lexicon does not know
-        text = _POST.sub("", text)
-        if not any(c.isalpha() for c in text) or _POST_ONLY.match(text):
+        text = POST.sub("", text)
+        if not any(c.isalpha() for c in text) or POST_ONLY.match(text):
             return None
-        if _GROUP_HEAD.match(text):
+        if GROUP_HEAD.match(text):
             return self._group(text, cell=True)
         if match_key(text) in ("va", "cac", "voi"):
             return None
-        code = _SECTOR_CODES.get(text.upper())
+        code = SECTOR_CODES.get(text.upper())
         if code:
-            return self._org(f"Sở {code}", "so", _PROVINCE, None)
-        if _NAMELESS.fullmatch(text):  # "Ban", "Phường", "tỉnh Sóc Trăng" name nothing; "đơn vị" is a group
-            return self._group(text, cell=True) if _UNNAMED_BODIES.match(text) else None
-        if _MEMBER_START.match(text) and not _CLAUSE_WORD.search(text):
+            return self._org(f"Sở {code}", "so", PROVINCE, None)
+        if NAMELESS.fullmatch(text):  # "Ban", "Phường", "tỉnh Sóc Trăng" name nothing; "đơn vị" is a group
+            return self._group(text, cell=True) if UNNAMED_BODIES.match(text) else None
+        if MEMBER_START.match(text) and not CLAUSE_WORD.search(text):
             return self._group(text, cell=True)  # "Doanh nghiệp viễn thông": a kind of body, not one body
-        if _CLAUSE_WORD.search(text) or not _name_like(text):
+        if CLAUSE_WORD.search(text) or not name_like(text):
             return None  # "nhiệm vụ theo Mục III …", "Tổ chức các hoạt động …", "khác có liên quan": not a name
         return self._named_org(text)
 
     def _named_org(self, text: str) -> _Resolved | None:
         """An organisation the lexicon does not know: national when its name says so ("Đài Truyền hình Việt Nam",
         "Cục Viễn thám quốc gia", "Bộ Tư lệnh …" is not: it has a province's name), else of the document's province."""
-        name = _cap_first(text)
-        if not self.districts and _DISTRICT_WORD.search(name):
+        name = cap_first(text)
+        if not self.districts and DISTRICT_WORD.search(name):
             return None  # "UBND các huyện, thị xã" in a document of a date with no district level
-        return self._org(name, "org", None if _NATIONAL.search(name) else _PROVINCE, None)
+        return self._org(name, "org", None if NATIONAL.search(name) else PROVINCE, None)
 
     def _record(self, res: _Resolved, written: str, start: int) -> None:
         acc = self._acc.get(res.id)
         if acc is None:
             acc = self._acc[res.id] = _Acc(res)
         acc.variants.setdefault(collapse(written), None)
-        acc.mentions.setdefault((start, start + len(written)), UnitMention(start, start + len(written), written))
+        span = (start, start + len(written))
+        if span not in acc.mentions:  # the first mention of a span stays, as with setdefault
+            acc.mentions[span] = UnitMention(start, start + len(written), written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -802,17 +516,9 @@ class _Piece:
     glued: bool = False  # several pieces put back together into one name
 
 
-# Words that open a clause, never more of a name ("Bộ Nội vụ có …", "Sở … trong việc …", "… quy định việc …").
-_TAIL_STOP = re.compile(
-    r"(?:có|trong|về|để|được|cho|với|theo|tại|là|khi|nếu|đã|đang|sẽ|phải|cần|quy định|thực hiện|chủ trì|phối hợp"
-    r"|tổ chức|triển khai|tham mưu|ban hành|chịu|thiết|xây dựng|hướng dẫn|kiểm tra|báo cáo|gửi|nhận|trình|đề nghị"
-    r"|chỉ đạo|cơ bản|và|hoặc|nhằm|bảo đảm|đảm bảo)(?!\w)"
-)  # lower case: "Cần Thơ", "Trong" at a cell's start are no clause
-# The same words inside a name, less "và"/"hoặc" (they join names) and "có liên quan" (a group's tail).
-_IN_CLAUSE = re.compile(rf"(?<=\w) (?!(?:và|hoặc|có liên)(?!\w))(?={_TAIL_STOP.pattern})")
 # An aside, not "(UBND)" (that defines a short name) nor "(cũ)"/"(mới)" (they say which province).
 _ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))(?!(?:cũ|mới)\))[^()]{2,120}\)")
-_APART = re.compile(rf"{_POST_ONLY.pattern}|{_CLAUSE_WORD.pattern}", re.IGNORECASE)
+_APART = re.compile(rf"{POST_ONLY.pattern}|{CLAUSE_WORD.pattern}", re.IGNORECASE)
 
 
 def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
@@ -824,10 +530,10 @@ def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
             prev = out[-1]
             gap = text[prev.end : piece.start]
             written = text[piece.start : piece.end]
-            tail = piece.res is None and not _OPENS_NAME.match(written)
+            tail = piece.res is None and not OPENS_NAME.match(written)
             # a post ("Giám đốc") is dropped, a clause ("nhiệm vụ theo Mục III") is no part of a name
             kept_apart = any(p.res is None and _APART.search(text[p.start : p.end]) for p in (prev, piece))
-            kept_apart = kept_apart or (piece.res is None and _TAIL_STOP.match(written) is not None)
+            kept_apart = kept_apart or (piece.res is None and TAIL_STOP.match(written) is not None)
             if not kept_apart and (not gap.strip() or (gap.strip() in (",", "và", "-", "&") and tail)):
                 out[-1] = _Piece(prev.start, piece.end, None, glued=True)
                 continue
@@ -851,7 +557,7 @@ def _inside(hits: list[tuple[int, _Resolved, str]], pos: int) -> bool:
 
 def _doc_level(district: str) -> str:
     low = district.lower()
-    return next((lv for lv in _DISTRICT_LEVELS if low.startswith(lv)), "huyện")
+    return next((lv for lv in DISTRICT_LEVELS if low.startswith(lv)), "huyện")
 
 
 def _group_kind(key: str) -> str:
@@ -883,7 +589,7 @@ def _uncovered(text: str, covered: list[tuple[int, int]]) -> list[tuple[int, str
     rest = "".join(mask)
     out = []
     pos = 0
-    for m in _CELL_SPLIT.finditer(rest + "\n"):
+    for m in CELL_SPLIT.finditer(rest + "\n"):
         piece = rest[pos : m.start()]
         stripped = piece.strip(" .:()*\t")
         if stripped:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # Old-style tone placement (hoá, thuỷ, uỷ) → the new style NFC text uses most (hóa, thủy, ủy).
 _OLD_TONES = {
@@ -18,6 +18,20 @@ TOKEN_RE = re.compile(r"[^\W_]+")
 # "qu" ("Quỹ"), where the tone already sits on the main vowel. The pattern opens with a character class, so the
 # regex engine skips straight to candidates; the pair is looked up in `repl`.
 _OLD_TONE_RE = re.compile("[oOuU][áàảãạéèẻẽẹýỳỷỹỵÁÀẢÃẠÉÈẺẼẸÝỲỶỸỴ](?![^\\W\\d_])")
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    r"""A regex for `\b(?:w1|w2|…)\b` that the regex engine scans fast (words of letters and spaces).
+
+    A pattern opening with `\b` is tried at every position; one whose alternatives each open with a letter lets the
+    engine skip to those letters. So the words are grouped by first letter, each group `c(?<!\wc)(?:rest…)\b`: the
+    look-behind after the letter is the boundary before it. The matches are the same: words of different first
+    letters never match at one place, and within a letter the words keep their order.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(re.escape(word[0]), []).append(re.escape(word[1:]))
+    return "|".join(rf"{c}(?<!\w{c})(?:{'|'.join(rests)})\b" for c, rests in groups.items())
 
 
 def collapse(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import StringConstraints
 
 from kg import history
 from kg.iris import short_id
@@ -22,22 +23,22 @@ router = APIRouter(tags=["plans"])
     operation_id="compare_plans",
     summary="So sánh các kế hoạch (plans side by side)",
     response_model=Comparison,
-    responses=error_responses(400, 404, 422, 503),
+    responses=error_responses(404, 422, 503),
 )
 def compare_plans(
     store: ReadStore,
     docs: Annotated[
-        list[str],
+        list[Annotated[str, StringConstraints(pattern=r"[^,\s]")]],
         Query(
-            description="Documents (ids) or provinces, comma-separated or repeated.", examples=["Vĩnh Long,Sóc Trăng"]
+            min_length=1,
+            description="Documents (ids) or provinces, comma-separated or repeated.",
+            examples=["Vĩnh Long,Sóc Trăng"],
         ),
     ],
 ) -> Comparison:
     """Targets per reform area, task counts and deadline ranges per area, shared and differing legal basis; for each
     province named, where it stands now (a former province: the one it became part of on 1/7/2025)."""
     selectors = [s.strip() for value in docs for s in value.split(",") if s.strip()]
-    if not selectors:
-        raise ApiError(400, "docs: name at least one document or province")
     known = {d["iri"] for d in summaries(store)}
     answer = history.compare(store, [document_iri(s) if document_iri(s) in known else s for s in selectors])
     if not answer["plans"]:

@@ -204,6 +204,10 @@ class SparqlWorkers:
             self._waiters = CapacityLimiter(4 * self.settings.sparql_workers + 8)
         return self._waiters
 
+    def running(self) -> int:
+        """Queries running now (workers taken)."""
+        return len(self._all) - self._idle.qsize()
+
     def answer(self, client: str, request: QueryRequest) -> Outcome:
         """Blocking (call from a thread): run `request` for `client` in a free worker; raises `Busy` when this
         client's share is taken, or no worker frees up within `sparql_queue_s`. The time limit covers parsing and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.deadlines import parse_deadline
+from ingest.deadlines import deadline_phrase, parse_deadline
 
 # text, plan year, kind, start, end, recurrence
 CASES = [
@@ -123,3 +123,17 @@ def test_deadline_phrases_in_prose_tasks() -> None:
     first, second = extract_text(text, source="x").extraction.tasks
     assert first.deadline is not None and (first.deadline.kind, first.deadline.end) == ("relative", "2025-11-26")
     assert second.deadline is not None and second.deadline.text == "Năm 2026"
+
+
+@pytest.mark.parametrize(
+    ("wording", "expected"),
+    [
+        ("Tổng hợp báo cáo trước ngày 15/12/2025.", "trước ngày 15/12/2025"),
+        ("Trình Kế hoạch chậm nhất 05 ngày làm việc kể từ ngày ký.", "chậm nhất 05 ngày làm việc kể từ ngày ký"),
+        # "TU" of a party notation ("319-KH/TU ngày …") is no "từ ngày": a cited document's date is no deadline
+        ("Triển khai Kế hoạch số 319-KH/TU ngày 10/4/2025 của Tỉnh ủy trong các cơ quan.", None),
+        ("Thực hiện Chỉ thị số 05-CT/TU ngày 3 tháng 4 năm 2025 của Ban Thường vụ.", None),
+    ],
+)
+def test_deadline_phrase_of_a_wording(wording: str, expected: str | None) -> None:
+    assert deadline_phrase(wording) == expected

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 
-from ingest.vntext import fold, match_key, new_tones, slug
+from ingest.vntext import fold, match_key, new_tones, slug, word_alternation
 
 
 @pytest.mark.parametrize(
@@ -29,3 +32,18 @@ def test_fold_match_key_slug() -> None:
     assert fold("Đoàn Thanh niên") == "doan thanh nien"
     assert match_key("  Uỷ   ban ") == match_key("Ủy ban") == "uy ban"
     assert slug("Sở Nội vụ") == "so-noi-vu" and slug("ĐA", dd=True) == "dda"
+
+
+def test_fold_keeps_every_character_the_table_does_not_map() -> None:
+    """The list table: characters past it (quotes, CJK, astral) and unmapped ones stay; marks go; letters fold."""
+    assert fold("“Ủy ban” – 中文 𝐀 e\u0301") == "“uy ban” – 中文 𝐀 e"
+    assert all(len(fold(chr(c))) == 1 for c in range(0x2000, sys.maxunicode + 1, 97))
+
+
+def test_word_alternation_matches_as_the_plain_alternation() -> None:
+    words = ("co", "co trach nhiem", "chu tri", "la", "lam", "phoi hop")
+    plain = re.compile(rf"\b(?:{'|'.join(words)})\b")
+    fast = re.compile(word_alternation(words))
+    text = "so co trach nhiem chu tri, la lam; lama coco phoi hop, xco la"
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.group() for m in fast.finditer(text)] == ["co", "chu tri", "la", "lam", "phoi hop", "la"]

@@ -37,7 +37,7 @@ FAILURES: list[tuple[str, str, dict[str, Any], int, str]] = [
     ("GET", "/documents", {"province": "Atlantis"}, 400, "bad_request"),
     ("GET", "/tasks", {"area": "không có"}, 400, "bad_request"),
     ("GET", "/tasks", {"deadline_from": "2024-01-01", "deadline_to": "2023-01-01"}, 400, "bad_request"),
-    ("GET", "/graph", {"edges": "friends"}, 400, "bad_request"),
+    ("GET", "/graph", {"edges": "friends"}, 422, "validation_error"),
     ("GET", "/search", {"q": "   "}, 400, "bad_request"),
     ("GET", "/search", {"q": "x", "year_from": 2024, "year_to": 2020}, 400, "bad_request"),
     ("GET", "/sparql", {"query": "SELECT ?x WHERE { ?x a"}, 400, "sparql_syntax"),
