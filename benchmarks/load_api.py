@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +91,26 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served(model: str, prefix: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server over a freshly prepared store in a temporary home, on a free port: (base URL, its process)."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        home = Path(tmp) / "home"
+        home.mkdir()
+        print(f"preparing {home} ({model}) …", file=sys.stderr)
+        prepare(home, model)
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        command = [sys.executable, "-m", "benchmarks.load_api", "--model", model, "--serve", str(home), str(port)]
+        server = subprocess.Popen(command, cwd=REPO)
+        try:
+            wait_ready(base, server)
+            yield base, server
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
@@ -161,37 +183,24 @@ def main(argv: list[str] | None = None) -> int:
         serve(Path(args.serve[0]), int(args.serve[1]), args.model)
         return 0
 
-    with tempfile.TemporaryDirectory(prefix="cchc-load-") as tmp:
-        home = Path(tmp) / "home"
-        home.mkdir()
-        print(f"preparing {home} ({args.model}) …", file=sys.stderr)
-        prepare(home, args.model)
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        command = [sys.executable, "-m", "benchmarks.load_api", "--model", args.model, "--serve", str(home), str(port)]
-        server = subprocess.Popen(command, cwd=REPO)
-        try:
-            wait_ready(base, server)
-            routes = {
-                "GET /healthz (baseline)": ["/healthz"],
-                "GET /search": [f"/search?q={quote(q)}&k=10" for q in SEARCHES],
-                "GET /works/{id}/cited-by": [f"/works/{quote(w, safe='')}/cited-by" for w in WORKS],
-            }
-            for paths in routes.values():  # warm up: the model loads, the store opens
-                for path in paths:
-                    response = httpx.get(base + path, timeout=120)
-                    if response.status_code != 200:
-                        raise SystemExit(f"{path}: {response.status_code} {response.text[:200]}")
-            print(f"before: {load()}", file=sys.stderr)
-            results = []
-            for route, paths in routes.items():
-                stats = asyncio.run(drive(base, route, paths, args.clients, args.duration))
-                results.append(stats)
-                print(f"  {route}: {stats.rps} req/s, p95 {stats.p95_ms} ms, {stats.errors} errors", file=sys.stderr)
-            after = load()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with served(args.model, "cchc-load-") as (base, _server):
+        routes = {
+            "GET /healthz (baseline)": ["/healthz"],
+            "GET /search": [f"/search?q={quote(q)}&k=10" for q in SEARCHES],
+            "GET /works/{id}/cited-by": [f"/works/{quote(w, safe='')}/cited-by" for w in WORKS],
+        }
+        for paths in routes.values():  # warm up: the model loads, the store opens
+            for path in paths:
+                response = httpx.get(base + path, timeout=120)
+                if response.status_code != 200:
+                    raise SystemExit(f"{path}: {response.status_code} {response.text[:200]}")
+        print(f"before: {load()}", file=sys.stderr)
+        results = []
+        for route, paths in routes.items():
+            stats = asyncio.run(drive(base, route, paths, args.clients, args.duration))
+            results.append(stats)
+            print(f"  {route}: {stats.rps} req/s, p95 {stats.p95_ms} ms, {stats.errors} errors", file=sys.stderr)
+        after = load()
     baseline = results[0]
     print(f"{args.clients} clients x {args.duration:g} s per route on {HOST}; search model: {args.model}; {after}")
     header = f"{'route':<26} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"

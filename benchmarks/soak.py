@@ -15,9 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,7 +23,7 @@ from urllib.parse import quote
 
 import httpx
 
-from benchmarks.load_api import HOST, REPO, SAMPLES, SEARCHES, WORKS, free_port, load, prepare, wait_ready
+from benchmarks.load_api import HOST, SAMPLES, SEARCHES, WORKS, load, served
 
 SPARQL = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } LIMIT 20"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -161,28 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--model", choices=("e5", "hashing"), default="hashing", help="Search and upload embedder.")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="cchc-soak-") as tmp:
-        home = Path(tmp) / "home"
-        home.mkdir()
-        prepare(home, args.model)
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        command = [sys.executable, "-m", "benchmarks.load_api", "--model", args.model, "--serve", str(home), str(port)]
-        server = subprocess.Popen(command, cwd=REPO)
-        try:
-            wait_ready(base, server)
-            doc_ids = [d["id"] for d in httpx.get(f"{base}/documents", timeout=60).json()["items"]]
-            warm = ("/search?q=x", f"/works/{quote(WORKS[0], safe='')}/cited-by", f"/sparql?query={quote(SPARQL)}")
-            for path in warm:  # the model, the store, the SPARQL workers
-                httpx.get(base + path, timeout=120)
-            files = {"file": ("warm-up.txt", PLAN.read_bytes() + b"\nWarm-up.\n", "text/plain")}
-            httpx.post(f"{base}/documents", files=files, timeout=120)  # and the writer's path
-            before_mb, before_load = rss_mb(server.pid), load()
-            tally = asyncio.run(soak(base, args.clients, args.duration, doc_ids))
-            after_mb, workers_mb, after_load = rss_mb(server.pid), children_rss_mb(server.pid), load()
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with served(args.model, "cchc-soak-") as (base, server):
+        doc_ids = [d["id"] for d in httpx.get(f"{base}/documents", timeout=60).json()["items"]]
+        warm = ("/search?q=x", f"/works/{quote(WORKS[0], safe='')}/cited-by", f"/sparql?query={quote(SPARQL)}")
+        for path in warm:  # the model, the store, the SPARQL workers
+            httpx.get(base + path, timeout=120)
+        files = {"file": ("warm-up.txt", PLAN.read_bytes() + b"\nWarm-up.\n", "text/plain")}
+        httpx.post(f"{base}/documents", files=files, timeout=120)  # and the writer's path
+        before_mb, before_load = rss_mb(server.pid), load()
+        tally = asyncio.run(soak(base, args.clients, args.duration, doc_ids))
+        after_mb, workers_mb, after_load = rss_mb(server.pid), children_rss_mb(server.pid), load()
     health = sorted(tally.health_ms)
     cuts = statistics.quantiles(health, n=100) if len(health) > 1 else [health[0]] * 99
     print(f"{args.clients} clients x {args.duration:g} s, one upload/s, model {args.model}, on {HOST}")
