@@ -131,6 +131,24 @@ CUES: tuple[tuple[str, str], ...] = (
 )
 CUE_RE = re.compile("|".join(f"(?P<c{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(CUES)))
 CUE_RELATION = {f"c{i}": rel for i, (_, rel) in enumerate(CUES)}
+# Where a cue may begin: one of the letters the cues open with, at a word's start. CUE_RE's alternatives each open
+# with `\b`, so the engine tries all of them at every position; this opens with a character class, so it skips.
+_CUE_START = re.compile(r"[bcdhqstx](?<!\w[bcdhqstx])")
+
+
+def last_cue(folded: str) -> re.Match[str] | None:
+    """The last match of `CUE_RE.finditer(folded)`, trying CUE_RE only where a cue may begin."""
+    search, match = _CUE_START.search, CUE_RE.match
+    found = None
+    pos = 0
+    while (c := search(folded, pos)) is not None:
+        m = match(folded, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            found = m
+            pos = max(m.end(), c.start() + 1)
+    return found
 
 
 def _fold_table() -> dict[int, str]:

@@ -141,9 +141,7 @@ def _last_cue(left: str) -> tuple[Relation, str, int] | None:
     folded = nt.fast_fold(left)
     if len(folded) != len(left):
         return None
-    found = None
-    for m in nt.CUE_RE.finditer(folded):
-        found = m
+    found = nt.last_cue(folded)
     if found is None:
         return None
     rel = nt.CUE_RELATION[found.lastgroup or ""]

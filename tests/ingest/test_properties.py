@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest import notation as nt
 from ingest.citations import CitingContext, find_citations
 from ingest.normalize import normalize
 from ingest.pipeline import extract_text
@@ -87,3 +88,22 @@ def test_extraction_of_any_text_returns_records_with_source_spans(source: str) -
     for unit in extraction.units:
         for mention in unit.mentions:
             assert 0 <= mention.start <= mention.end <= len(source)
+
+
+CUE_PIECES = [
+    "theo", "xet", "de nghi cua", "tai", "da sua doi, bo sung", "duoc thay the boi", "bi bai bo", "huong dan thi hanh",
+    "quy dinh chi tiet", "can cu", "can cu vao", "to chuc trien khai thuc hien", "cu the hoa", "quan triet",
+    "theo doi", "tren co so", "theo tinh than", " ", ", ", "-", "x", "b", "Theo", "ATai", "9", "\n",
+]  # fmt: skip
+
+
+@FAST
+@given(st.lists(st.one_of(st.sampled_from(CUE_PIECES), st.text(alphabet="abcdhqstxz _.", max_size=6)), max_size=40))
+def test_last_cue_is_the_last_match_of_the_cue_pattern(pieces: list[str]) -> None:
+    folded = "".join(pieces)
+    expected = None
+    for expected in nt.CUE_RE.finditer(folded):  # noqa: B007 - the last one is the answer
+        pass
+    found = nt.last_cue(folded)
+    assert (found and found.span()) == (expected and expected.span())
+    assert (found and found.lastgroup) == (expected and expected.lastgroup)
