@@ -370,11 +370,14 @@ _CAPTION = re.compile(
 )
 _ISSUER_VERBS = ("ban hành", "yêu cầu", "đề nghị", "chỉ đạo", "thông báo", "báo cáo", "xây dựng")
 _ISSUER_VERB = rf"(?:{'|'.join(_ISSUER_VERBS)})(?!\w)"
-_ANY_ISSUER_VERB = re.compile("|".join(_ISSUER_VERBS))  # where _ISSUER_ACT, which has no fast start, may match
-_ISSUER_ACT = re.compile(
-    r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
-    rf"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}"
+_ANY_ISSUER_VERB = re.compile("|".join(_ISSUER_VERBS))  # the lines where an issuer's act may be
+_ISSUER_BODIES = (
+    "Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND"
 )
+# "…, Sở Nội vụ ban hành …": a body (or its chairman) at a clause's start, then one of the verbs. Tried only where
+# `_ISSUER_ACT_START` (literals: a fast scan) finds a body's first word after a clause break.
+_ISSUER_ACT = re.compile(rf"((?:Chủ tịch\s+)?(?:{_ISSUER_BODIES})(?!\w)[^,;.:()\n]{{0,80}}?)\s+{_ISSUER_VERB}")
+_ISSUER_ACT_START = re.compile(f"Chủ tịch|{_ISSUER_BODIES}")
 
 
 _Caption = tuple[str | None, str | None, Date | None, str]  # number, symbol, date, date text
@@ -415,9 +418,8 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
         starts = [line.start for line in head_lines]
         with_verb = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _ANY_ISSUER_VERB.finditer(head_text)})
     for line in (head_lines[i] for i in with_verb):
-        match = _ISSUER_ACT.search(line.text)
-        if match:
-            act = re.sub(r"^Chủ tịch\s+", "", match.group(1))
+        act = _issuer_act(line.text)
+        if act is not None:
             break
     if district is None and not orgs and act is not None:
         district = find_district(act)
@@ -436,6 +438,21 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     elif (by_code := _central_by_code(head.number or head.template)) is not None:
         return None, None, by_code  # "Số: 09/2025/NĐ-CP" under no printed issuer: the Government
     return prov, district, issuer
+
+
+def _issuer_act(line: str) -> str | None:
+    """The body of the first "<body> <verb>" at the line's start or after ",", ";", ":" or "." and spaces."""
+    pos = 0
+    while (start := _ISSUER_ACT_START.search(line, pos)) is not None:
+        at = gap = start.start()
+        while gap and line[gap - 1].isspace():
+            gap -= 1
+        if at == 0 or (0 < gap < at and line[gap - 1] in ",;:."):
+            match = _ISSUER_ACT.match(line, at)
+            if match:
+                return re.sub(r"^Chủ tịch\s+", "", match.group(1))
+        pos = at + 1
+    return None
 
 
 _TRAILING_DIGITS = re.compile(r"\d+$")

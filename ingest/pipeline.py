@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -234,21 +235,22 @@ def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:
     """The records with their spans moved to the source text (`dataclasses.replace`, without its per-call checks)."""
     out = []
     for rec in records:
-        names, at_start, at_end = _span_fields(type(rec))
-        values = [getattr(rec, name) for name in names]
+        values_of, at_start, at_end = _span_fields(type(rec))
+        values = list(values_of(rec))
         values[at_start], values[at_end] = norm.source_span(values[at_start], values[at_end])
         out.append(type(rec)(*values))
     return tuple(out)
 
 
-_SPAN_FIELDS: dict[type, tuple[tuple[str, ...], int, int]] = {}
+_SPAN_FIELDS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], int, int]] = {}
 
 
-def _span_fields(cls: type) -> tuple[tuple[str, ...], int, int]:
-    """A record class's fields in order, and where its `start` and `end` are among them (memoised per class)."""
+def _span_fields(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], int, int]:
+    """A getter of a record class's field values in order, and where its `start` and `end` are among them (memoised
+    per class)."""
     if cls not in _SPAN_FIELDS:
         names = tuple(f.name for f in dataclasses.fields(cls))
-        _SPAN_FIELDS[cls] = names, names.index("start"), names.index("end")
+        _SPAN_FIELDS[cls] = operator.attrgetter(*names), names.index("start"), names.index("end")
     return _SPAN_FIELDS[cls]
 
 

@@ -177,6 +177,7 @@ def district_level_on(when: str | None) -> bool:
     """Whether district-level units (huyện, quận, thị xã, thành phố thuộc tỉnh) existed on a date."""
     return not on_or_after(when, DISTRICT_LEVEL_ENDS)
 
+
 _QUALIFIERS = ("tỉnh", "thành phố", "tp")  # what _province_mention_re needs (lower case; new_tones leaves them)
 
 

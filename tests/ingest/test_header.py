@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.header import _issuer_act
 from ingest.normalize import normalize
 from ingest.records import DocumentMeta
 from ingest.structure import parse_document
@@ -127,3 +132,37 @@ def test_header_layouts(source: str, expected: dict[str, str | None]) -> None:
 def test_no_header_gives_no_facts(source: str) -> None:
     meta = _meta(source)
     assert (meta.number, meta.issuer, meta.kind) == (None, None, None)
+
+
+# The one-pattern form `_issuer_act` replaces (a clause break, then the body and a verb), as the reference.
+_ACT_REFERENCE = re.compile(
+    r"(?:^|[,;:]\s+|\.\s+)((?:Chủ tịch\s+)?(?:Văn phòng|Sở|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Ban|Phòng|Thanh tra"
+    r"|Trung tâm|Chi cục|Cục|Hội đồng nhân dân|HĐND)(?!\w)[^,;.:()\n]{0,80}?)\s+(?:ban hành|yêu cầu|đề nghị|chỉ đạo"
+    r"|thông báo|báo cáo|xây dựng)(?!\w)"
+)
+ACT_PIECES = [
+    "Sở Nội vụ", "Chủ tịch ", "UBND tỉnh", "Ban", "Bancol", " ban hành", " báo cáo", " yêu cầu", ", ", ". ", ": ",
+    ";  ", ".", ",", " ", "x", "Thực hiện Kế hoạch", "(", ")", "Cục Thuế", "Phòng", "\t",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ACT_PIECES), max_size=14))
+def test_issuer_act_reads_like_the_one_pattern_form(pieces: list[str]) -> None:
+    line = "".join(pieces)
+    found = _ACT_REFERENCE.search(line)
+    expected = re.sub(r"^Chủ tịch\s+", "", found.group(1)) if found else None
+    assert _issuer_act(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "act"),
+    [
+        ("Sở Nội vụ ban hành Kế hoạch", "Sở Nội vụ"),
+        ("Thực hiện Quyết định số 1, Chủ tịch UBND tỉnh yêu cầu", "UBND tỉnh"),
+        ("Năm 2024.   Ban Chỉ đạo báo cáo kết quả", "Ban Chỉ đạo"),
+        ("Theo đó Sở Nội vụ ban hành", None),  # the body must open a clause
+    ],
+)
+def test_issuer_act_examples(line: str, act: str | None) -> None:
+    assert _issuer_act(line) == act
