@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ingest.deadlines import DEADLINE_PHRASE, deadline_phrase
+from ingest.deadlines import deadline_in, deadline_phrase
 from ingest.outline import Node, outline
 from ingest.unit_phrases import Refs, Resolver, cooperating, units_at
 from ingest.vntext import fold
@@ -249,7 +249,7 @@ def _item(
         if not parts and own is None and clause.rstrip().endswith(":") and k + 1 < len(clauses):
             continue  # a leading label ("Báo cáo quý I:"): the clause after it opens the duty
         mine = own is not None and own[2] == 0
-        if k and mine and own is not None and parts and DEADLINE_PHRASE.search(fold(clause)):
+        if k and mine and own is not None and parts and deadline_in(fold(clause)):
             parts.append((offset, own[0], own[1]))
         elif not parts:
             first = own if mine or (own is not None and offset == 0) else None

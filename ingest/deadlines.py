@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ingest.records import Deadline, DeadlineKind
-from ingest.vntext import collapse, fold
+from ingest.vntext import collapse, finditer_where, fold
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _Q = r"(?:iv|i{1,3}|[1-4])\b"
@@ -216,6 +216,8 @@ DEADLINE_PHRASE = re.compile(
     r"|\bcham nhat(?: (?:la|sau))?\s+\d{1,3}\s+ngay(?: lam viec)?(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?"
     r"|\b(?:ngay|thang|quy|nam)\s+\d[\d/]*\s*(?=[.;]|$)"
 )
+# Every alternative above opens at a word's start with one of these letters: where a phrase may begin.
+_DEADLINE_START = re.compile(r"[cdhnqtx](?<!\w[cdhnqtx])")
 _TIME_LABEL = re.compile(r"(?:^|\n|[-+•]\s*)(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?)\s*:\s*")
 _LEADING_FREQUENCY = re.compile(
     r"^(?:dinh ky\s+)?(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam)(?:\s*,\s*(?:hang\s+)?(?:thang|quy|nam|6 thang))*"
@@ -234,5 +236,10 @@ def deadline_phrase(body: str) -> str | None:
     lead = _LEADING_FREQUENCY.match(folded)
     if lead:
         return body[: lead.end()].strip(" ,(")
-    m = DEADLINE_PHRASE.search(folded)
+    m = deadline_in(folded)
     return body[m.start() : m.end()].strip(" ,.;") if m else None
+
+
+def deadline_in(folded: str) -> re.Match[str] | None:
+    """`DEADLINE_PHRASE.search(folded)`, with the phrase tried only where one may begin."""
+    return next(finditer_where(_DEADLINE_START, DEADLINE_PHRASE, folded), None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.vntext import fold, slug, translation_list
+from ingest.vntext import finditer_where, fold, slug, translation_list
 
 # State kind codes (NĐ 30/2020 Phụ lục III + normative kinds) → kind name, in canonical case.
 STATE_KINDS: dict[str, str] = {
@@ -137,17 +137,10 @@ _CUE_START = re.compile(r"[bcdhqstx](?<!\w[bcdhqstx])")
 
 
 def last_cue(folded: str) -> re.Match[str] | None:
-    """The last match of `CUE_RE.finditer(folded)`, trying CUE_RE only where a cue may begin."""
-    search, match = _CUE_START.search, CUE_RE.match
+    """The last match of `CUE_RE.finditer(folded)`."""
     found = None
-    pos = 0
-    while (c := search(folded, pos)) is not None:
-        m = match(folded, c.start())
-        if m is None:
-            pos = c.start() + 1
-        else:
-            found = m
-            pos = max(m.end(), c.start() + 1)
+    for found in finditer_where(_CUE_START, CUE_RE, folded):  # noqa: B007 - the last one is the answer
+        pass
     return found
 
 

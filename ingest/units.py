@@ -57,7 +57,7 @@ from ingest.unit_names import (
     group_label,
     name_like,
 )
-from ingest.vntext import collapse, match_key, new_tones, slug
+from ingest.vntext import collapse, finditer_where, match_key, new_tones, slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +77,6 @@ class _Acc:
     resolved: _Resolved
     variants: dict[str, None] = field(default_factory=dict)
     mentions: dict[tuple[int, int], UnitMention] = field(default_factory=dict)
-
-
-def _mentions(text: str) -> Iterator[re.Match[str]]:
-    """Exactly `MASTER.finditer(text)`, tried only where a mention's first word begins."""
-    search, match = CANDIDATE.search, MASTER.match
-    pos = 0
-    while (c := search(text, pos)) is not None:
-        m = match(text, c.start())
-        if m is None:
-            pos = c.start() + 1
-        else:
-            yield m
-            pos = m.end()
 
 
 def _strip_place(text: str) -> tuple[str, str | None, str | None]:
@@ -215,7 +202,7 @@ class UnitResolver:
 
     def _scan(self, text: str, base: int, *, cell: bool = False) -> list[tuple[int, _Resolved, str]]:
         hits: list[tuple[int, _Resolved, str]] = []
-        for m in _mentions(text):
+        for m in finditer_where(CANDIDATE, MASTER, text):  # MASTER tried where a mention's first word begins
             res = self._classify(m.lastgroup or "", m.group(0), cell=cell)
             if res is not None:
                 hits.append((base + m.start(), res, m.group(0)))

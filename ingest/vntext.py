@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 # Old-style tone placement (hoá, thuỷ, uỷ) → the new style NFC text uses most (hóa, thủy, ủy).
 _OLD_TONES = {
@@ -32,6 +32,25 @@ def word_alternation(words: Iterable[str]) -> str:
     for word in words:
         groups.setdefault(re.escape(word[0]), []).append(re.escape(word[1:]))
     return "|".join(rf"{c}(?<!\w{c})(?:{'|'.join(rests)})\b" for c, rests in groups.items())
+
+
+def finditer_where(starts: re.Pattern[str], pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Exactly `pattern.finditer(text)` for a pattern that never matches empty, with `pattern` tried only where
+    `starts` finds a place a match may begin.
+
+    A pattern with no fast start (one opening with `\\b`, a look-behind or a group of alternatives) is tried at every
+    position of the text; `starts`, opening with a character class or literals, lets the engine skip to candidates.
+    """
+    search, match = starts.search, pattern.match
+    pos = 0
+    while (candidate := search(text, pos)) is not None:
+        at = candidate.start()
+        found = match(text, at)
+        if found is None:
+            pos = at + 1
+        else:
+            yield found
+            pos = found.end()
 
 
 def collapse(text: str) -> str:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ingest import notation as nt
 from ingest.citations import CitingContext, find_citations
+from ingest.deadlines import DEADLINE_PHRASE, deadline_in
 from ingest.normalize import normalize
 from ingest.pipeline import extract_text
 from ingest.read import ReadError, decode_bytes, read_file
@@ -107,3 +108,19 @@ def test_last_cue_is_the_last_match_of_the_cue_pattern(pieces: list[str]) -> Non
     found = nt.last_cue(folded)
     assert (found and found.span()) == (expected and expected.span())
     assert (found and found.lastgroup) == (expected and expected.lastgroup)
+
+
+DEADLINE_PIECES = [
+    "truoc ngay 30/6", "cham nhat ngay 15 thang 12 nam 2025", "trong thoi han 05 ngay lam viec ke tu ngay nhan",
+    "hoan thanh trong quy iv/2025", "den nam 2030", "tu thang 3", "xong truoc ngay 1/7", "thang 10/2025.",
+    "319-kh/tu ngay 5/3", "cham nhat 10 ngay", "quy 2 nam 2026;", "6 thang dau nam", " ", ", ", "/", "-", "x",
+    "atruoc ngay 1/1", "9", "\n",
+]  # fmt: skip
+
+
+@FAST
+@given(st.lists(st.one_of(st.sampled_from(DEADLINE_PIECES), st.text(alphabet="cdhnqtx0123 /-.;", max_size=6))))
+def test_deadline_in_is_the_search_of_the_deadline_pattern(pieces: list[str]) -> None:
+    folded = "".join(pieces)
+    found, expected = deadline_in(folded), DEADLINE_PHRASE.search(folded)
+    assert (found and found.span()) == (expected and expected.span())
