@@ -410,17 +410,7 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
         return None, None, _issuer_from_orgs(orgs, None, None)
     if prov is None and province(head.place) is not None:
         prov = province(head.place).name  # type: ignore[union-attr]
-    act = None
-    head_lines = lines[:_HEADER_LINES]
-    head_text = text[: head_lines[-1].end] if head_lines else ""
-    with_verb: list[int] = []
-    if any(verb in head_text for verb in _ISSUER_VERBS):  # the lines that hold one, when any does
-        starts = [line.start for line in head_lines]
-        with_verb = sorted({bisect.bisect_right(starts, m.start()) - 1 for m in _ANY_ISSUER_VERB.finditer(head_text)})
-    for line in (head_lines[i] for i in with_verb):
-        act = _issuer_act(line.text)
-        if act is not None:
-            break
+    act = _act_in_head(lines[:_HEADER_LINES], text)
     if district is None and not orgs and act is not None:
         district = find_district(act)
     if prov is None:
@@ -438,6 +428,20 @@ def issuer(head: Header, lines: list[Line], text: str) -> tuple[str | None, Dist
     elif (by_code := _central_by_code(head.number or head.template)) is not None:
         return None, None, by_code  # "Số: 09/2025/NĐ-CP" under no printed issuer: the Government
     return prov, district, issuer
+
+
+def _act_in_head(head_lines: list[Line], text: str) -> str | None:
+    """The first issuer's act ("Sở Nội vụ ban hành …") of the header lines, read only on lines that hold a verb."""
+    head_text = text[: head_lines[-1].end] if head_lines else ""
+    starts = [line.start for line in head_lines]
+    pos = 0
+    while (verb := _ANY_ISSUER_VERB.search(head_text, pos)) is not None:
+        line = head_lines[bisect.bisect_right(starts, verb.start()) - 1]
+        act = _issuer_act(line.text)
+        if act is not None:
+            return act
+        pos = max(line.end, verb.end())
+    return None
 
 
 def _issuer_act(line: str) -> str | None:

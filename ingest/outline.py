@@ -99,12 +99,15 @@ def outline(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Node]:
     starts = [a for a, _ in skip]
     roots: list[Node] = []
     stack: list[Node] = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group()
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if "\t" in line or (k >= 0 and m.start() < skip[k][1]) or not line.strip():
+    end = -1
+    for line in text.split("\n"):
+        start, end = end + 1, end + 1 + len(line)
+        if not line.strip() or "\t" in line:
             continue
-        node = _node(line, m.start(), m.end())
+        k = bisect.bisect_right(starts, start) - 1 if starts else -1
+        if k >= 0 and start < skip[k][1]:
+            continue
+        node = _node(line, start, end)
         top = stack[-1] if stack else None
         if node.kind == "caps" and top is not None and not top.children and _takes_title(top):
             # "Chương I" / "NHỮNG QUY ĐỊNH CHUNG", "KẾ HOẠCH" / "TRIỂN KHAI …": the heading's title on its own line

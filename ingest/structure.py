@@ -19,11 +19,16 @@ from ingest.places import district_level_on, province_on, scope_for
 from ingest.records import DocumentMeta, Section
 from ingest.vntext import collapse
 
-_LINE_RE = re.compile(r"[^\n]+")
-
 
 def _lines(text: str) -> list[Line]:
-    return [Line(m.start(), m.end(), m.group()) for m in _LINE_RE.finditer(text) if m.group().strip()]
+    """The lines that are not blank, with their offsets."""
+    out: list[Line] = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append(Line(pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
 
 
 _SIGN_MODE = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.*)$")

@@ -61,8 +61,10 @@ _NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)|
 # gửi …", "Tổ chức tập huấn …"), unless it lists its members ("Cơ quan, đơn vị, địa phương …" with a determiner).
 _GROUP_SUBJECT = re.compile(r"(?!(?:co quan|don vi|to chuc|ca nhan)\b)|\w+(?: \w+)?, ")
 _ROLE_CHU_TRI = re.compile(r"chu tri\s*,?\s*(?:va\s+)?phoi hop\s*(?:voi\s+|cung\s+)?")
-_ROLE_PHOI_HOP = re.compile(r"(?:^|[,;]\s*|\s)phoi hop\s*(?:chat che\s+)?(?:voi\s+|cung\s+)?")
-_ROLE_CUNG = re.compile(r"\bcung\s+(?=cac\s|[A-ZĐ])")
+# Each opens with a literal letter, so the engine skips to it; the look-behind after it is the boundary before it
+# ("phối hợp" at the text's start or after ",", ";" or a space; "cùng" at a word's start).
+_ROLE_PHOI_HOP = re.compile(r"p(?<![^,;\s]p)hoi hop\s*(?:chat che\s+)?(?:voi\s+|cung\s+)?")
+_ROLE_CUNG = re.compile(r"c(?<!\wc)ung\s+(?=cac\s|[A-ZĐ])")
 _CONNECTIVES = frozenset(("va", "cac", "cung", "voi", "tat", "ca", "toan", "the", "cua", "thuoc"))
 _PHRASE_MAX = 220
 
