@@ -202,10 +202,12 @@ def read_header(lines: list[Line]) -> Header:
 
 def _block_start(lines: list[Line]) -> int:
     """Index of the header's first line: the row with the national motto (or the issuer lines just above it)."""
-    for i, line in enumerate(lines[:120]):
+    top = lines[:120]
+    motto = _MOTTO_WORDS.search("\n".join(line.text for line in top).lower()) is not None  # on some line at all
+    for i, line in enumerate(top):
         if len(line.text) <= 30 and kind_of_line(line.text) is not None:
             return 0  # the kind heading comes first: this header prints no motto (a later one belongs to an annex)
-        if _MOTTO_WORDS.search(line.text.lower()):
+        if motto and _MOTTO_WORDS.search(line.text.lower()):
             if not _MOTTO.search(match_key(line.text)):
                 continue
             first = line.cells[0]

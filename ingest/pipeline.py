@@ -24,7 +24,7 @@ from ingest.jsonl import count_records, is_jsonl, jsonl_documents
 from ingest.normalize import NormalizedText, normalize
 from ingest.provenance import with_pages
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
-from ingest.records import Anomaly, DocumentMeta, Extracted, Extraction, Page
+from ingest.records import Anomaly, DocumentMeta, Extracted, Extraction, Page, Unit
 from ingest.structure import parse_document
 from ingest.tables import parse_tables
 from ingest.targets import find_targets
@@ -60,7 +60,8 @@ def extract_text(source_text: str, *, source: str, pages: Sequence[Page] = ()) -
     norm = normalize(source_text)
     text = norm.text
     meta, sections = parse_document(text, source=source, sha256=sha)
-    meta = dataclasses.replace(meta, cid=own_cid(meta))
+    cid = own_cid(meta)
+    meta = dataclasses.replace(meta, cid=cid) if cid is not None else meta  # `parse_document` leaves it None
     citations = find_citations(text, CitingContext.from_meta(meta), sections=sections)
     resolver = UnitResolver(meta)
     tables = parse_tables(text)
@@ -254,5 +255,15 @@ def _span_fields(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], int, int]
     return _SPAN_FIELDS[cls]
 
 
-def _remap_unit(norm: NormalizedText, unit: Any) -> Any:
-    return dataclasses.replace(unit, mentions=_remap(norm, unit.mentions))
+def _remap_unit(norm: NormalizedText, unit: Unit) -> Unit:
+    """The unit with its mentions' spans moved to the source text (built directly, as `_remap` does)."""
+    return Unit(
+        id=unit.id,
+        name=unit.name,
+        scope=unit.scope,
+        is_group=unit.is_group,
+        kind=unit.kind,
+        parent=unit.parent,
+        variants=unit.variants,
+        mentions=_remap(norm, unit.mentions),
+    )

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import extract_paths, extract_text, own_cid
-from ingest.records import DocumentMeta
+from ingest.normalize import normalize
+from ingest.pipeline import _remap_unit, extract_paths, extract_text, own_cid
+from ingest.records import DocumentMeta, Unit, UnitMention
 from tests.helpers import SAMPLES
 
 NUMBERED = """ỦY BAN NHÂN DÂN
@@ -106,3 +108,14 @@ def test_a_path_that_cannot_be_entered_is_one_failure(tmp_path: Path, monkeypatc
     batch = extract_paths([locked, good])
     assert [d.source for d in batch.documents] == [str(good)]
     assert [(f.source, f.reason) for f in batch.failures] == [(str(locked), "cannot open: Permission denied")]
+
+
+def test_a_units_spans_move_to_the_source_and_every_other_field_stays() -> None:
+    norm = normalize("Sở   Nội vụ")  # the spaces collapse: normalised offsets differ from the source's
+    unit = Unit(
+        id="vn.x/so-noi-vu", name="Sở Nội vụ", scope="vn.x", is_group=True, kind="so", parent="vn.x/ubnd",
+        variants=("Sở Nội vụ",), mentions=(UnitMention(0, 9, "Sở Nội vụ", ocr=True),),
+    )  # fmt: skip
+    moved = _remap_unit(norm, unit)
+    assert moved.mentions == (UnitMention(0, 11, "Sở Nội vụ", ocr=True),)
+    assert dataclasses.replace(moved, mentions=unit.mentions) == unit
