@@ -166,6 +166,7 @@ def _heading_marker(text: str) -> tuple[str, str, int, str] | None:
 
 _HEADING_CUT = re.compile(r":|;|\.(?:\s|$)")
 _NON_SPACE_WS = re.compile(r"[^\S ]")
+_HEADING_MAX = 150
 
 
 def _trim_heading(rest: str) -> tuple[str, str | None]:
@@ -180,13 +181,13 @@ def _trim_heading(rest: str) -> tuple[str, str | None]:
         if lead is not None:
             return lead[1], lead[0]
     whole = rest.rstrip(" .;")
-    if len(whole) <= 150 and ":" not in whole:
+    if len(whole) <= _HEADING_MAX and ":" not in whole:
         heading = whole
-    else:
-        cut_at = _HEADING_CUT.search(rest)
-        heading = rest[: cut_at.start()] if cut_at else rest
-    if len(heading) > 150:
-        heading = heading[:150].rsplit(" ", 1)[0]
+    else:  # the first cut, looked for only where it can end a heading (a paragraph's whole length is not scanned)
+        cut_at = _HEADING_CUT.search(rest, 0, _HEADING_MAX + 2)
+        heading = rest[: cut_at.start()] if cut_at and cut_at.start() <= _HEADING_MAX else rest[: _HEADING_MAX + 1]
+    if len(heading) > _HEADING_MAX:
+        heading = heading[:_HEADING_MAX].rsplit(" ", 1)[0]
     return heading.strip(" .,-"), area
 
 

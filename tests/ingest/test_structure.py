@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.normalize import normalize
 from ingest.records import DocumentMeta, Section
-from ingest.structure import parse_document
+from ingest.structure import _trim_heading, parse_document
 from tests.helpers import SAMPLES
 
 SEEDS = sorted(p.name for p in SAMPLES.glob("*.txt"))
@@ -295,3 +297,33 @@ def test_empty_and_headerless_text() -> None:
     assert sections == () and meta.kind is None and meta.scope == "vn._" and meta.recipients == ()
     meta, _ = parse("Một đoạn văn bản không có tiêu đề.\n")
     assert meta.kind is None and meta.issuer is None and meta.signer is None
+
+
+def _heading_by_whole_scan(rest: str) -> str:
+    """The heading cut the plain way (the first ':' / ';' / '. ' of the whole paragraph), as the reference."""
+    whole = rest.rstrip(" .;")
+    if len(whole) <= 150 and ":" not in whole:
+        heading = whole
+    else:
+        cut_at = re.search(r":|;|\.(?:\s|$)", rest)
+        heading = rest[: cut_at.start()] if cut_at else rest
+    if len(heading) > 150:
+        heading = heading[:150].rsplit(" ", 1)[0]
+    return heading.strip(" .,-")
+
+
+HEADING_PIECES = ["Triển khai", " ", "thực hiện", ":", ";", ".", ". ", "x" * 40, "các nhiệm vụ", "-", ","]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(HEADING_PIECES), max_size=40).map("".join), st.text("ab :;.", max_size=170)))
+def test_a_heading_is_cut_as_by_a_scan_of_the_whole_paragraph(text: str) -> None:
+    rest = " ".join(text.split()) or "x"  # single-spaced, as a heading line is after normalising
+    assert _trim_heading(rest) == (_heading_by_whole_scan(rest), None)
+
+
+@pytest.mark.parametrize("at", range(140, 156))
+@pytest.mark.parametrize("cut", [":", ";", ". ", ".x", "."])
+def test_a_heading_cut_near_the_length_limit(at: int, cut: str) -> None:
+    rest = ("ab " * 60)[:at].rstrip() + cut + " tiếp theo"
+    assert _trim_heading(rest) == (_heading_by_whole_scan(rest), None)
