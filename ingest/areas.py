@@ -155,6 +155,20 @@ def leading_area(text: str) -> tuple[str, str] | None:
 _FIRST_WORD = re.compile(r"\s*(\S+)")  # the first of `str.split()` without splitting a whole paragraph
 
 
+def may_name_area(text: str) -> bool:
+    """False only when neither `area_of` nor `leading_area` can find an area in `text`: its first word opens none.
+
+    A cheap test for the many paragraphs that are no area heading. Numbering or markup at the start may hide the
+    first word, so then, and for table rows, the answer is True (ask them).
+    """
+    first = _FIRST_WORD.match(text)
+    if first is None:
+        return False
+    if "\t" in text or _TAG_START.search(first.group(1)) or _NUMBERING.match(text):
+        return True
+    return _word_key(first.group(1)) in _STARTS
+
+
 def _untag(text: str, repl: str) -> str:
     """`_TAGS.sub(repl, text)`; `_TAGS` has no fast start, so text without markup skips it."""
     return _TAGS.sub(repl, text) if _TAG_START.search(text) else text

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.areas import area_of, leading_area
+from ingest.areas import area_of, leading_area, may_name_area
 from ingest.header import Line, iso, issuer, more_specific, own_caption, parse_date, read_header
 from ingest.notation import restore_hyphens
 from ingest.orgs import ORG_HEAD_RE, POST_RE, is_upper, render_post
@@ -175,9 +175,10 @@ def _trim_heading(rest: str) -> tuple[str, str | None]:
     # the space is unprintable, so isprintable() rules them out faster than the search.
     if "  " in rest or rest[:1] == " " or rest[-1:] == " " or (not rest.isprintable() and _NON_SPACE_WS.search(rest)):
         rest = collapse(rest)
-    area = area_of(rest)
-    if area is None:
-        lead = leading_area(rest)
+    area = None
+    if may_name_area(rest):  # most headings are no area's name: spared both reads
+        area = area_of(rest)
+        lead = leading_area(rest) if area is None else None
         if lead is not None:
             return lead[1], lead[0]
     whole = rest.rstrip(" .;")

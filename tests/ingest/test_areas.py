@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ingest.areas import REFORM_AREAS, area_of, heading_key
+from ingest.areas import REFORM_AREAS, area_of, heading_key, leading_area, may_name_area
 
 SLUGS = [
     "chi-dao-dieu-hanh", "the-che", "tthc", "to-chuc-bo-may", "cong-vu", "tai-chinh-cong", "chinh-quyen-so", "tac-dong",
@@ -94,3 +96,25 @@ def test_sentences_and_other_headings_are_not_areas(text: str) -> None:
 def test_heading_key_strips_numbering_markup_brackets_and_year() -> None:
     assert heading_key("### **3. Cải cách thủ tục hành chính (TTHC)**") == "cai cach thu tuc hanh chinh"
     assert heading_key("VII. Cải cách thể chế năm 2024:") == "cai cach the che"
+
+
+AREA_PIECES = [
+    "Cải cách", "thể chế", "hành chính", "Về", "1.", "I.", "a)", "-", "<b>", "**", " ", "\t", "Triển khai",
+    "Chính quyền số", "Xây dựng", "và", "Tiếp tục", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(AREA_PIECES), max_size=12).map(" ".join))
+def test_may_name_area_is_false_only_where_no_area_is_found(text: str) -> None:
+    if not may_name_area(text):
+        assert area_of(text) is None and leading_area(text) is None
+
+
+@pytest.mark.parametrize("prefix", ["", "1. ", "1.2. ", "I. ", "a) ", "- ", "<b>", "**", "Về ", "  "])
+@pytest.mark.parametrize("suffix", ["", " Tiếp tục triển khai", ":"])
+def test_may_name_area_holds_for_every_area_label(prefix: str, suffix: str) -> None:
+    labels = [label for area in REFORM_AREAS.values() for label in (area.pref_label, *area.alt_labels)]
+    for text in (f"{prefix}{label}{suffix}" for label in labels):
+        if area_of(text) is not None or leading_area(text) is not None:
+            assert may_name_area(text), text
