@@ -54,6 +54,11 @@ _LEAD_IN = re.compile(
     r"(?:Trong|Căn cứ|Sau khi|Trên cơ sở|Đối với|Để|Hằng năm|Hàng năm|Định kỳ|Từ|Khi|Ngoài ra|Đồng thời|Theo"
     r"|Thực hiện|Tiếp tục)(?!\w)[^.;:]{0,160}?,\s+"
 )
+# "Theo đề nghị của A, B …": the request a decision answers, then its enacting body ("…, Chính phủ ban hành Nghị
+# định …"); a decision's preamble is such requests and its legal basis ("Căn cứ …") under the enacting body.
+_REQUEST = re.compile(r"(?:theo|xet) (?:de nghi|de xuat|to trinh)\b")
+_BASIS = re.compile(rf"\W*(?:(?P<can_cu>can cu)\b|tren co so\b|{_REQUEST.pattern})")
+_FIRST_LETTERS = re.compile(r"[^\W\d_]+")
 _CUE_INITIALS = frozenset("gđytnpv")  # first letters of the cues below: a cheap test before matching
 _SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu)\s+")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.
@@ -65,7 +70,8 @@ _INTRO_ROLE = re.compile(
 _NOT_DUTY = re.compile(
     r"^\s*(?:da|dang|duoc|se duoc|la co quan chuyen mon|la co quan tham muu|giup (?:chinh phu|ubnd|uy ban)"
     r"|co chuc nang|gom|bao gom|la thanh vien|ban hanh (?:ke hoach|quyet dinh|chuong trinh|quy che|huong dan)"
-    r"[^.]*(?:nhu sau|voi (?:cac|nhung) noi dung)|ban hanh kem theo)\b"
+    r"[^.]*(?:nhu sau|voi (?:cac|nhung) noi dung)|ban hanh kem theo|quyet (?:dinh|nghi)(?=\s*:)"
+    r"|quyet (?:dinh|nghi)\b[^.]*\bnhu sau)\b"
 )
 _CLOSING = re.compile(
     r"chiu trach nhiem (?:thi hanh|to chuc thi hanh|trien khai thuc hien|thuc hien) (?:quyet dinh|chi thi|quy che"
@@ -133,7 +139,7 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
     at = _strip_cue(text, _SENTENCE_CUE)
     starts = [at]
     lead_in = _LEAD_IN.match(text) if not at else None
-    if lead_in:  # "Trong thời gian tới, Tỉnh …", "Căn cứ …, các sở …"
+    if lead_in and not _REQUEST.match(fold(text[:24])):  # "Trong thời gian tới, Tỉnh …", "Căn cứ …, các sở …"
         starts.append(lead_in.end())
     for start in starts:
         hit = units_at(text, start, resolver)
@@ -167,6 +173,8 @@ def _walk(node: Node, text: str, resolver: Resolver, *, excluded: bool) -> Itera
         return
     if len(node.text) < 140 and _ADDRESSEES.match(node.text):
         return  # the addressees of a công điện: a list of who receives it, no duty in it
+    if node.children and _is_preamble(node):
+        return  # the enacting body over its legal basis: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" / "Căn cứ …" / "Theo …"
     if node.children and (roles := heading_units(node, resolver)) is not None:
         yield from _owned(node, text, resolver, *roles)
         return
@@ -200,6 +208,22 @@ def _children(children: list[Node], text: str, resolver: Resolver, *, excluded: 
                 continue
         yield from _walk(child, text, resolver, excluded=excluded)
         i += 1
+
+
+def _is_preamble(node: Node) -> bool:
+    """A decision's preamble: an unnumbered line in capitals (the enacting body) whose lines are all its legal basis
+    ("Căn cứ …", "Trên cơ sở …", "Theo/Xét đề nghị …"), one of them a "Căn cứ"; a line that opens with no capitalised
+    word ("tháng", "/BC-UBPLTP15 ngày") is a piece of the line before it, broken by a web page."""
+    if node.kind != "caps":
+        return False
+    lines = [child.text for child in node.children if child.label or _opens_sentence(child.text)]
+    bases = [_BASIS.match(fold(line[:24])) for line in lines]
+    return all(bases) and any(b is not None and b.group("can_cu") for b in bases)
+
+
+def _opens_sentence(text: str) -> bool:
+    word = _FIRST_LETTERS.search(text)
+    return word is not None and word.group()[0].isupper() and word.group()[1:2].islower()
 
 
 def _is_details(node: Node) -> bool:

@@ -25,6 +25,14 @@ def _tasks(body: str) -> list[tuple[str, list[str], list[str]]]:
 
 
 ASSIGNING = [
+    (  # a legal basis that opens a duty, under a unit heading and before a subject, is still the duty's wording
+        "3. Các sở, ban, ngành tỉnh:\n- Căn cứ chức năng, nhiệm vụ, xây dựng kế hoạch thực hiện.\n"
+        "4. Căn cứ Kế hoạch này, Ủy ban nhân dân các xã xây dựng kế hoạch của địa phương.\n",
+        [
+            ("Căn cứ chức năng, nhiệm ", ["Các sở, ban, ngành tỉnh"], []),
+            ("Căn cứ Kế hoạch này, Ủy ", ["Ủy ban nhân dân các xã"], []),
+        ],
+    ),
     (  # a unit heading over dashed items; "Phối hợp với X …" keeps the heading's unit as lead
         "V. TỔ CHỨC THỰC HIỆN\n1. Sở Khoa học và Công nghệ\n- Chủ trì tham mưu Ủy ban nhân dân Tỉnh triển khai.\n"
         "- Phối hợp với Sở Tài chính xây dựng cơ chế chính sách.\n2. Sở Công Thương\n- Hỗ trợ doanh nghiệp.\n",
@@ -114,6 +122,20 @@ NOT_ASSIGNING = [
     "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ: Tài chính, Nội vụ, Y tế.\n- Chủ tịch Ủy ban nhân dân các tỉnh.\n",
     # a glossary line and a form's blanks after a unit and a colon
     "Trung tâm Phục vụ hành chính công: TTPVHCC.\nChủ tịch Hội đồng kết luận: ông/bà............ đủ tiêu chuẩn.\n",
+    # a decision's preamble: the enacting body in capitals over its legal basis and the request it answers
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+    "Căn cứ Quyết định số 2617/QĐ-UBND ngày 30 tháng 9 năm 2021 của Ủy ban nhân dân tỉnh;\n"
+    "Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 789/TTr-SNV ngày 05 tháng 12 năm 2022.\nQUYẾT ĐỊNH:\n",
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n"
+    "Xét đề nghị của Chính phủ tại Tờ trình số 370/TTr-CP,\nQUYẾT NGHỊ:\n",
+    # the enacting body's line broken by a web page; the enacting formula ("… quyết định … như sau:", "quyết nghị:")
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\nXét đề nghị của Chính phủ "
+    "tại Tờ trình số 394/TTr-CP, Báo cáo thẩm tra số 481\n/BC-UBPLTP15 ngày\ntháng\nnăm 2025 của Ủy ban Pháp luật,\n"
+    "Trên cơ sở Đề án số 395/ĐA-CP của Chính phủ, Ủy ban Thường vụ Quốc hội quyết định sắp xếp các đơn vị như sau:\n"
+    "1. Sắp xếp toàn bộ diện tích tự nhiên của xã A và xã B thành xã mới.\n",
+    # a decree's enacting formula after the request it answers
+    "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nTheo đề nghị của Bộ trưởng Bộ Nông nghiệp và Môi "
+    "trường, Chính phủ ban hành Nghị định quy định về quản lý giống cây trồng.\n",
 ]
 
 

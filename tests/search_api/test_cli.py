@@ -46,7 +46,17 @@ def test_ingest_reports_bad_files_and_keeps_the_store(home: Path, tmp_path: Path
 def test_cchc_has_every_command_in_order() -> None:
     names = [info.callback.__name__ for info in app.registered_commands if info.callback]
     assert names == [
-        "extract", "schema", "ingest", "cites", "unit", "compare", "sparql", "export", "deadlines", "search", "align",
+        "extract",
+        "schema",
+        "ingest",
+        "cites",
+        "unit",
+        "compare",
+        "sparql",
+        "export",
+        "deadlines",
+        "search",
+        "align",
         "serve",
     ]
 
