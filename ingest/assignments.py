@@ -232,7 +232,13 @@ def _is_details(node: Node) -> bool:
 
 
 def _is_closing(node: Node) -> bool:
-    return _is_closing_text(node.text)
+    """The closing clause, also when a web page broke its line ("… Giám đốc Sở" / "Khoa học và Công nghệ, … chịu
+    trách nhiệm thi hành Quyết định này"): a line that ends no sentence reads on into its first unmarked line."""
+    if _is_closing_text(node.text):
+        return True
+    first = node.children[0] if node.children else None
+    wrapped = first is not None and first.kind == "para" and node.text[-1:] not in ".:;"
+    return wrapped and first is not None and _is_closing_text(f"{node.text} {first.text}")
 
 
 def _owned(owner: Node, text: str, resolver: Resolver, lead: Refs, coop: Refs) -> Iterator[Assignment]:

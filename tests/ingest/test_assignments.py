@@ -133,6 +133,10 @@ NOT_ASSIGNING = [
     "tại Tờ trình số 394/TTr-CP, Báo cáo thẩm tra số 481\n/BC-UBPLTP15 ngày\ntháng\nnăm 2025 của Ủy ban Pháp luật,\n"
     "Trên cơ sở Đề án số 395/ĐA-CP của Chính phủ, Ủy ban Thường vụ Quốc hội quyết định sắp xếp các đơn vị như sau:\n"
     "1. Sắp xếp toàn bộ diện tích tự nhiên của xã A và xã B thành xã mới.\n",
+    # the closing execution clause broken over two lines by a web page, and the page's list of related documents
+    "QUYẾT ĐỊNH:\nĐiều 3. Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở\nKhoa học và Công nghệ, thủ trưởng "
+    "các cơ quan có liên quan chịu trách nhiệm thi hành Quyết định này./.\nVăn bản liên quan\nBan hành:\n21/11/2025\n"
+    "Hiệu lực: Đã biết\nCập nhật:\n29/11/2025\n",
     # a decree's enacting formula after the request it answers
     "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nTheo đề nghị của Bộ trưởng Bộ Nông nghiệp và Môi "
     "trường, Chính phủ ban hành Nghị định quy định về quản lý giống cây trồng.\n",
