@@ -8,7 +8,8 @@ Three passes, each a list of `(start, end, replacement)` edits applied to the pr
 1. characters (`ingest.normalize_chars`): look-alikes/dashes/slashes/spaces (a length-preserving
    `str.translate`), zero-width characters, combining sequences (NFC), HTML tags (kept as line/cell
    boundaries) and entities, Markdown emphasis markers (noting the line breaks inside and at the edges
-   of emphasis spans);
+   of emphasis spans); then the trailer a legal-document site prints after the document is dropped
+   (`ingest.site_trailer`);
 2. tables written as text (one cell per line between `|` lines; `| a | b |` rows) become tab-separated
    rows (`ingest.text_tables`);
 3. lines: blank/page-number/rule lines dropped, de-doubled letters, Markdown headings, space runs,
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ingest.normalize_chars import TRANSLATE, TRANSLATED, Hints, char_edits
+from ingest.site_trailer import trailer_edits
 from ingest.text_tables import Edit, table_edits
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +337,7 @@ def normalize(source_text: str) -> NormalizedText:
     text, starts, ends = _apply(text, starts, ends, char_edits(text, hints))
     if not unicodedata.is_normalized("NFC", text):
         text, starts, ends = _apply(text, starts, ends, _nfc_lines(text))
+    text, starts, ends = _apply(text, starts, ends, trailer_edits(text))
     text, starts, ends = _apply(text, starts, ends, table_edits(text))
     text, starts, ends = _apply(text, starts, ends, _line_edits(text, starts, hints))
     return NormalizedText(text, starts, ends)
