@@ -16,7 +16,8 @@ one document's wording:
 Not tasks: the closing execution clause ("… chịu trách nhiệm thi hành Quyết định này"), the conditional closing
 ("Trong quá trình thực hiện, nếu có khó khăn, vướng mắc …"), descriptions of what was done ("đã …"), statements of
 function ("… là cơ quan chuyên môn …", "… giúp Chính phủ thống nhất quản lý …"), and purpose, objective or scope
-sections (Mục đích, Yêu cầu, Mục tiêu, Phạm vi …) unless a unit heading sits inside them.
+sections (Mục đích, Yêu cầu, Mục tiêu, Phạm vi …) unless a unit heading sits inside them; the document's formulas
+(`ingest.formulas`: preamble, closing clause, signature).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest.deadlines import deadline_in, deadline_phrase
+from ingest.formulas import ADDRESSEES, REQUEST, is_closing, is_closing_text, is_preamble, is_signature
 from ingest.outline import Node, outline
 from ingest.unit_phrases import Refs, Resolver, cooperating, units_at
 from ingest.vntext import fold
@@ -54,11 +56,6 @@ _LEAD_IN = re.compile(
     r"(?:Trong|Căn cứ|Sau khi|Trên cơ sở|Đối với|Để|Hằng năm|Hàng năm|Định kỳ|Từ|Khi|Ngoài ra|Đồng thời|Theo"
     r"|Thực hiện|Tiếp tục)(?!\w)[^.;:]{0,160}?,\s+"
 )
-# "Theo đề nghị của A, B …": the request a decision answers, then its enacting body ("…, Chính phủ ban hành Nghị
-# định …"); a decision's preamble is such requests and its legal basis ("Căn cứ …") under the enacting body.
-_REQUEST = re.compile(r"(?:theo|xet) (?:de nghi|de xuat|to trinh)\b")
-_BASIS = re.compile(rf"\W*(?:(?P<can_cu>can cu)\b|tren co so\b|{_REQUEST.pattern})")
-_FIRST_LETTERS = re.compile(r"[^\W\d_]+")
 _CUE_INITIALS = frozenset("gđytnpv")  # first letters of the cues below: a cheap test before matching
 _SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu)\s+")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.
@@ -73,16 +70,6 @@ _NOT_DUTY = re.compile(
     r"[^.]*(?:nhu sau|voi (?:cac|nhung) noi dung)|ban hanh kem theo|quyet (?:dinh|nghi)(?=\s*:)"
     r"|quyet (?:dinh|nghi)\b[^.]*\bnhu sau)\b"
 )
-_CLOSING = re.compile(
-    r"chiu trach nhiem (?:thi hanh|to chuc thi hanh|trien khai thuc hien|thuc hien) (?:quyet dinh|chi thi|quy che"
-    r"|ke hoach|van ban|thong bao|nghi quyet) nay|can cu quyet dinh (?:nay )?thi hanh"
-    r"|chiu trach nhiem thi hanh\b|thong bao (?:de|den)\b[^.]{0,160}\b(?:biet|thuc hien)\b"
-)
-_CONDITIONAL = re.compile(
-    r"^(?:trong qua trinh (?:to chuc |trien khai )?(?:thuc hien|trien khai)|neu co|truong hop (?:co )?(?:kho khan"
-    r"|vuong mac|phat sinh))[^.]{0,80}(?:kho khan|vuong mac|phat sinh)"
-)
-_CONDITIONAL_OPENINGS = ("trong quá", "nếu có", "trường hợp")
 _NON_TASK_SECTION = re.compile(
     r"^(?:muc dich|yeu cau|muc tieu|quan diem|nguyen tac|pham vi|doi tuong|giai thich|can cu|tinh hinh|ket qua"
     r"|danh gia|thuc trang|chi tieu|dinh huong|noi dung phoi hop chung|hinh thuc phoi hop|noi nhan)"
@@ -96,11 +83,6 @@ _LABEL = re.compile(
     r"|(?P<other>san pham|ket qua(?: du kien)?|kinh phi|nguon kinh phi|du toan)"
 )
 _LABELLED = re.compile(rf"(?:{_LABEL.pattern})\s*:")
-# "THỦ TƯỚNG CHÍNH PHỦ điện:" (also "Chủ tịch UBND tỉnh điện:") opens the addressees of a công điện, not a
-# unit's duties; an issuer's title, then "điện" and a colon ("… thị trường điện:" is a heading like any other).
-_ADDRESSEES = re.compile(
-    r"^\W*(?:THỦ TƯỚNG|Thủ tướng|BỘ TRƯỞNG|Bộ trưởng|CHỦ TỊCH|Chủ tịch)(?!\w)[^:\n]{0,80}?\W(?:điện|ĐIỆN)\W*:\W*$"
-)
 _FORM_BLANK = re.compile(r"\.{4,}|…{2,}")  # "ông/bà………": a form to fill in, not an "etc."
 _SENTENCE_END = re.compile(r"[.;:]\s+(?=[A-ZĐÀ-Ỹ])")  # a sentence starts after the spaces
 _CLAUSE_CUT = re.compile(r"[;:]\s+")
@@ -139,7 +121,7 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
     at = _strip_cue(text, _SENTENCE_CUE)
     starts = [at]
     lead_in = _LEAD_IN.match(text) if not at else None
-    if lead_in and not _REQUEST.match(fold(text[:24])):  # "Trong thời gian tới, Tỉnh …", "Căn cứ …, các sở …"
+    if lead_in and not REQUEST.match(fold(text[:24])):  # "Trong thời gian tới, Tỉnh …", "Căn cứ …, các sở …"
         starts.append(lead_in.end())
     for start in starts:
         hit = units_at(text, start, resolver)
@@ -168,13 +150,13 @@ def prose_assignments(text: str, skip: Sequence[tuple[int, int]], resolver: Reso
 
 
 def _walk(node: Node, text: str, resolver: Resolver, *, excluded: bool) -> Iterator[Assignment]:
-    if _is_closing(node):
+    if is_closing(node):
         yield from _children(node.children, text, resolver, excluded=excluded)
         return
-    if len(node.text) < 140 and _ADDRESSEES.match(node.text):
+    if len(node.text) < 140 and ADDRESSEES.match(node.text):
         return  # the addressees of a công điện: a list of who receives it, no duty in it
-    if node.children and _is_preamble(node):
-        return  # the enacting body over its legal basis: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH" / "Căn cứ …" / "Theo …"
+    if node.children and (is_preamble(node) or is_signature(node)):
+        return  # the enacting body over its legal basis ("Căn cứ …", "Theo …"), or the signer's title over "(Đã ký)"
     if node.children and (roles := heading_units(node, resolver)) is not None:
         yield from _owned(node, text, resolver, *roles)
         return
@@ -210,41 +192,15 @@ def _children(children: list[Node], text: str, resolver: Resolver, *, excluded: 
         i += 1
 
 
-def _is_preamble(node: Node) -> bool:
-    """A decision's preamble: an unnumbered line in capitals (the enacting body) whose lines are all its legal basis
-    ("Căn cứ …", "Trên cơ sở …", "Theo/Xét đề nghị …"), one of them a "Căn cứ"; a line that opens with no capitalised
-    word ("tháng", "/BC-UBPLTP15 ngày") is a piece of the line before it, broken by a web page."""
-    if node.kind != "caps":
-        return False
-    lines = [child.text for child in node.children if child.label or _opens_sentence(child.text)]
-    bases = [_BASIS.match(fold(line[:24])) for line in lines]
-    return all(bases) and any(b is not None and b.group("can_cu") for b in bases)
-
-
-def _opens_sentence(text: str) -> bool:
-    word = _FIRST_LETTERS.search(text)
-    return word is not None and word.group()[0].isupper() and word.group()[1:2].islower()
-
-
 def _is_details(node: Node) -> bool:
     """Whether a node's children only detail its own wording (sub-bullets of one item)."""
     return not node.text.rstrip().endswith(":") and node.kind not in ("pl", "chuong", "dieu", "roman", "caps")
 
 
-def _is_closing(node: Node) -> bool:
-    """The closing clause, also when a web page broke its line ("… Giám đốc Sở" / "Khoa học và Công nghệ, … chịu
-    trách nhiệm thi hành Quyết định này"): a line that ends no sentence reads on into its first unmarked line."""
-    if _is_closing_text(node.text):
-        return True
-    first = node.children[0] if node.children else None
-    wrapped = first is not None and first.kind == "para" and node.text[-1:] not in ".:;"
-    return wrapped and first is not None and _is_closing_text(f"{node.text} {first.text}")
-
-
 def _owned(owner: Node, text: str, resolver: Resolver, lead: Refs, coop: Refs) -> Iterator[Assignment]:
     """The items of a unit heading, each a task of its units (sub-headings hand the units down)."""
     for child in owner.children:
-        if _is_closing(child):
+        if is_closing(child):
             continue
         if child.children and heading_units(child, resolver) is not None:
             yield from _walk(child, text, resolver, excluded=False)
@@ -326,7 +282,7 @@ def _sentences(node: Node, text: str, resolver: Resolver, stop: int) -> Iterator
                 sentence = body[cut : cuts[k + 2]]
                 hit = sentence_units(sentence, resolver)
                 joined = k + 1 if hit is not None else joined
-        if hit is None or _is_closing_text(sentence):  # the closing check only where an actor was found
+        if hit is None or is_closing_text(sentence):  # the closing check only where an actor was found
             continue
         lead, coop, _ = hit
         if current is not None:
@@ -347,13 +303,6 @@ def _assignment(text: str, node: Node, current: tuple[int, Refs, Refs], end: int
     coop = tuple(r for r in coop if r.id not in {x.id for x in lead})
     number = node.label.rstrip(".") or None
     return Assignment(start, end, number, lead, coop, deadline_phrase(text[start:end]))
-
-
-def _is_closing_text(sentence: str) -> bool:
-    if sentence[:12].lower().startswith(_CONDITIONAL_OPENINGS) and _CONDITIONAL.match(fold(sentence[:200])):
-        return True
-    cues = "thi hành" in sentence or "chịu trách nhiệm" in sentence or "thông báo" in sentence
-    return cues and _CLOSING.search(fold(sentence)) is not None
 
 
 # --- labelled blocks -----------------------------------------------------------------------------------------

@@ -137,6 +137,9 @@ NOT_ASSIGNING = [
     "QUYẾT ĐỊNH:\nĐiều 3. Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở\nKhoa học và Công nghệ, thủ trưởng "
     "các cơ quan có liên quan chịu trách nhiệm thi hành Quyết định này./.\nVăn bản liên quan\nBan hành:\n21/11/2025\n"
     "Hiệu lực: Đã biết\nCập nhật:\n29/11/2025\n",
+    # a signature block: the signer's title in capitals, "(Đã ký)" and the name
+    "Luật này được Quốc hội khóa XV, kỳ họp thứ 9 thông qua ngày 24 tháng 6 năm 2025.\nCHỦ TỊCH QUỐC HỘI\n(Đã ký)\n"
+    "Trần Thanh Mẫn\n",
     # a decree's enacting formula after the request it answers
     "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nTheo đề nghị của Bộ trưởng Bộ Nông nghiệp và Môi "
     "trường, Chính phủ ban hành Nghị định quy định về quản lý giống cây trồng.\n",
