@@ -58,6 +58,8 @@ _LEAD_IN = re.compile(
 )
 _CUE_INITIALS = frozenset("gđytnpv")  # first letters of the cues below: a cheap test before matching
 _SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu)\s+")
+# After the subject: it hands the work on ("UBND tỉnh giao Sở X …"), or introduces a list of requests (the colon).
+_HANDS_ON = re.compile(r"\s*(?:trân trọng |kính )?(?:giao(?: cho)?|đề nghị|yêu cầu)(?:\s*(:)|\s+)")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.
 _INTRO_ROLE = re.compile(
     r"^(?:\(.*\)\s*)?:?\s*$|^(?:\(.*\)\s*)?(?:co trach nhiem|chiu trach nhiem|chu tri|phoi hop|thuc hien|la co quan"
@@ -134,6 +136,12 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
             continue  # a list or heading ("Sở Nội vụ:", "X; Y;"), not "UBND các xã: tổ chức …" with its work inline
         if _NOT_DUTY.match(rest):
             return None
+        handing = _HANDS_ON.match(text[end : end + 40].lower())
+        if handing and handing.group(1):
+            return None  # "Bộ X trân trọng đề nghị:": the requests follow, each item its own duty
+        handed = units_at(text, end + handing.end(), resolver) if handing else None
+        if handed is not None:  # "UBND tỉnh giao Sở X …", "Chính phủ trân trọng đề nghị Ủy ban MTTQ …": X does it
+            refs, end = handed
         return refs, cooperating(text[end:], resolver), start
     return None
 

@@ -49,11 +49,17 @@ _VERB_WORDS = (
     "nghiem tuc", "khan truong", "quyet liet", "ket noi", "phat trien", "hoan thien", "bo sung", "sua doi", "co",
     "quyet dinh", "cong khai", "nam chac", "tien hanh", "uy quyen", "huy dong", "can doi", "du toan", "xac dinh",
     "danh gia", "tong ket", "so ket", "khoi phuc", "trong viec", "ve viec", "doi voi", "lien quan den",
-    "khong thuoc",
+    "khong thuoc", "yeu cau", "kiem soat", "giao", "bang", "tran trong", "tan dung", "day nhanh", "thu thap",
+    "xac minh", "phe duyet", "dap ung", "kinh", "dia chi",
 )  # fmt: skip
 _VERB = re.compile(rf"{word_alternation(_VERB_WORDS)}|:|;|\.|\(")
 # Folded verbs that other words fold to as well: the verb only where the text has its accents.
-_ACCENTED = {"co": "có", "da": "đã", "dang": "đang", "se": "sẽ", "mo": "mở", "dua": "đưa", "lam": "làm", "la": "là"}
+_ACCENTED = {
+    "co": "có", "da": "đã", "dang": "đang", "se": "sẽ", "mo": "mở", "dua": "đưa", "lam": "làm", "la": "là",
+    "bang": "bằng", "kinh": "kính", "giao": "giao", "yeu cau": "yêu cầu", "kiem soat": "kiểm soát",
+    "tran trong": "trân trọng", "tan dung": "tận dụng", "day nhanh": "đẩy nhanh", "thu thap": "thu thập",
+    "xac minh": "xác minh", "phe duyet": "phê duyệt", "dap ung": "đáp ứng", "dia chi": "địa chỉ",
+}  # fmt: skip
 _DETERMINER = re.compile(r"\b(?:cac|nhung|moi)\s+$")  # "các tổ chức …": a noun after a determiner, not a verb
 # Not verbs here: "…, tổ chức chính trị - xã hội", "… có liên quan".
 _NOUN_AFTER = re.compile(r"to chuc (?:chinh tri|thanh vien|doan the|xa hoi|hoi)|co lien quan|co lien\b")

@@ -25,6 +25,26 @@ def _tasks(body: str) -> list[tuple[str, list[str], list[str]]]:
 
 
 ASSIGNING = [
+    (  # a unit phrase ends at its duty verb ("đẩy nhanh", "phê duyệt"), never inside a name ("Tôn giáo" is no "giao")
+        "1. Bộ Xây dựng đẩy nhanh tiến độ phê duyệt Báo cáo nghiên cứu khả thi.\n"
+        "2. Các sở, ban, ngành cấp tỉnh phê duyệt phương án xử lý tài sản.\n"
+        "3. Sở Dân tộc và Tôn giáo chủ trì hướng dẫn các địa phương.\n",
+        [
+            ("Bộ Xây dựng đẩy nhanh ti", ["Bộ Xây dựng"], []),
+            ("Các sở, ban, ngành cấp t", ["Các sở, ban, ngành cấp tỉnh"], []),
+            ("Sở Dân tộc và Tôn giáo c", ["Sở Dân tộc và Tôn giáo"], []),
+        ],
+    ),
+    (  # the subject hands the work on ("giao", "đề nghị", "yêu cầu"): the unit it names leads
+        "1. Ủy ban nhân dân tỉnh giao Sở Nông nghiệp và Môi trường chủ trì rà soát danh mục.\n"
+        "2. Chính phủ trân trọng đề nghị Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam phối hợp tuyên truyền.\n"
+        "Trên cơ sở đó, Bộ Văn hóa, Thể thao và Du lịch trân trọng đề nghị:\n1. Các sở, ngành rà soát các điều kiện.\n",
+        [
+            ("Ủy ban nhân dân tỉnh gia", ["Sở Nông nghiệp và Môi trường"], []),
+            ("Chính phủ trân trọng đề ", ["Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam"], []),
+            ("Các sở, ngành rà soát cá", ["Các sở, ngành"], []),
+        ],
+    ),
     (  # a legal basis that opens a duty, under a unit heading and before a subject, is still the duty's wording
         "3. Các sở, ban, ngành tỉnh:\n- Căn cứ chức năng, nhiệm vụ, xây dựng kế hoạch thực hiện.\n"
         "4. Căn cứ Kế hoạch này, Ủy ban nhân dân các xã xây dựng kế hoạch của địa phương.\n",
