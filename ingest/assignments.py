@@ -27,7 +27,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from ingest.deadlines import deadline_in, deadline_phrase
-from ingest.formulas import ADDRESSEES, REQUEST, is_closing, is_closing_text, is_preamble, is_signature
+from ingest.formulas import (
+    ADDRESSEES,
+    REQUEST,
+    is_closing,
+    is_closing_text,
+    is_enacting_formula,
+    is_preamble,
+    is_signature,
+)
 from ingest.outline import Node, outline
 from ingest.unit_phrases import Refs, Resolver, cooperating, units_at
 from ingest.vntext import fold
@@ -152,8 +160,11 @@ def sentence_units(text: str, resolver: Resolver) -> tuple[Refs, Refs, int] | No
 def prose_assignments(text: str, skip: Sequence[tuple[int, int]], resolver: Resolver) -> list[Assignment]:
     """Every prose task of a document, in document order."""
     found: list[Assignment] = []
+    previous = None
     for root in outline(text, skip):
-        found.extend(_walk(root, text, resolver, excluded=False))
+        if not is_enacting_formula(root, previous):
+            found.extend(_walk(root, text, resolver, excluded=False))
+        previous = root
     return sorted(found, key=lambda a: a.start)
 
 
@@ -196,7 +207,8 @@ def _children(children: list[Node], text: str, resolver: Resolver, *, excluded: 
                 yield from _blocks(block, text, resolver)
                 i += 1
                 continue
-        yield from _walk(child, text, resolver, excluded=excluded)
+        if not is_enacting_formula(child, children[i - 1] if i else None):
+            yield from _walk(child, text, resolver, excluded=excluded)
         i += 1
 
 

@@ -17,6 +17,7 @@ from ingest.vntext import fold
 # định …"); a decision's preamble is such requests and its legal basis ("Căn cứ …") under the enacting body.
 REQUEST = re.compile(r"(?:theo|xet) (?:de nghi|de xuat|to trinh)\b")
 _BASIS = re.compile(rf"\W*(?:(?P<can_cu>can cu)\b|tren co so\b|{REQUEST.pattern})")
+_ENACTS = re.compile(r"\bban hanh (?:luat|bo luat|nghi dinh|nghi quyet|thong tu|quyet dinh|chi thi|phap lenh)\b")
 _FIRST_LETTERS = re.compile(r"[^\W\d_]+")
 _SIGNED = re.compile(r"\(\s*(?:đã ký|Đã ký|ĐÃ KÝ|ký|Ký)\b[^()]{0,40}\)")  # "(Đã ký)", "(Ký, ghi rõ họ tên)"
 _CLOSING = re.compile(
@@ -45,6 +46,14 @@ def is_preamble(node: Node) -> bool:
     lines = [child.text for child in node.children if child.label or _opens_sentence(child.text)]
     bases = [_BASIS.match(fold(line[:24])) for line in lines]
     return all(bases) and any(b is not None and b.group("can_cu") for b in bases)
+
+
+def is_enacting_formula(node: Node, previous: Node | None) -> bool:
+    """The enacting formula that ends a preamble: "Bộ trưởng Bộ X ban hành Thông tư …", "Chính phủ ban hành Nghị
+    định …", "Quốc hội ban hành Luật …", right after the last line of the legal basis ("Căn cứ …", "Theo đề nghị …")."""
+    if previous is None or node.children or not _BASIS.match(fold(previous.text[:24])):
+        return False
+    return _ENACTS.search(fold(node.text[:240])) is not None
 
 
 def is_signature(node: Node) -> bool:

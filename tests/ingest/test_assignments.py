@@ -160,6 +160,10 @@ NOT_ASSIGNING = [
     # a signature block: the signer's title in capitals, "(Đã ký)" and the name
     "Luật này được Quốc hội khóa XV, kỳ họp thứ 9 thông qua ngày 24 tháng 6 năm 2025.\nCHỦ TỊCH QUỐC HỘI\n(Đã ký)\n"
     "Trần Thanh Mẫn\n",
+    # the enacting formula after the last line of the legal basis
+    "Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 19 tháng 02 năm 2025;\nTheo đề nghị của Vụ trưởng Vụ Pháp "
+    "chế;\nBộ trưởng Bộ Công Thương ban hành Thông tư quy định hồ sơ, trình tự kiểm tra.\n",
+    "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\nQuốc hội ban hành Luật Dữ liệu.\n",
     # a decree's enacting formula after the request it answers
     "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nTheo đề nghị của Bộ trưởng Bộ Nông nghiệp và Môi "
     "trường, Chính phủ ban hành Nghị định quy định về quản lý giống cây trồng.\n",
