@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.pipeline import extract_paths, extract_text, own_cid
+from ingest.pipeline import batch_of, extract_paths, extract_text, own_cid
 from ingest.records import DocumentMeta
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, cyclic_garbage
 
 NUMBERED = """ỦY BAN NHÂN DÂN
 TỈNH SÓC TRĂNG
@@ -106,3 +106,15 @@ def test_a_path_that_cannot_be_entered_is_one_failure(tmp_path: Path, monkeypatc
     batch = extract_paths([locked, good])
     assert [d.source for d in batch.documents] == [str(good)]
     assert [(f.source, f.reason) for f in batch.failures] == [(str(locked), "cannot open: Permission denied")]
+
+
+def test_an_extraction_is_freed_with_its_last_reference() -> None:
+    """Extraction leaves nothing for the cyclic collector: a server extracting an upload a second would otherwise
+    pile its intermediate trees up until a full collection, which pauses every request."""
+    text = (SAMPLES / "004_bf7d911f24922af4.txt").read_text(encoding="utf-8")
+
+    def extract() -> None:
+        batch = batch_of([extract_text(text, source="/plan.txt")])
+        assert batch.documents[0].extraction.tasks
+
+    assert cyclic_garbage(extract, "ingest") == []

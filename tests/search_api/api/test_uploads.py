@@ -15,7 +15,15 @@ from fastapi.testclient import TestClient
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from tests.helpers import BILLION_LAUGHS, SAMPLES, assert_error, ingested_home, with_part, word_file
+from tests.helpers import (
+    BILLION_LAUGHS,
+    SAMPLES,
+    assert_error,
+    cyclic_garbage,
+    ingested_home,
+    with_part,
+    word_file,
+)
 
 PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
 LETTER = SAMPLES / "001_fe3bcb04caaad112.txt"
@@ -62,6 +70,24 @@ def test_upload_ingests_indexes_and_is_idempotent(client: TestClient, tmp_path: 
     assert client.get("/units", params={"q": "Sở Nội vụ", "province": "Vĩnh Long"}).json()["items"]
     hits = client.get("/search", params={"q": "Sở Nội vụ chủ trì", "k": 3}).json()["hits"]
     assert hits and all(h["source"] == body["source"] for h in hits)
+
+
+def test_an_upload_and_the_reads_after_it_leave_nothing_to_the_cyclic_collector(client: TestClient) -> None:
+    """The upload's document graph, its extraction, and the store snapshots and searcher it replaces are freed
+    as soon as they are unused: left to the cyclic collector, they held hundreds of MB under an upload a
+    second and made each full collection a pause of every request (/healthz included)."""
+    assert _upload(client, "first.txt", PLAN.read_bytes()).status_code == 201  # type: ignore[attr-defined]
+
+    def upload_then_read() -> None:
+        second = _upload(client, "second.txt", PLAN.read_bytes() + "\nThêm một dòng.\n".encode())
+        assert second.status_code == 201, second.text  # type: ignore[attr-defined]
+        doc_id = second.json()["document"]["id"]  # type: ignore[attr-defined]
+        assert client.get(f"/documents/{doc_id}").status_code == 200
+        assert client.get("/search", params={"q": "Sở Nội vụ chủ trì"}).json()["hits"]
+        assert client.get("/works/NĐ 107%2F2020/cited-by").status_code == 200
+
+    ours = ("ingest", "kg", "search_api", "rdflib", "oxrdflib", "pyoxigraph", "faiss")
+    assert cyclic_garbage(upload_then_read, *ours) == []
 
 
 def test_content_already_ingested_elsewhere_is_unchanged(tmp_path: Path) -> None:
