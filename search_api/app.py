@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -59,8 +60,15 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
         healed = await run_in_threadpool(reconcile_home, settings, state.get_embedder)
         if healed:
             log.warning("reconciled the store after an interrupted write: %s", healed)
-        yield
-        state.sparql.close()
+        # What the server loaded to start (modules, lexicons, the store) lives as long as it does: left out of the
+        # cyclic collector's full collections, which otherwise walk it all, pausing every request each time.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+            state.sparql.close()
 
     app = FastAPI(
         lifespan=lifespan,
