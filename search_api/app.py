@@ -14,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from search_api.allocator import tune_allocator
 from search_api.api import FORMAT_PREFIXES, ROUTERS
 from search_api.api.deps import ServiceState, StoreCache
 from search_api.api.errors import ApiError, ErrorResponse, install_error_handlers, log
@@ -50,6 +51,7 @@ def _answer_options(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, *, embedder: Any = None) -> FastAPI:
     """The app over `settings` (default: from the environment). `embedder` overrides the search model (tests)."""
     settings = settings or Settings()
+    tune_allocator()
     state = ServiceState(settings=settings, stores=StoreCache(settings), embedder=embedder)
 
     @asynccontextmanager
