@@ -18,6 +18,7 @@ from starlette.types import Message
 from ingest.pipeline import batch_of, extract_text
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
 from kg.store import Change, GraphStore, StoreError
+from search_api.allocator import release_free_memory
 from search_api.api.answers import summaries
 from search_api.api.deps import ServiceState, State
 from search_api.api.errors import ApiError, error_responses
@@ -92,6 +93,7 @@ def _store_upload(state: ServiceState, name: str, data: bytes) -> tuple[UploadRe
             raise ApiError(503, f"Kho dữ liệu đang bận (store busy): {err}", "store_busy") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        release_free_memory()  # an upload frees much (index arrays, the document's graph): back to the system
 
 
 def _index_quietly(state: ServiceState, source: str, text: str) -> bool:

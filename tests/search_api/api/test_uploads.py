@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from search_api.api import uploads
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
@@ -166,6 +167,20 @@ def test_upload_name_is_never_a_path(client: TestClient, tmp_path: Path) -> None
     assert response.status_code == 201  # type: ignore[attr-defined]
     source = Path(response.json()["source"])  # type: ignore[attr-defined]
     assert source.name == "Kế hoạch.txt" and source.parent.parent == tmp_path / "home" / "uploads"
+
+
+def test_an_upload_hands_the_memory_it_freed_back(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """glibc keeps what is freed between live blocks: uploads of an upload a second made the server grow by the
+    working set of each (see search_api.allocator)."""
+    released: list[str] = []
+
+    def release() -> bool:
+        released.append("released")
+        return True
+
+    monkeypatch.setattr(uploads, "release_free_memory", release)
+    assert _upload(client, "plan.txt", PLAN.read_bytes()).status_code == 201  # type: ignore[attr-defined]
+    assert released == ["released"]
 
 
 def test_concurrent_uploads_take_turns(client: TestClient, tmp_path: Path) -> None:
