@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +18,7 @@ from search_api.api import uploads
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
+from search_api.store_lock import writing
 from tests.helpers import (
     BILLION_LAUGHS,
     SAMPLES,
@@ -181,6 +184,64 @@ def test_an_upload_hands_the_memory_it_freed_back(client: TestClient, monkeypatc
     monkeypatch.setattr(uploads, "release_free_memory", release)
     assert _upload(client, "plan.txt", PLAN.read_bytes()).status_code == 201  # type: ignore[attr-defined]
     assert released == ["released"]
+
+
+def test_uploads_waiting_for_the_writer_leave_the_request_threads_to_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uploads take turns before they take a request thread: while another writer (a long `cchc ingest`) held the
+    store, as many waiting uploads as there are request threads froze every read until they gave up."""
+    home = ingested_home(tmp_path / "home")
+    entered: list[str] = []
+    store_upload = uploads._store_upload
+
+    def counted(*args: Any) -> Any:
+        entered.append("upload")
+        return store_upload(*args)
+
+    monkeypatch.setattr(uploads, "_store_upload", counted)
+    results: list[int] = []
+    settings = Settings(home=home, request_threads=2, writer_wait_s=120)
+    with TestClient(create_app(settings, embedder=HashingEmbedder())) as client:
+
+        def send(n: int) -> None:
+            results.append(_upload(client, f"u{n}.txt", PLAN.read_bytes() + f"\n{n}\n".encode()).status_code)  # type: ignore[attr-defined]
+
+        senders = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+        reader = threading.Thread(target=lambda: results.append(client.get("/documents").status_code))
+        with writing(home, wait=None):  # another writer holds the store
+            for t in senders:
+                t.start()
+            deadline = time.monotonic() + 3  # both uploads in a request thread, or one waiting for its turn
+            while len(entered) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            reader.start()
+            reader.join(timeout=60)
+            read_while_busy = not reader.is_alive()
+        for t in [*senders, reader]:
+            t.join()
+    assert read_while_busy
+    assert sorted(results) == [200, 201, 201]
+
+
+def test_uploads_that_cannot_get_their_turn_in_time_are_503(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    statuses: list[int] = []
+    app = create_app(Settings(home=home, writer_wait_s=1.0), embedder=HashingEmbedder())
+    with TestClient(app) as client, writing(home, wait=None):  # another writer holds the store throughout
+
+        def send(n: int) -> None:
+            response = _upload(client, f"u{n}.txt", PLAN.read_bytes() + f"\n{n}\n".encode())
+            assert_error(response, 503, "store_busy")
+            statuses.append(503)
+
+        senders = [threading.Thread(target=send, args=(n,)) for n in range(3)]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join()
+    assert statuses == [503] * 3
+    assert _stored(home) == []
 
 
 def test_concurrent_uploads_take_turns(client: TestClient, tmp_path: Path) -> None:
