@@ -7,8 +7,8 @@ Each client loops over search, cited-by, the document list, one document, a SPAR
 eight) a runaway SPARQL query that can only end at its time limit. Meanwhile one upload per second sends a new
 document (a sample with a numbered line added), and a probe in a process of its own (so that the readers' busy
 event loop adds nothing to its figure) asks /healthz ten times a second. Printed: requests and errors per kind
-(an error is any answer but 200/201, and for a runaway a 504), /healthz p50/p99/max, and the load average (the
-clients share the CPU).
+(an error is any answer but 200/201, and for a runaway a 504), /healthz p50/p99/max, how long uploads took, and
+the load average (the clients share the CPU).
 
 Memory: every upload is a new document (an upload's identity is its content), so the store grows through the run
 and the server rightly holds more (its search index is in memory). To tell that from memory the run leaves
@@ -45,6 +45,7 @@ class Tally:
     errors: Counter[str] = field(default_factory=Counter)
     statuses: Counter[tuple[str, int | str]] = field(default_factory=Counter)  # a status, or the client's error
     health_ms: list[float] = field(default_factory=list)
+    upload_s: list[float] = field(default_factory=list)  # seconds each upload took
     samples: dict[tuple[str, int | str], str] = field(default_factory=dict)  # one body of each unexpected answer
 
     def count(self, kind: str, status: int | str, expected: tuple[int, ...]) -> None:
@@ -119,6 +120,7 @@ async def uploader(client: httpx.AsyncClient, stop: float, tally: Tally) -> None
         except httpx.HTTPError as err:
             status = type(err).__name__
         tally.count("upload", status, (201,))
+        tally.upload_s.append(time.monotonic() - started)
         await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - started)))
 
 
@@ -208,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     for (kind, status), body in sorted(tally.samples.items(), key=str):
         print(f"  {kind} {status}: {body}")
     print(f"/healthz: p50 {cuts[49]:.1f} ms, p99 {cuts[98]:.1f} ms, max {health[-1]:.1f} ms over {len(health)} probes")
+    took = sorted(tally.upload_s)
+    print(f"uploads (one at a time, the next a second after the last began): {len(took)} in {args.duration:g} s, "
+          f"each {took[len(took) // 2]:.1f} s (median), {took[-1]:.1f} s at most")  # fmt: skip
     growth = (after_mb - before_mb) / before_mb * 100
     print(f"server RSS: {before_mb:.0f} MB after warm-up ({before_docs} documents), {after_mb:.0f} MB at the end "
           f"({after_docs} documents): {growth:+.1f} %; SPARQL workers {workers_mb:.0f} MB")  # fmt: skip
