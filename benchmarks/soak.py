@@ -4,11 +4,11 @@ second, while a probe times /healthz throughout and the server's memory is watch
     python -m benchmarks.soak [--clients 16] [--duration 60] [--model hashing|e5]
 
 Each client loops over search, cited-by, the document list, one document, a SPARQL query and (one client in
-eight) a runaway SPARQL query that can only end at its time limit. Meanwhile one upload per second sends a new
-document (a sample with a numbered line added), and a probe in a process of its own (so that the readers' busy
-event loop adds nothing to its figure) asks /healthz ten times a second. Printed: requests and errors per kind
-(an error is any answer but 200/201, and for a runaway a 504), /healthz p50/p99/max, how long uploads took, and
-the load average (the clients share the CPU).
+eight) a runaway SPARQL query that can only end at its time limit. Meanwhile one upload per second (or, when one
+takes longer, as soon as it is done) sends a new document (a sample with a numbered line added), and a probe in a
+process of its own (so that the readers' busy event loop adds nothing to its figure) asks /healthz ten times a
+second. Printed: requests and errors per kind (an error is any answer but 200/201, and for a runaway a 504),
+/healthz p50/p99/max, how long uploads took, and the load average (the clients share the CPU).
 
 Memory: every upload is a new document (an upload's identity is its content), so the store grows through the run
 and the server rightly holds more (its search index is in memory). To tell that from memory the run leaves
@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             fresh_mb, fresh_docs = rss_mb(server.pid), documents(base)
     health = sorted(tally.health_ms)
     cuts = statistics.quantiles(health, n=100, method="inclusive") if len(health) > 1 else [health[0]] * 99
-    print(f"{args.clients} clients x {args.duration:g} s, one upload/s, model {args.model}, on {HOST}")
+    print(f"{args.clients} clients x {args.duration:g} s, uploads one at a time (at most one a second), "
+          f"model {args.model}, on {HOST}")  # fmt: skip
     print(f"before: {before_load}\nafter:  {after_load}")
     print(f"{'kind':<16} {'requests':>8} {'errors':>6}  statuses")
     for kind in sorted(tally.requests):
