@@ -94,23 +94,36 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(model: str, prefix: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A server over a freshly prepared store in a temporary home, on a free port: (base URL, its process)."""
+def prepared(model: str, prefix: str) -> Iterator[Path]:
+    """A freshly prepared store in a temporary home, deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
         print(f"preparing {home} ({model}) …", file=sys.stderr)
         prepare(home, model)
-        port = free_port()
-        base = f"http://{HOST}:{port}"
-        command = [sys.executable, "-m", "benchmarks.load_api", "--model", model, "--serve", str(home), str(port)]
-        server = subprocess.Popen(command, cwd=REPO)
-        try:
-            wait_ready(base, server)
-            yield base, server
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        yield home
+
+
+@contextmanager
+def serving(home: Path, model: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server over `home` on a free port: (base URL, its process)."""
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    command = [sys.executable, "-m", "benchmarks.load_api", "--model", model, "--serve", str(home), str(port)]
+    server = subprocess.Popen(command, cwd=REPO)
+    try:
+        wait_ready(base, server)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@contextmanager
+def served(model: str, prefix: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server over a freshly prepared store in a temporary home, on a free port: (base URL, its process)."""
+    with prepared(model, prefix) as home, serving(home, model) as (base, server):
+        yield base, server
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:

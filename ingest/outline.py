@@ -49,7 +49,6 @@ class Node:
     end: int  # end of the paragraph line
     text: str  # the wording (after the marker)
     rank: float
-    parent: Node | None = None
     children: list[Node] = field(default_factory=list)
 
     @property
@@ -64,12 +63,6 @@ class Node:
         yield self
         for child in self.children:
             yield from child.walk()
-
-    def ancestors(self) -> Iterator[Node]:
-        node = self.parent
-        while node is not None:
-            yield node
-            node = node.parent
 
 
 # All markers in one pattern (alternatives in the order above: the first that matches wins, as in a loop).
@@ -116,7 +109,6 @@ def outline(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Node]:
             continue
         _place(node, stack)
         (stack[-1].children if stack else roots).append(node)
-        node.parent = stack[-1] if stack else None
         stack.append(node)
     return roots
 

@@ -22,6 +22,7 @@ from ingest.records import AgentRef, Anomaly, Citation, Deadline, DocumentMeta, 
 from ingest.vntext import slug
 from kg import iris
 from kg.geography import place_triples, unit_triples
+from kg.graphs import new_graph
 from kg.iris import CCHC, ELI, OA, ORG, PROV, TIME
 
 # Relation cue → the ELI/cchc property the citing work gets besides eli:cites.
@@ -201,9 +202,7 @@ def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[
 
 def extraction_graph(e: Extraction) -> Graph:
     """All triples read from one file, ready to become that file's named graph."""
-    g = Graph()
-    for prefix, ns in iris.PREFIXES.items():
-        g.bind(prefix, ns)
+    g = new_graph()
     sha = e.document.sha256
     key = iris.source_key(e.source)
     doc = document_iri(e)
@@ -316,7 +315,7 @@ def late_anomaly_graph(
 ) -> Graph:
     """An anomaly a later document revealed about a stored one (`source`), for that file's graph (its node
     named by its content, so adding it twice adds nothing)."""
-    g = Graph()
+    g = new_graph()
     file_key = iris.source_key(source)
     key = hashlib.blake2b(f"{anomaly.kind}|{anomaly.detail}|{anomaly.citations}".encode(), digest_size=6).hexdigest()
     nodes = [iris.in_file(file_key, "cit", span) for span in citation_spans]

@@ -24,6 +24,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
+from kg.graphs import new_graph, unlinked
 from kg.iris import BASE, PREFIXES
 
 Change = TypingLiteral["new", "updated", "unchanged"]
@@ -81,15 +82,13 @@ class GraphStore:
         read_only: bool = False,
         location: Path | None = None,
     ) -> None:
-        self._ds = dataset
+        self._ds = unlinked(dataset)  # freed with this handle, not at the next full collection
         self._location = location  # a local read-only store reopens when a writer's compaction drops its files
         self.read_only = read_only
         self._native = native  # updates go straight to Oxigraph: rdflib's own update engine is slow
         self._remote = native is None
         # A server keeps graphs of its own in the union (Virtuoso: virtrdf#, …): count and export only ours.
         self._ours = f'FILTER (STRSTARTS(STR(?g), "{BASE}"))' if self._remote else ""
-        for prefix, ns in PREFIXES.items():
-            dataset.bind(prefix, ns)
 
     @classmethod
     def open_local(cls, directory: Path, *, read_only: bool = False) -> GraphStore:
@@ -248,7 +247,7 @@ class GraphStore:
         """A copy of one file's graph (for exports and checks)."""
         fg = self.file_graphs().get(source)
         if fg is None:
-            return Graph()
+            return new_graph()
         return self._graph(f"SELECT ?s ?p ?o WHERE {{ GRAPH {fg.graph.n3()} {{ ?s ?p ?o }} }}")
 
     def _graph(self, select_spo: str) -> Graph:
@@ -257,9 +256,7 @@ class GraphStore:
         Not CONSTRUCT: asked for JSON results, Virtuoso writes a CONSTRUCT as a results table with a
         non-standard language key, and rdflib drops every language tag.
         """
-        out = Graph()
-        for prefix, ns in PREFIXES.items():
-            out.bind(prefix, ns)
+        out = new_graph()
         for row in cast(Iterator[Any], self._ds.query(_PROLOGUE + select_spo)):
             out.add((row.s, row.p, row.o))
         return out
@@ -272,5 +269,5 @@ class GraphStore:
             self.union().serialize(destination=str(path), format=rdf_format)
 
     def union(self) -> Graph:
-        """Every triple of every file graph, as one in-memory graph (exports, networkx views)."""
+        """Every triple of every file graph, as one in-memory graph of triples (exports, networkx views)."""
         return self._graph(f"SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")

@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg import questions
+from kg.graphs import new_graph
 from kg.iris import short_id
 from kg.store import GraphStore
 
@@ -132,7 +133,7 @@ def network(store: GraphStore) -> nx.MultiDiGraph[str]:
 def node_descriptions(store: GraphStore, nodes: Iterable[str]) -> Graph:
     """Every triple whose subject is one of `nodes` (their concise description); nodes outside the graph's
     IRIs are skipped."""
-    out = Graph()
+    out = new_graph(bind=False)
     for row in store.query_values("node_triples", "s", [URIRef(n) for n in nodes if n.startswith("http")]):
         out.add((row["s"], row["p"], row["o"]))  # type: ignore[arg-type]
     return out

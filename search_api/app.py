@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from search_api.allocator import tune_allocator
 from search_api.api import FORMAT_PREFIXES, ROUTERS
 from search_api.api.deps import ServiceState, StoreCache
 from search_api.api.errors import ApiError, ErrorResponse, install_error_handlers, log
@@ -49,6 +51,7 @@ def _answer_options(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, *, embedder: Any = None) -> FastAPI:
     """The app over `settings` (default: from the environment). `embedder` overrides the search model (tests)."""
     settings = settings or Settings()
+    tune_allocator()
     state = ServiceState(settings=settings, stores=StoreCache(settings), embedder=embedder)
 
     @asynccontextmanager
@@ -59,8 +62,15 @@ def create_app(settings: Settings | None = None, *, embedder: Any = None) -> Fas
         healed = await run_in_threadpool(reconcile_home, settings, state.get_embedder)
         if healed:
             log.warning("reconciled the store after an interrupted write: %s", healed)
-        yield
-        state.sparql.close()
+        # What the server loaded to start (modules, lexicons, the store) lives as long as it does: left out of the
+        # cyclic collector's full collections, which otherwise walk it all, pausing every request each time.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+            state.sparql.close()
 
     app = FastAPI(
         lifespan=lifespan,

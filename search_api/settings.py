@@ -42,7 +42,9 @@ class Settings(StoreSettings):
         default=4, gt=0, description="Requests computing at once in the server's threads; others wait their turn."
     )
     writer_wait_s: float = Field(
-        default=30.0, ge=0, description="How long `POST /documents` waits for another writer of the store, in seconds."
+        default=30.0,
+        ge=0,
+        description="How long `POST /documents` waits for its turn among uploads, then for another writer, in seconds.",
     )
     sparql_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of one `/sparql` query, in seconds.")
     sparql_max_rows: int = Field(default=10_000, gt=0, description="Rows (or triples) one `/sparql` answer holds.")

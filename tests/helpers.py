@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import shutil
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,23 @@ def csv_rows(response: Any) -> list[dict[str, str]]:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def cyclic_garbage(action: Callable[[], object], *modules: str) -> list[str]:
+    """Types (module.name) of the objects `action` left for the cyclic collector, from `modules` only.
+
+    What only the cyclic collector frees waits for a full collection: a long pause of the whole process, and
+    memory (a store handle, a document's triples) held until then.
+    """
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        action()
+        gc.collect()
+        found = [f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.garbage]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    return sorted({name for name in found if name.startswith(modules)})

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Request
 
 from kg.store import GraphStore, StoreError
@@ -108,6 +109,15 @@ class ServiceState:
     search_lock: threading.Lock = field(default_factory=threading.Lock)
     searcher_opening: threading.Lock = field(default_factory=threading.Lock)  # one open at a time, not one per request
     sparql: SparqlWorkers = field(init=False)  # processes start on first use and stop with the app
+    _upload_turns: CapacityLimiter | None = None
+
+    @property
+    def upload_turns(self) -> CapacityLimiter:
+        """One upload computes at a time (they write in turn anyway), in a thread outside the request threads:
+        the others wait their turn without holding a thread that reads need (made in the event loop's thread)."""
+        if self._upload_turns is None:
+            self._upload_turns = CapacityLimiter(1)
+        return self._upload_turns
 
     def __post_init__(self) -> None:
         from search_api.api.sparql_workers import SparqlWorkers

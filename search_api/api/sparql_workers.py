@@ -12,6 +12,7 @@ free worker, then gets a 503; one client may run `Settings.sparql_per_client` qu
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ from search_api.settings import Settings
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload([__name__])
 _STOP_GRACE_S = 1.0
+# Below the server's CPU priority: a runaway query takes a core until its time limit, and the server's event loop
+# (/healthz, every request's I/O) must not wait for it.
+NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class _Snapshot:
 
 def _serve(conn: Connection, settings: Settings) -> None:
     """A worker's life: one request at a time until the server closes its end."""
+    os.nice(NICENESS)
     snapshot = _Snapshot(settings)
     while True:
         try:

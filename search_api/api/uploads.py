@@ -6,10 +6,12 @@ import hashlib
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
+import anyio
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from rdflib import URIRef
 from starlette.datastructures import FormData, UploadFile
@@ -18,6 +20,7 @@ from starlette.types import Message
 from ingest.pipeline import batch_of, extract_text
 from ingest.read import SUPPORTED_SUFFIXES, ReadError, read_file
 from kg.store import Change, GraphStore, StoreError
+from search_api.allocator import release_free_memory
 from search_api.api.answers import summaries
 from search_api.api.deps import ServiceState, State
 from search_api.api.errors import ApiError, error_responses
@@ -67,8 +70,9 @@ def _document_of(store: GraphStore, file: URIRef) -> DocumentSummary | None:
     return None
 
 
-def _store_upload(state: ServiceState, name: str, data: bytes) -> tuple[UploadResult, int]:
-    """Check, stage, ingest and index one upload under the writer lock; nothing is kept on failure."""
+def _store_upload(state: ServiceState, name: str, data: bytes, wait: float) -> tuple[UploadResult, int]:
+    """Check, stage, ingest and index one upload under the writer lock (waiting `wait` seconds for another
+    writer); nothing is kept on failure."""
     settings = state.settings
     limit = int(settings.max_upload_mb * 1_000_000)
     suffix = Path(name).suffix.lower()
@@ -86,12 +90,13 @@ def _store_upload(state: ServiceState, name: str, data: bytes) -> tuple[UploadRe
         except ReadError as err:
             raise ApiError(415, f"Không đọc được tệp (cannot read the file): {err.reason}") from None
         try:
-            with writing(settings.home, wait=settings.writer_wait_s):
+            with writing(settings.home, wait=wait):
                 return _ingest_staged(state, staged, text)
         except StoreBusy as err:
             raise ApiError(503, f"Kho dữ liệu đang bận (store busy): {err}", "store_busy") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        release_free_memory()  # an upload frees much (index arrays, the document's graph): back to the system
 
 
 def _index_quietly(state: ServiceState, source: str, text: str) -> bool:
@@ -150,6 +155,19 @@ def _ingest_staged(state: ServiceState, staged: Path, text: str) -> tuple[Upload
     return result, 201
 
 
+async def _take_turn(state: ServiceState) -> None:
+    """This upload's turn (`ServiceState.upload_turns`), waited for in the event loop up to `writer_wait_s`."""
+    try:
+        state.upload_turns.acquire_nowait()
+        return
+    except anyio.WouldBlock:
+        pass
+    with anyio.move_on_after(state.settings.writer_wait_s):
+        await state.upload_turns.acquire()
+        return
+    raise ApiError(503, "Kho dữ liệu đang bận (store busy): other uploads are being written", "store_busy")
+
+
 @router.post(
     "/documents",
     operation_id="upload_document",
@@ -200,6 +218,13 @@ async def upload_document(request: Request, state: State) -> Response:
         name = _safe_name(upload.filename)
     finally:
         await form.close()
-    result, status = await run_in_threadpool(_store_upload, state, name, data)
+    deadline = time.monotonic() + state.settings.writer_wait_s
+    await _take_turn(state)
+    try:
+        wait = max(0.0, deadline - time.monotonic())
+        # A thread of its own, not one of the request threads: its turn is what bounds uploads computing at once.
+        result, status = await to_thread.run_sync(_store_upload, state, name, data, wait, limiter=CapacityLimiter(1))
+    finally:
+        state.upload_turns.release()
     headers = {"Location": f"/documents/{result.document.id}"} if result.document and status == 201 else None
     return JSONResponse(result.model_dump(), status_code=status, headers=headers)

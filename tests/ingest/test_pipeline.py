@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from ingest.normalize import normalize
-from ingest.pipeline import _remap_unit, extract_paths, extract_text, own_cid
+from ingest.pipeline import _remap_unit, batch_of, extract_paths, extract_text, own_cid
 from ingest.records import DocumentMeta, Unit, UnitMention
-from tests.helpers import SAMPLES
+from tests.helpers import SAMPLES, cyclic_garbage
 
 NUMBERED = """ỦY BAN NHÂN DÂN
 TỈNH SÓC TRĂNG
@@ -119,3 +119,15 @@ def test_a_units_spans_move_to_the_source_and_every_other_field_stays() -> None:
     moved = _remap_unit(norm, unit)
     assert moved.mentions == (UnitMention(0, 11, "Sở Nội vụ", ocr=True),)
     assert dataclasses.replace(moved, mentions=unit.mentions) == unit
+
+
+def test_an_extraction_is_freed_with_its_last_reference() -> None:
+    """Extraction leaves nothing for the cyclic collector: a server extracting an upload a second would otherwise
+    pile its intermediate trees up until a full collection, which pauses every request."""
+    text = (SAMPLES / "004_bf7d911f24922af4.txt").read_text(encoding="utf-8")
+
+    def extract() -> None:
+        batch = batch_of([extract_text(text, source="/plan.txt")])
+        assert batch.documents[0].extraction.tasks
+
+    assert cyclic_garbage(extract, "ingest") == []

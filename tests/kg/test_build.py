@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from rdflib import RDF, Literal, URIRef
 
+from ingest.pipeline import extract_file
 from kg import iris
+from kg.build import extraction_graph
 from kg.iris import CCHC, ELI, ORG
 from kg.store import GraphStore
+from tests.helpers import SAMPLES, cyclic_garbage
 
 
 def _citing_sources(store: GraphStore, cid: str) -> set[str]:
@@ -68,3 +71,16 @@ def test_every_citation_task_and_target_has_provenance_and_a_span(samples_store:
         )
         assert int(rows[0]["n"]) == 0, cls  # type: ignore[call-overload]
     assert URIRef(iris.BASE + "ont#span") == CCHC.span
+
+
+def test_a_documents_graph_is_freed_with_its_last_reference() -> None:
+    """Its triples (thousands of terms) are freed when the writer is done with them, not at the next full
+    collection: an upload a second otherwise left them piling up, and each collection paused the server."""
+    extraction = extract_file(SAMPLES / "004_bf7d911f24922af4.txt").extraction
+
+    def build() -> None:
+        graph = extraction_graph(extraction)
+        assert len(graph.serialize(format="nt").splitlines()) == len(graph) > 1000
+        assert "cchc:" in graph.serialize(format="turtle")  # the project's prefixes are bound
+
+    assert cyclic_garbage(build, "rdflib", "kg") == []

@@ -235,7 +235,8 @@ def test_a_node_and_what_it_points_to_conform_alone(data: Graph, shapes: Graph) 
 
 def test_what_the_store_holds_conforms(samples_store: GraphStore, shapes: Graph) -> None:
     """The same check after the round trip through the store (datatypes and language tags survive)."""
-    data = samples_store.union()
+    data = Graph()  # the store's graphs hold triples only (`kg.graphs.new_graph`): parse into a full one
+    data += samples_store.union()
     data.parse(ONTOLOGY / "cchc.ttl")
     data.parse(ONTOLOGY / "vocab.ttl")
     conforms, _, report = validate(data, shacl_graph=shapes)

@@ -17,7 +17,7 @@ from ingest.pipeline import extract_file
 from kg import iris
 from kg.build import extraction_graph
 from kg.store import GraphStore, StoreError, load_query, query_names
-from tests.helpers import SAMPLES, load_files
+from tests.helpers import SAMPLES, cyclic_garbage, load_files
 
 
 def _copy_samples(folder: Path) -> list[Path]:
@@ -88,6 +88,22 @@ def test_read_only_open_does_not_block_the_writer(tmp_path: Path) -> None:
     load_files([sorted(SAMPLES.glob("*.txt"))[1]], writer)
     assert len(reader.file_graphs()) == 1  # a snapshot until it reopens
     assert len(GraphStore.open_local(tmp_path / "home", read_only=True).file_graphs()) == 2
+
+
+def test_a_dropped_store_handle_is_freed_at_once(tmp_path: Path) -> None:
+    """Not left to the cyclic collector: a server replaces its read-only snapshot on every write, and each old
+    one kept its Oxigraph files and caches until a full collection (hundreds of MB under uploads)."""
+    path = sorted(SAMPLES.glob("*.txt"))[0]
+
+    def use() -> None:
+        writer = GraphStore.open_local(tmp_path / "home")
+        load_files([path], writer)
+        writer.close()
+        reader = GraphStore.open_local(tmp_path / "home", read_only=True)
+        assert list(reader.file_graphs()) == [str(path)]
+        assert len(reader.graph_of(str(path))) > 0
+
+    assert cyclic_garbage(use, "rdflib", "oxrdflib", "pyoxigraph", "kg") == []
 
 
 def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -5,17 +5,29 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from search_api.api import uploads
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from tests.helpers import BILLION_LAUGHS, SAMPLES, assert_error, ingested_home, with_part, word_file
+from search_api.store_lock import writing
+from tests.helpers import (
+    BILLION_LAUGHS,
+    SAMPLES,
+    assert_error,
+    cyclic_garbage,
+    ingested_home,
+    with_part,
+    word_file,
+)
 
 PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
 LETTER = SAMPLES / "001_fe3bcb04caaad112.txt"
@@ -62,6 +74,24 @@ def test_upload_ingests_indexes_and_is_idempotent(client: TestClient, tmp_path: 
     assert client.get("/units", params={"q": "Sở Nội vụ", "province": "Vĩnh Long"}).json()["items"]
     hits = client.get("/search", params={"q": "Sở Nội vụ chủ trì", "k": 3}).json()["hits"]
     assert hits and all(h["source"] == body["source"] for h in hits)
+
+
+def test_an_upload_and_the_reads_after_it_leave_nothing_to_the_cyclic_collector(client: TestClient) -> None:
+    """The upload's document graph, its extraction, and the store snapshots and searcher it replaces are freed
+    as soon as they are unused: left to the cyclic collector, they held hundreds of MB under an upload a
+    second and made each full collection a pause of every request (/healthz included)."""
+    assert _upload(client, "first.txt", PLAN.read_bytes()).status_code == 201  # type: ignore[attr-defined]
+
+    def upload_then_read() -> None:
+        second = _upload(client, "second.txt", PLAN.read_bytes() + "\nThêm một dòng.\n".encode())
+        assert second.status_code == 201, second.text  # type: ignore[attr-defined]
+        doc_id = second.json()["document"]["id"]  # type: ignore[attr-defined]
+        assert client.get(f"/documents/{doc_id}").status_code == 200
+        assert client.get("/search", params={"q": "Sở Nội vụ chủ trì"}).json()["hits"]
+        assert client.get("/works/NĐ 107%2F2020/cited-by").status_code == 200
+
+    ours = ("ingest", "kg", "search_api", "rdflib", "oxrdflib", "pyoxigraph", "faiss")
+    assert cyclic_garbage(upload_then_read, *ours) == []
 
 
 def test_content_already_ingested_elsewhere_is_unchanged(tmp_path: Path) -> None:
@@ -140,6 +170,78 @@ def test_upload_name_is_never_a_path(client: TestClient, tmp_path: Path) -> None
     assert response.status_code == 201  # type: ignore[attr-defined]
     source = Path(response.json()["source"])  # type: ignore[attr-defined]
     assert source.name == "Kế hoạch.txt" and source.parent.parent == tmp_path / "home" / "uploads"
+
+
+def test_an_upload_hands_the_memory_it_freed_back(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """glibc keeps what is freed between live blocks: uploads of an upload a second made the server grow by the
+    working set of each (see search_api.allocator)."""
+    released: list[str] = []
+
+    def release() -> bool:
+        released.append("released")
+        return True
+
+    monkeypatch.setattr(uploads, "release_free_memory", release)
+    assert _upload(client, "plan.txt", PLAN.read_bytes()).status_code == 201  # type: ignore[attr-defined]
+    assert released == ["released"]
+
+
+def test_uploads_waiting_for_the_writer_leave_the_request_threads_to_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uploads take turns before they take a request thread: while another writer (a long `cchc ingest`) held the
+    store, as many waiting uploads as there are request threads froze every read until they gave up."""
+    home = ingested_home(tmp_path / "home")
+    entered: list[str] = []
+    store_upload = uploads._store_upload
+
+    def counted(*args: Any) -> Any:
+        entered.append("upload")
+        return store_upload(*args)
+
+    monkeypatch.setattr(uploads, "_store_upload", counted)
+    results: list[int] = []
+    settings = Settings(home=home, request_threads=2, writer_wait_s=120)
+    with TestClient(create_app(settings, embedder=HashingEmbedder())) as client:
+
+        def send(n: int) -> None:
+            results.append(_upload(client, f"u{n}.txt", PLAN.read_bytes() + f"\n{n}\n".encode()).status_code)  # type: ignore[attr-defined]
+
+        senders = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+        reader = threading.Thread(target=lambda: results.append(client.get("/documents").status_code))
+        with writing(home, wait=None):  # another writer holds the store
+            for t in senders:
+                t.start()
+            deadline = time.monotonic() + 3  # both uploads in a request thread, or one waiting for its turn
+            while len(entered) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            reader.start()
+            reader.join(timeout=60)
+            read_while_busy = not reader.is_alive()
+        for t in [*senders, reader]:
+            t.join()
+    assert read_while_busy
+    assert sorted(results) == [200, 201, 201]
+
+
+def test_uploads_that_cannot_get_their_turn_in_time_are_503(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    statuses: list[int] = []
+    app = create_app(Settings(home=home, writer_wait_s=1.0), embedder=HashingEmbedder())
+    with TestClient(app) as client, writing(home, wait=None):  # another writer holds the store throughout
+
+        def send(n: int) -> None:
+            response = _upload(client, f"u{n}.txt", PLAN.read_bytes() + f"\n{n}\n".encode())
+            assert_error(response, 503, "store_busy")
+            statuses.append(503)
+
+        senders = [threading.Thread(target=send, args=(n,)) for n in range(3)]
+        for t in senders:
+            t.start()
+        for t in senders:
+            t.join()
+    assert statuses == [503] * 3
+    assert _stored(home) == []
 
 
 def test_concurrent_uploads_take_turns(client: TestClient, tmp_path: Path) -> None:
