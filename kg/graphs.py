@@ -6,7 +6,8 @@ under a `Dataset`) outlived its last user until the cyclic collector's next full
 builds a document's graph for every upload and replaces its store snapshot on every write, that held hundreds of
 MB and made each full collection a pause of the whole process. So every graph the project makes goes through
 `unlinked` (a manager holding its graph weakly) or `new_graph` (also on rdflib's `SimpleMemory` store, which keeps
-triples only: our in-memory graphs have no contexts).
+triples only: our in-memory graphs have no contexts; rdflib's parsers want a context-aware store, so to parse more
+into one, copy it into a `Graph()` first).
 """
 
 from __future__ import annotations

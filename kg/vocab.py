@@ -21,6 +21,7 @@ from ingest.records import Relation
 from ingest.vntext import slug
 from kg import iris
 from kg.build import RELATION_PROPERTY
+from kg.graphs import new_graph
 from kg.iris import CCHC, ELI
 
 
@@ -164,7 +165,7 @@ def _concept(g: Graph, scheme_name: str, key: str, labels: Labels) -> URIRef:
 
 def vocabulary() -> Graph:
     """Every concept scheme, as one graph."""
-    g = Graph()
+    g = new_graph(bind=False)
     for prefix, ns in (("skos", SKOS), ("dct", DCTERMS), ("cchc", CCHC), ("eli", ELI)):
         g.bind(prefix, ns)
     g.bind("vocab", iris.BASE + "vocab/")

@@ -21,11 +21,11 @@ from multiprocessing.process import BaseProcess
 from typing import Any, cast
 
 from anyio import CapacityLimiter
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
-from kg.iris import PREFIXES
+from kg.graphs import new_graph
 from kg.sparql_guard import CheckedQuery, RefusedQuery, check_query
 from kg.store import GraphStore, StoreError
 from search_api.api.deps import Stamp, directory_stamp
@@ -80,9 +80,7 @@ def _collect(store: GraphStore, checked: CheckedQuery, request: QueryRequest) ->
         return Outcome("ask", boolean=bool(result.askAnswer))
     if checked.form in ("construct", "describe"):
         assert result.graph is not None
-        graph, truncated = Graph(), False
-        for prefix, ns in PREFIXES.items():
-            graph.bind(prefix, ns)
+        graph, truncated = new_graph(), False
         for n, triple in enumerate(result.graph):
             if n == request.max_rows:
                 truncated = True
