@@ -152,6 +152,9 @@ _GROUP_RE = (
     r"|Bộ phận (?:Một cửa|một cửa) (?:các cấp|cấp (?:tỉnh|huyện|xã)(?:, (?:huyện|xã))*)(?!\w)"
     r"|HĐND, UBND(?: các cấp)?(?!\w)|Hội đồng nhân dân, Ủy ban nhân dân(?!\w)"
 )
+# Member nouns alone, no tail ("Cơ quan", "các đơn vị", "Cơ quan, đơn vị"): a list's head the scan found apart from
+# the member that carries its tail ("… địa phương có liên quan").
+BARE_MEMBERS = re.compile(rf"(?i:(?:tất cả )?các )?{_MEMBER}(?:(?:, | và |, và |/){_MEMBER})*")
 
 # Letters a mention can start with: a cheap first test before the alternation is tried at a word start.
 _STARTS = {

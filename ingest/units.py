@@ -23,6 +23,7 @@ from ingest.places import Province, district_level_on, province, province_on, sc
 from ingest.records import AgentRef, DocumentMeta, Unit, UnitMention
 from ingest.unit_names import (
     ABBR_DEFINITION,
+    BARE_MEMBERS,
     CANDIDATE,
     CELL_SPLIT,
     CLAUSE_WORD,
@@ -521,11 +522,22 @@ def _glued(text: str, pieces: list[_Piece]) -> list[_Piece]:
             # a post ("Giám đốc") is dropped, a clause ("nhiệm vụ theo Mục III") is no part of a name
             kept_apart = any(p.res is None and _APART.search(text[p.start : p.end]) for p in (prev, piece))
             kept_apart = kept_apart or (piece.res is None and TAIL_STOP.match(written) is not None)
+            members = piece.res is None and _bare_members(text, prev)
+            if members and gap.strip() in (",", "và") and GROUP_HEAD.match(text[prev.start : piece.end]):
+                start = out.pop().start  # "Cơ quan, đơn vị, địa phương có liên quan": one group, every member in it
+                while out and _bare_members(text, out[-1]) and text[out[-1].end : start].strip() in (",", "và"):
+                    start = out.pop().start
+                out.append(_Piece(start, piece.end, None, glued=True))
+                continue
             if not kept_apart and (not gap.strip() or (gap.strip() in (",", "và", "-", "&") and tail)):
                 out[-1] = _Piece(prev.start, piece.end, None, glued=True)
                 continue
         out.append(piece)
     return out
+
+
+def _bare_members(text: str, piece: _Piece) -> bool:
+    return piece.res is None and BARE_MEMBERS.fullmatch(text[piece.start : piece.end]) is not None
 
 
 def _occurrences(text: str, literal: str) -> Iterator[int]:

@@ -92,6 +92,14 @@ META = {"000": SOC_TRANG_VP, "001": SOC_TRANG, "002": DONG_NAI_SNV, "003": NGA_N
         (NGA_NAM, "Sở Nội vụ tỉnh", ["vn.soc-trang/so-noi-vu"]),
         (NGA_NAM, "TT. HĐND thị xã", ["vn.soc-trang.tx-nga-nam/hdnd-thi-xa"]),
         (NGA_NAM, "UBND các xã, phường", ["group/vn.soc-trang.tx-nga-nam/uy-ban-nhan-dan-cac-xa-phuong"]),
+        # a list of member nouns with no "các" is one group when the last carries the tail
+        (VINH_LONG, "Cơ quan, đơn vị có liên quan", ["group/vn.vinh-long/co-quan-don-vi-co-lien-quan"]),
+        (
+            VINH_LONG,
+            "Sở Tài chính, cơ quan, đơn vị và địa phương liên quan",
+            ["vn.vinh-long/so-tai-chinh", "group/vn.vinh-long/co-quan-don-vi-va-dia-phuong-lien-quan"],
+        ),
+        (VINH_LONG, "Đơn vị, địa phương", ["group/vn.vinh-long/don-vi", "group/vn.vinh-long/dia-phuong"]),
     ],
 )
 def test_resolve_cell(meta: DocumentMeta, cell: str, expected: list[str]) -> None:
