@@ -172,6 +172,11 @@ class ChunkStore:
         vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(-1, dim)
         return out_ids, vectors.astype(np.float32)
 
+    def vector_count(self) -> int:
+        """How many chunks have an embedding."""
+        query = "SELECT count(*) FROM chunks c JOIN embeddings e ON e.text_key = c.text_key"
+        return int(self.db.execute(query).fetchone()[0])
+
     def vacuum_embeddings(self) -> None:
         """Forget embeddings no chunk uses any more (kept until now so a re-ingested text reuses its vector)."""
         with self.db:

@@ -153,8 +153,9 @@ class SearchIndex:
         if self._stale:
             self._reconcile()
         if self.dense is not None and self.dense.needs_rebuild(self.policy):
-            ids, vectors = self.store.vectors()
-            self.dense = Dense.build(self.dense.dim, ids, vectors, self.policy)
+            dim, self.dense = self.dense.dim, None  # the old index and its vectors go before the new one fills
+            slices = (self.store.vectors(part) for part in _slices(np.sort(self.store.live_ids())))
+            self.dense = Dense.build(dim, slices, self.store.vector_count(), self.policy)
         arrays = {**self.plain.arrays("plain"), **self.folded.arrays("folded")}
         if self.dense is not None:
             arrays["dense_deleted"] = np.array(sorted(self.dense.deleted), np.int64)

@@ -5,6 +5,7 @@ When to switch, and how HNSW is checked, is an `HnswPolicy` (the defaults are me
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ HNSW_EF_SEARCH = 128  # recall@10 against exact at 200k: 0.967 with 64, 0.992 wi
 HNSW_MIN_RECALL = 0.98
 HNSW_MAX_EF_SEARCH = 1024
 CALIBRATION_QUERIES = 200
+CALIBRATION_BLOCK = 50_000  # stored vectors read back at a time for the exact answers (200 x 50,000 scores: 40 MB)
 # HNSW cannot remove ids: removed ones are masked at query time, and the graph rebuilt when they pile up.
 HNSW_MAX_DELETED_FRACTION = 0.2
 # A filter this selective is answered exactly from reconstructed vectors: filtered HNSW search misses neighbours.
@@ -55,32 +57,46 @@ class Dense:
         return isinstance(faiss.downcast_index(self.index.index), faiss.IndexHNSWFlat)
 
     @classmethod
-    def build(cls, dim: int, ids: Ids, vectors: Matrix, policy: HnswPolicy | None = None) -> Dense:
-        """A fresh index of the right kind for this many vectors."""
-        if len(ids) >= (policy or HnswPolicy()).threshold:
+    def build(
+        cls, dim: int, slices: Iterable[tuple[Ids, Matrix]], count: int, policy: HnswPolicy | None = None
+    ) -> Dense:
+        """A fresh index of the right kind for `count` vectors, filled a slice at a time: the vectors are held once,
+        by the index (at the full Pháp điển corpus a second copy of them all was most of a build's peak memory)."""
+        if count >= (policy or HnswPolicy()).threshold:
             inner = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
             inner.hnsw.efSearch = HNSW_EF_SEARCH
             dense = cls(dim, faiss.IndexIDMap2(inner))
         else:
             dense = cls(dim)
-        dense.add(ids, vectors)
+        for ids, vectors in slices:
+            dense.add(ids, vectors)
         if dense.hnsw:
-            dense.calibrate(vectors)
+            dense.calibrate()
         return dense
 
-    def calibrate(self, vectors: Matrix, k: int = 10) -> float:
+    def calibrate(self, k: int = 10) -> float:
         """Raise efSearch until HNSW's top k agrees with exact search on a sample of the real vectors.
 
         The queries are stored vectors themselves: as close to real queries as the index can get without a log.
-        Returns the recall@k reached (also kept in `self.recall`).
+        Exact search reads the vectors back from the index a block at a time. Returns the recall@k reached (also
+        kept in `self.recall`).
         """
-        rng = np.random.default_rng(0)
-        sample = vectors[rng.choice(len(vectors), min(CALIBRATION_QUERIES, len(vectors)), replace=False)]
-        k = min(k, len(vectors))
-        exact = np.argpartition(-(sample @ vectors.T), k - 1, axis=1)[:, :k]  # the top k, as a set
-        truth = self.ids()[exact]  # rows were added in `ids` order, so position i holds the i-th id
         inner: Any = faiss.downcast_index(self.index.index)
+        n = int(inner.ntotal)
+        rng = np.random.default_rng(0)
+        sample = inner.reconstruct_batch(rng.choice(n, min(CALIBRATION_QUERIES, n), replace=False))
+        k = min(k, n)
+        best = np.full((len(sample), k), -np.inf, np.float32)
+        exact = np.zeros((len(sample), k), np.int64)  # positions of the top k so far, as a set
+        for start in range(0, n, CALIBRATION_BLOCK):
+            block = inner.reconstruct_n(start, min(CALIBRATION_BLOCK, n - start))
+            scores = np.hstack([best, sample @ block.T])
+            at = np.broadcast_to(np.arange(start, start + len(block)), (len(sample), len(block)))
+            positions = np.hstack([exact, at])
+            top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            best, exact = np.take_along_axis(scores, top, 1), np.take_along_axis(positions, top, 1)
+        truth = self.ids()[exact]  # rows were added in id order, so position i holds the i-th id
         ef = HNSW_EF_SEARCH
         while True:
             inner.hnsw.efSearch = ef
