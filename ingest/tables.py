@@ -31,8 +31,9 @@ _HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("product", re.compile(r"\b(?:san pham|ket qua)\b")),
     ("number", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
     ("area", re.compile(r"\b(?:nhiem vu chung|linh vuc|noi dung chung|nhom nhiem vu)\b")),
-    # "Tên thủ tục hành chính" names a procedure of a catalogue (danh mục TTHC), not a task
-    ("task", re.compile(r"\b(?:nhiem vu|noi dung|cong viec|hoat dong|giai phap|ten(?! (?:thu tuc|tthc)))\b")),
+    # "Tên thủ tục hành chính" names a procedure of a catalogue (danh mục TTHC), not a task; "Tên bước" a step of a
+    # procedure, whose work is in its "Nội dung công việc" column
+    ("task", re.compile(r"\b(?:nhiem vu|noi dung|cong viec|hoat dong|giai phap|ten(?! (?:thu tuc|tthc|buoc)))\b")),
     ("lead", re.compile(r"\b(?:(?:co quan|don vi) thuc hien|thuc hien|trach nhiem|don vi(?! tinh)|co quan)\b")),
 )
 _HEADER_CELL_MAX = 60

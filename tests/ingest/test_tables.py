@@ -46,6 +46,10 @@ def _tasks(table: Table) -> list[Row]:
             "STT\tLĩnh vực\tSố TTHC\tPhân bổ theo tỷ lệ 80%\tGhi chú",
             ("number", "area", None, None, "note"),
         ),
+        (  # a procedure's steps: the work is the content, not the step's name
+            "Tên bước\tĐơn vị/người thực hiện\tNội dung công việc\tThời hạn giải quyết\tBiểu mẫu/ kết quả",
+            (None, "lead", "task", "deadline", "product"),
+        ),
     ],
 )
 def test_header_roles_by_meaning(header: str, roles: tuple[str | None, ...]) -> None:
