@@ -233,37 +233,36 @@ def _with_anomalies(extraction: Extraction, extra: tuple[Anomaly, ...]) -> Extra
 
 
 def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:
-    """The records with their spans moved to the source text (`dataclasses.replace`, without its per-call checks)."""
+    """The records with their spans moved to the source text."""
     out = []
     for rec in records:
-        values_of, at_start, at_end = _span_fields(type(rec))
-        values = list(values_of(rec))
-        values[at_start], values[at_end] = norm.source_span(values[at_start], values[at_end])
-        out.append(type(rec)(*values))
+        values_of, position = _fields(type(rec))
+        values = values_of(rec)
+        start, end = norm.source_span(values[position["start"]], values[position["end"]])
+        out.append(_rebuilt(rec, {"start": start, "end": end}))
     return tuple(out)
 
 
-_SPAN_FIELDS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], int, int]] = {}
-
-
-def _span_fields(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], int, int]:
-    """A getter of a record class's field values in order, and where its `start` and `end` are among them (memoised
-    per class)."""
-    if cls not in _SPAN_FIELDS:
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        _SPAN_FIELDS[cls] = operator.attrgetter(*names), names.index("start"), names.index("end")
-    return _SPAN_FIELDS[cls]
-
-
 def _remap_unit(norm: NormalizedText, unit: Unit) -> Unit:
-    """The unit with its mentions' spans moved to the source text (built directly, as `_remap` does)."""
-    return Unit(
-        id=unit.id,
-        name=unit.name,
-        scope=unit.scope,
-        is_group=unit.is_group,
-        kind=unit.kind,
-        parent=unit.parent,
-        variants=unit.variants,
-        mentions=_remap(norm, unit.mentions),
-    )
+    """The unit with its mentions' spans moved to the source text."""
+    return _rebuilt(unit, {"mentions": _remap(norm, unit.mentions)})
+
+
+def _rebuilt(rec: R, changes: dict[str, Any]) -> R:
+    """`dataclasses.replace(rec, **changes)` without its per-call checks (records are rebuilt by the thousand)."""
+    values_of, position = _fields(type(rec))
+    values = list(values_of(rec))
+    for name, value in changes.items():
+        values[position[name]] = value
+    return type(rec)(*values)
+
+
+_FIELDS: dict[type, tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]] = {}
+
+
+def _fields(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]:
+    """A getter of a record class's field values in order, and each field's position (memoised per class)."""
+    if cls not in _FIELDS:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELDS[cls] = operator.attrgetter(*names), {name: i for i, name in enumerate(names)}
+    return _FIELDS[cls]
