@@ -237,9 +237,10 @@ def _remap(norm: NormalizedText, records: Iterable[R]) -> tuple[R, ...]:
     out = []
     for rec in records:
         values_of, position = _fields(type(rec))
-        values = values_of(rec)
-        start, end = norm.source_span(values[position["start"]], values[position["end"]])
-        out.append(_rebuilt(rec, {"start": start, "end": end}))
+        values = list(values_of(rec))
+        at_start, at_end = position["start"], position["end"]
+        values[at_start], values[at_end] = norm.source_span(values[at_start], values[at_end])
+        out.append(type(rec)(*values))  # `_rebuilt`, unrolled: this runs for every record of every document
     return tuple(out)
 
 
