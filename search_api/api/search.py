@@ -76,6 +76,11 @@ class SearchResults(BaseModel):
         }
     )
     query: str
+    read_as: str | None = Field(
+        default=None,
+        description="The query with its diacritics put back, when it was typed without them: what the meaning "
+        "(dense) side of the search read.",
+    )
     mode: str
     k: int
     hits: list[SearchHit]
@@ -158,7 +163,13 @@ def search(
         area=area_filter(area),
         unit=unit or None,
     )
-    hits = get_searcher(state).search(q, k, mode, filters)
+    searcher = get_searcher(state)
+    hits = searcher.search(q, k, mode, filters)
+    readable = searcher.readable(q) if mode != "bm25" else q
     return SearchResults(
-        query=q, mode=mode, k=k, hits=[SearchHit(**{**h.to_json(), "document_id": short_id(h.document)}) for h in hits]
+        query=q,
+        read_as=readable if readable != q else None,
+        mode=mode,
+        k=k,
+        hits=[SearchHit(**{**h.to_json(), "document_id": short_id(h.document)}) for h in hits],
     )

@@ -274,7 +274,8 @@ async function searchPage(params) {
     const [body, docs] = await Promise.all([api("/search", query), allDocuments().catch(() => [])]);
     const byId = new Map(docs.map((d) => [d.id, d]));
     const hits = asList(body, "hits");
-    results.replaceChildren(el("p", { class: "muted", id: "hit-count" }, `${hits.length} kết quả `, el("span", { class: "en" }, "results")));
+    results.replaceChildren(el("p", { class: "muted", id: "hit-count" }, `${hits.length} kết quả `, el("span", { class: "en" }, "results"),
+      body.read_as ? el("span", { id: "read-as" }, ` — đã đọc là “${body.read_as}”`) : null));
     if (!hits.length) return;
     results.append(el("ol", { class: "hits" }, hits.map((hit) => hitItem(hit, q, byId.get(docId(hit.document_id || hit.document))))));
   } catch (err) {

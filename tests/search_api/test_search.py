@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +13,22 @@ from ingest.read import read_file
 from ingest.vntext import fold
 from kg import questions
 from kg.store import GraphStore
+from search_api.accents import has_diacritics
 from search_api.chunk_store import Ids, Scores
-from search_api.embedding import Embedder, HashingEmbedder, default_embedder
+from search_api.embedding import Embedder, HashingEmbedder, Matrix, default_embedder
 from search_api.index_build import build_index
 from search_api.ingestion import ingest_into
-from search_api.search import Filters, Hit, Mode, Searcher, has_diacritics, minmax, mix_bm25, rrf
+from search_api.search import (
+    RESTORED_ALPHA,
+    UNACCENTED_ALPHA,
+    Filters,
+    Hit,
+    Mode,
+    Searcher,
+    minmax,
+    mix_bm25,
+    rrf,
+)
 from search_api.settings import Settings
 from tests.helpers import SAMPLES
 
@@ -84,6 +95,45 @@ def test_folded_bm25_matches_queries_typed_without_diacritics(searcher: Searcher
         assert not any("truc tuyen" in fold(h.text) for h in searcher.search("ty le ho so truc tuyen", mode="bm25"))
     finally:
         searcher.bm25_mix = "max"
+
+
+class Recording(HashingEmbedder):
+    """The hashing embedder, keeping the query texts it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries: list[str] = []
+
+    def embed_queries(self, texts: Sequence[str]) -> Matrix:
+        self.queries.extend(texts)
+        return super().embed_queries(texts)
+
+
+def test_a_query_typed_without_diacritics_is_embedded_with_them(home: Path) -> None:
+    recording = Recording()
+    s = Searcher.open(home, embedder=recording)
+    try:
+        s.search("thu tuc hanh chinh", mode="dense")
+        s.search("thủ tục hành chinh", mode="dense")  # some marks typed: the writer chose them, it goes as typed
+        assert recording.queries[-2:] == ["thủ tục hành chính", "thủ tục hành chinh"]
+    finally:
+        s.close()
+
+
+def test_a_restored_query_is_fused_with_the_restored_weight(searcher: Searcher) -> None:
+    query = "ty le ho so truc tuyen"
+    dense = [h.chunk for h in searcher.search(query, k=5, mode="dense")]
+    bm25 = [h.chunk for h in searcher.search(query, k=5, mode="bm25")]
+    assert dense != bm25
+    restorer = searcher.restorer
+    searcher.alpha_restored, searcher.alpha_unaccented = 1.0, 0.0
+    try:
+        assert [h.chunk for h in searcher.search(query, k=5)] == dense
+        searcher.restorer = None  # nothing restored: the weight of queries without diacritics applies
+        assert [h.chunk for h in searcher.search(query, k=5)] == bm25
+    finally:
+        searcher.restorer = restorer
+        searcher.alpha_restored, searcher.alpha_unaccented = RESTORED_ALPHA, UNACCENTED_ALPHA
 
 
 # --- filters ------------------------------------------------------------------------------------------

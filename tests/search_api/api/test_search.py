@@ -25,3 +25,12 @@ def test_search_by_document_number_answers_from_the_graph(client: TestClient) ->
     hits = client.get("/search", params={"q": "NĐ 107/2020", "k": 10}).json()["hits"]
     assert hits[0]["why"] == "graph"
     assert {Path(h["source"]).name[:3] for h in hits if h["why"] == "graph"} == {"000", "002", "004"}
+
+
+def test_a_query_typed_without_diacritics_says_how_it_was_read(client: TestClient) -> None:
+    plain = client.get("/search", params={"q": "cai cach thu tuc hanh chinh", "k": 3}).json()
+    assert plain["read_as"] == "cải cách thủ tục hành chính"
+    accented = client.get("/search", params={"q": "cải cách thủ tục hành chính", "k": 3}).json()
+    assert accented["read_as"] is None
+    keywords_only = client.get("/search", params={"q": "cai cach", "mode": "bm25"}).json()
+    assert keywords_only["read_as"] is None  # BM25 matches the folded text as typed: nothing was re-read
