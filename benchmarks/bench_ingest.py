@@ -77,7 +77,7 @@ class Streaming:
         self.done = 0
         self.peak = 0.0
 
-    def __call__(self, count: int) -> None:
+    def __call__(self, count: int, *, skipped: bool = False) -> None:
         self.done += count
         self.peak = max(self.peak, rss_mb())
 

@@ -17,6 +17,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -122,14 +123,21 @@ def ingest_stream(
     *,
     prepare: Preparer = prepare_here,
     batch_size: int = BATCH_DOCUMENTS,
-    progress: Callable[[int], None] | None = None,
+    progress: StreamProgress | None = None,
     wait: float | None = 0.0,
 ) -> Ingested:
     """Load `items` batch by batch into the settings' store and, with an embedder, the index; failures are
-    reported in the summary and skipped. `progress(n)` is told of every n items done. The writer lock is held
-    from the reconciliation to the index's last save; `wait` as for `ingest_into`."""
+    reported in the summary and skipped. `progress(n)` is told of every n items done (`skipped=True`: already
+    stored). The writer lock is held from the reconciliation to the index's last save; `wait` as for
+    `ingest_into`."""
     with writing(settings.home, wait=wait):
         return _stream(settings, items, embedder, prepare, batch_size, progress)
+
+
+class StreamProgress(Protocol):
+    """Told of every `count` documents done; `skipped`: already stored, passed over without work."""
+
+    def __call__(self, count: int, *, skipped: bool = False) -> None: ...
 
 
 def _stream(
@@ -138,7 +146,7 @@ def _stream(
     embedder: Embedder | None,
     prepare: Preparer,
     batch_size: int,
-    progress: Callable[[int], None] | None,
+    progress: StreamProgress | None,
 ) -> Ingested:
     summary = IngestSummary()
     phases = Phases()
@@ -171,7 +179,7 @@ def _stream(
                 else:
                     fresh.append(item)
             if progress and len(fresh) < len(chunk):
-                progress(len(chunk) - len(fresh))
+                progress(len(chunk) - len(fresh), skipped=True)
             return fresh
 
         batches = (todo(chunk) for chunk in _batched(items, batch_size))

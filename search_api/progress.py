@@ -36,14 +36,17 @@ class Reporter:
         self.stream = stream or sys.stderr
         self.total = total
         self.done = 0
+        self.skipped = 0  # already stored (a resumed run): passed over at once, so not part of the rate
         self.every = every
         self.clock = clock
         self.started = self.last = clock()
         show = self.stream.isatty() if bar is None else bar
         self.bar = tqdm(total=total, unit="doc", desc="ingest", file=self.stream) if show else None
 
-    def advance(self, count: int = 1) -> None:
+    def advance(self, count: int = 1, *, skipped: bool = False) -> None:
         self.done += count
+        if skipped:
+            self.skipped += count
         if self.bar is not None:
             self.bar.update(count)
             return
@@ -55,9 +58,10 @@ class Reporter:
 
     def line(self, now: float | None = None) -> str:
         elapsed = (now if now is not None else self.clock()) - self.started
-        rate = self.done / elapsed if elapsed > 0 else 0.0
+        rate = (self.done - self.skipped) / elapsed if elapsed > 0 else 0.0
         left = f"ETA {eta((self.total - self.done) / rate)}" if rate > 0 and self.total >= self.done else "ETA ?"
-        return f"ingest: {self.done:,}/{self.total:,} documents, {rate:.1f}/s, {eta(elapsed)} elapsed, {left}"
+        stored = f" ({self.skipped:,} already stored)" if self.skipped else ""
+        return f"ingest: {self.done:,}/{self.total:,} documents{stored}, {rate:.1f}/s, {eta(elapsed)} elapsed, {left}"
 
     def close(self) -> None:
         if self.bar is not None:

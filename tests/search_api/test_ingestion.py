@@ -107,7 +107,12 @@ def test_streaming_in_small_batches_gives_the_store_of_one_batch(tmp_path: Path)
 def test_bad_records_are_reported_and_skipped(tmp_path: Path) -> None:
     path = corpus(tmp_path / "c.jsonl", bad=True)
     seen: list[int] = []
-    done = ingest_stream(Settings(home=tmp_path), iter_items([path], corpora=True), None, progress=seen.append)
+    done = ingest_stream(
+        Settings(home=tmp_path),
+        iter_items([path], corpora=True),
+        None,
+        progress=lambda n, skipped=False: seen.append(n),
+    )
     assert done.graph.changes["new"] == 5 and done.index is None
     assert [(f.source, f.reason.split(":")[0]) for f in done.graph.failures] == [(str(path), "line 3")]
     assert sum(seen) == 6  # every record counted, the bad one too
