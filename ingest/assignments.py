@@ -64,8 +64,9 @@ _LEAD_IN = re.compile(
     r"(?:Trong|Căn cứ|Sau khi|Trên cơ sở|Đối với|Để|Hằng năm|Hàng năm|Định kỳ|Từ|Khi|Ngoài ra|Đồng thời|Theo"
     r"|Thực hiện|Tiếp tục)(?!\w)[^.;:]{0,160}?,\s+"
 )
-_CUE_INITIALS = frozenset("gđytnpv")  # first letters of the cues below: a cheap test before matching
-_SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu)\s+")
+_CUE_INITIALS = frozenset("gđytnpvuủ")  # first letters of the cues below: a cheap test before matching
+# "Ủy quyền cho X …" delegates: X does the work (either tone placement: "uỷ").
+_SENTENCE_CUE = re.compile(r"(?:giao(?: cho)?|đề nghị|yêu cầu|(?:ủy|uỷ) quyền cho)\s+")
 # After the subject: it hands the work on ("UBND tỉnh giao Sở X …"), or introduces a list of requests (the colon).
 _HANDS_ON = re.compile(r"\s*(?:trân trọng |kính )?(?:giao(?: cho)?|đề nghị|yêu cầu)(?:\s*(:)|\s+)")
 # After the units of a heading: nothing, a colon, a parenthesis, or a role that introduces the items.

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from ingest.normalize_chars import TRANSLATE, TRANSLATED, Hints, char_edits
 from ingest.site_trailer import trailer_edits
 from ingest.text_tables import Edit, table_edits
+from ingest.unit_names import SECTORS
 
 # ---------------------------------------------------------------------------------------------
 # Pass 2: lines
@@ -47,6 +48,14 @@ _JOINING_END = frozenset(",-(/")
 _NUMBER_BEFORE = re.compile(r"(?:^|[ (])(?:số|ngày|tháng|năm|đoạn|điều|Điều|khoản|Khoản|điểm|Điểm|mục|Mục|Quý|quý)$")
 # A structural word whose number went to the next line ("Điều⏎15. Trách nhiệm …").
 _ARTICLE_WORD = re.compile(r"(?:^|[ (])(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|khoản|Khoản|điểm|Điểm)$")
+# Words no sentence or heading ends with: a preposition, a conjunction, a determiner, or a title still waiting for
+# its body ("Chủ tịch⏎UBND các xã …"). A line ending with one goes on, whatever the next line starts with. Not
+# "cùng", "trên", "tự do", "tiếp theo": they end "cuối cùng", "nêu trên", "quyền tự do", "quý tiếp theo".
+_OPEN_END = re.compile(
+    r"(?:^|[ (])(?:và|của|các|những|với|cho|tại|(?<!tiếp )theo|về|thuộc|trong|để|hoặc|gồm|(?<!tự )do|bởi|từ|đến|như|mà"
+    r"|Chủ tịch|Giám đốc|Thủ trưởng|Chánh Văn phòng|Chánh Thanh tra|Trưởng|Phó)$"
+)
+_OPEN_TAIL = 16  # "Chánh Thanh tra" with the character before it
 _WORD_TAIL = 8  # the longest word of the two patterns above (6 letters) with the character before it, and one spare
 # The start of a new paragraph: bullet, numbered/lettered/roman item, article/chapter, preamble cues.
 _ITEM = re.compile(
@@ -101,6 +110,29 @@ def _ends_with(pattern: re.Pattern[str], line: str) -> bool:
     return pattern.search(line, max(0, len(line) - _WORD_TAIL)) is not None
 
 
+def _department_wraps() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """A line ending inside a department's name before a capitalised word of it ("Sở Công" | "Thương", "Sở Kế hoạch
+    và" | "Đầu tư"): the pattern of the line's end, and the words each cut name goes on with."""
+    rests: dict[str, list[str]] = {}
+    for sector in SECTORS:
+        words = sector.split()
+        for k in range(1, len(words)):
+            if words[k][0].isupper():
+                rests.setdefault(" ".join(words[:k]), []).append(" ".join(words[k:]))
+    heads = "|".join(re.escape(h) for h in sorted(rests, key=len, reverse=True))
+    return re.compile(rf"(?:^|\s)(?:Sở|Bộ|Phòng) ({heads})$"), {h: tuple(r) for h, r in rests.items()}
+
+
+_DEPARTMENT_CUT, _DEPARTMENT_RESTS = _department_wraps()
+
+
+def _splits_department(p: str, n: str) -> bool:
+    cut = _DEPARTMENT_CUT.search(p, max(0, len(p) - 40))
+    if cut is None:
+        return False
+    return any(n.startswith(rest) and not n[len(rest) : len(rest) + 1].isalpha() for rest in _DEPARTMENT_RESTS[cut[1]])
+
+
 def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
     """Whether the break between two content lines is a hard wrap inside one paragraph."""
     if prev.table or nxt.table:
@@ -111,20 +143,23 @@ def _joins(prev: _Line, nxt: _Line, width: int) -> bool:
         return True
     if last in _TERMINAL or _ITEM.match(n):
         return False
+    if _splits_department(p, n):
+        return True
     if _is_caps(n):
         # A wrapped numbered heading ("III. PHÂN CÔNG …" / "THỰC HIỆN …") continues in capitals.
         return bool(width) and _is_caps(p) and _ITEM.match(p) is not None and len(p) >= 0.5 * width
     if _is_caps(p):
         return False
+    open_end = _OPEN_END.search(p, max(0, len(p) - _OPEN_TAIL)) is not None
     if width:  # hard-wrapped text: a long line is a wrap even before a capital
-        return n[0].islower() or n[0].isdigit() or last in _JOINING_END or len(p) >= 0.85 * width
+        return n[0].islower() or n[0].isdigit() or last in _JOINING_END or len(p) >= 0.85 * width or open_end
     # Paragraph-per-line text: a break is meant unless the next line plainly continues the phrase;
-    # one-word lines ("kg", "x") are table cells laid out one per line, never joined.
-    if " " not in n or " " not in p:
+    # one-word lines ("kg", "x") are table cells laid out one per line, joined only after a word that cannot end one.
+    if " " not in p:
         return False
     if n[0].isdigit():
-        return last in _JOINING_END or _ends_with(_NUMBER_BEFORE, p)
-    return n[0].islower() or last in _JOINING_END
+        return " " in n and (last in _JOINING_END or _ends_with(_NUMBER_BEFORE, p))
+    return open_end or (" " in n and (n[0].islower() or last in _JOINING_END))
 
 
 def _line(text: str, a: int, b: int) -> _Line:

@@ -88,11 +88,11 @@ def _alt(variants: Iterable[str]) -> str:
     return "|".join(re.escape(v).replace(r"\ ", " ") for v in sorted(forms, key=len, reverse=True))
 
 
-_SECTORS: list[str] = LEX["sectors"]
+SECTORS: list[str] = LEX["sectors"]
 _SECTOR_ABBR: dict[str, str] = LEX["sector_abbr"]
 SECTOR_CODES: dict[str, str] = LEX["sector_codes"]
-SECTOR_KEYS = {match_key(s): s for s in _SECTORS} | {match_key(k): v for k, v in _SECTOR_ABBR.items()}
-_SECTOR_RE = rf"(?:{_alt(_SECTORS)}|(?i:{_alt(_SECTORS)})|{_alt(_SECTOR_ABBR)}){_NOT_WORD_AFTER}"
+SECTOR_KEYS = {match_key(s): s for s in SECTORS} | {match_key(k): v for k, v in _SECTOR_ABBR.items()}
+_SECTOR_RE = rf"(?:{_alt(SECTORS)}|(?i:{_alt(SECTORS)})|{_alt(_SECTOR_ABBR)}){_NOT_WORD_AFTER}"
 
 # Fixed names: canonical → (category, variants). Category decides the scope.
 _FIXED_CATS = ("central", "provincial", "internal", "vp_units")

@@ -92,6 +92,11 @@ ASSIGNING = [
             ("Trong quá trình triển kh", ["Các sở, ban, ngành"], []),
         ],
     ),
+    (  # a delegation hands the work to its holder: "Ủy quyền cho X tiếp nhận, thẩm định …"
+        "QUYẾT ĐỊNH:\nĐiều 1. Ủy quyền cho Giám đốc Sở Nông nghiệp và Môi trường tiếp nhận, thẩm định và giải "
+        "quyết thủ tục hành chính.\n",
+        [("Ủy quyền cho Giám đốc Sở", ["Sở Nông nghiệp và Môi trường"], [])],
+    ),
     (  # one paragraph, two actors with their own deadlines: two tasks
         "V. TỔ CHỨC THỰC HIỆN\n1. Trưởng các phòng, đơn vị có trách nhiệm báo cáo; cụ thể:\n"
         "- Báo cáo quý I: các phòng gửi báo cáo về Văn phòng Sở trước ngày 12/3; Văn phòng Sở tổng hợp báo cáo "

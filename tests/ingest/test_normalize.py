@@ -393,6 +393,29 @@ def test_soft_wrapped_paragraphs_are_joined() -> None:
         ("**KẾ HOẠCH**\nThực hiện năm 2024", "KẾ HOẠCH\nThực hiện năm 2024"),  # an emphasis edge is a break
         ("**Điều\n15. Trách nhiệm của Công an**\n1. Giám sát", "Điều 15. Trách nhiệm của Công an\n1. Giám sát"),
         ("kinh phí theo quy định năm\n\n6. Xây dựng", "kinh phí theo quy định năm\n6. Xây dựng"),
+        # A department's name broken before a capitalised word of its own: one line, whatever the layout.
+        ("Điều 2. Giao Sở Công\nThương chủ trì, phối hợp", "Điều 2. Giao Sở Công Thương chủ trì, phối hợp"),
+        ("Phối hợp với Sở Kế hoạch và\nĐầu tư thẩm định", "Phối hợp với Sở Kế hoạch và Đầu tư thẩm định"),
+        ("1. Sở Công Thương\nChủ trì tổ chức", "1. Sở Công Thương\nChủ trì tổ chức"),  # the name is whole
+        # A line that ends on a word no sentence ends with (a preposition, "và", a title without its body) goes on.
+        (
+            "Thủ trưởng các cơ quan; Chủ tịch\nUBND các xã chịu trách nhiệm",
+            "Thủ trưởng các cơ quan; Chủ tịch UBND các xã chịu trách nhiệm",
+        ),
+        ("2. Trách nhiệm của\nSở Nội vụ", "2. Trách nhiệm của Sở Nội vụ"),
+        ("Phối hợp với\nUBND các huyện", "Phối hợp với UBND các huyện"),
+        ("- Dừng chức năng trả thông báo (Etax và\niCanhan);", "- Dừng chức năng trả thông báo (Etax và iCanhan);"),
+        (
+            "quy trình luân chuyển hồ sơ do\nUBND cấp tỉnh ban hành",
+            "quy trình luân chuyển hồ sơ do UBND cấp tỉnh ban hành",
+        ),
+        ("CHỦ TỊCH\nNguyễn Văn A", "CHỦ TỊCH\nNguyễn Văn A"),  # a signature block
+        (
+            "Ngày 29 tháng cuối của quý tiếp theo\nSố người thất nghiệp",
+            "Ngày 29 tháng cuối của quý tiếp theo\nSố người thất nghiệp",
+        ),
+        ("Tỷ trọng năng lượng cuối cùng\nTổng năng lượng", "Tỷ trọng năng lượng cuối cùng\nTổng năng lượng"),
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"),
         # Paragraphs one line each between blank lines: a break inside a block is meant.
         (
             "PHỤ LỤC I\nNHIỆM VỤ\n(Kèm theo Kế hoạch)" + "\n\nMột câu." * 8,
