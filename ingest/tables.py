@@ -10,7 +10,7 @@ that into `Table`s of typed `Row`s; deciding what a task is, and resolving units
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -29,7 +29,8 @@ _HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     ("lead", re.compile(r"\bchu tri\b")),
     ("deadline", re.compile(r"\b(?:thoi gian|thoi han|tien do|thoi diem|han hoan thanh|moc thoi gian)\b")),
     ("product", re.compile(r"\b(?:san pham|ket qua)\b")),
-    ("number", re.compile(r"^(?:stt|tt|so tt|so thu tu)$")),
+    # A procedure's steps are numbered by their order ("Thứ tự công việc" | "Bước 1"), not named by it.
+    ("number", re.compile(r"^(?:stt|tt|so tt|so thu tu|thu tu(?: cong viec| buoc| thuc hien)?|buoc|cac buoc)$")),
     ("area", re.compile(r"\b(?:nhiem vu chung|linh vuc|noi dung chung|nhom nhiem vu)\b")),
     # "Tên thủ tục hành chính" names a procedure of a catalogue (danh mục TTHC), not a task; "Tên bước" a step of a
     # procedure, whose work is in its "Nội dung công việc" column
@@ -39,7 +40,9 @@ _HEADER_ROLES: tuple[tuple[Role, re.Pattern[str]], ...] = (
 _HEADER_CELL_MAX = 60
 _TAB_LINE = re.compile(r"^[^\n\t]*\t[^\n]*", re.MULTILINE)
 _SEPARATOR = re.compile(r"[-:=_|\s]*")
-_NUM_CELL = re.compile(r"(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]?")
+_NUM_CELL = re.compile(r"(?:(?:Bước|BƯỚC) ?)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]?")
+# A summary row ("Tổng thời gian giải quyết | … | 07 ngày", "Tổng cộng"): neither a task nor a continuation.
+_TOTAL = re.compile(r"(?:tong cong|tong thoi gian|tong so)\b")
 _LEAD_NUM = re.compile(r"((?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]?|[a-zđ]\)))\s+")
 _ROMAN = re.compile(r"[IVXLC]+[.)]?")
 _LETTER = re.compile(r"[a-zđ][.)]?")
@@ -232,6 +235,9 @@ def _align(raw: _Raw, roles: tuple[Role | None, ...]) -> tuple[dict[Role, Cell],
     """Cells by role; short rows lost their leading merged cells, so they are aligned to the right."""
     cells = raw.cells
     width = len(roles)
+    numbered = None
+    if len(cells) == width + 1 and "number" not in roles and _NUM_CELL.fullmatch(cells[0].text):
+        numbered, cells = cells[0], cells[1:]  # a numbering column the header does not name ("Bước 1", "1")
     if len(cells) > width:  # stray trailing tabs or cells: fold the overflow into the last column
         tail = [c for c in cells[width - 1 :] if c.text]
         last = Cell(" ".join(c.text for c in tail), tail[0].start, tail[-1].end) if tail else cells[width - 1]
@@ -247,6 +253,8 @@ def _align(raw: _Raw, roles: tuple[Role | None, ...]) -> tuple[dict[Role, Cell],
             extra.append(cell)
         else:
             by_role[role] = cell
+    if numbered is not None:
+        by_role["number"] = numbered
     return by_role, extra
 
 
@@ -281,9 +289,16 @@ def _row_draft(raw: _Raw, roles: tuple[Role | None, ...]) -> _RowDraft:
     return _RowDraft(raw.start, raw.end, number, cells, extra)
 
 
+def _is_total(cells: Mapping[Role, Cell]) -> bool:
+    task = cells.get("task")
+    return task is not None and _TOTAL.match(fold(task.text[:20])) is not None
+
+
 def _continues(row: _RowDraft, prev: _RowDraft | None, roles: tuple[Role | None, ...]) -> bool:
     """A page-break continuation: no number or area, and no lead of its own (or text starting lower-case)."""
     if prev is None or prev.gap_heading or row.number is not None or "area" in row.cells:
+        return False
+    if _is_total(row.cells):
         return False
     first = next((c.text for c in row.cells.values()), "")
     if first[:1].islower():
@@ -332,8 +347,10 @@ def _classify(rows: list[_RowDraft], roles: tuple[Role | None, ...]) -> list[Row
         has_data = any(r in cells for r in ("lead", "cooperate", "product", "deadline"))
         number = row.number
         label = " ".join(x for x in (number, cells["task"].text if "task" in cells else None) if x)
-        if assigns and "lead" in cells:
-            kind: RowKind = "task"
+        if _is_total(cells):
+            kind: RowKind = "other"
+        elif assigns and "lead" in cells:
+            kind = "task"
             prev = out[-1] if out else None
             if number is None and prev is not None and prev.kind == "task":
                 number = prev.number

@@ -50,6 +50,11 @@ def _tasks(table: Table) -> list[Row]:
             "Tên bước\tĐơn vị/người thực hiện\tNội dung công việc\tThời hạn giải quyết\tBiểu mẫu/ kết quả",
             (None, "lead", "task", "deadline", "product"),
         ),
+        (  # the step's order is its number ("Bước 1"), not its work
+            "Thứ tự công việc\tNội dung công việc\tĐơn vị thực hiện\tThời gian thực hiện",
+            ("number", "task", "lead", "deadline"),
+        ),
+        ("Bước\tNội dung thực hiện\tTrách nhiệm\tThời gian", ("number", "task", "lead", "deadline")),
     ],
 )
 def test_header_roles_by_meaning(header: str, roles: tuple[str | None, ...]) -> None:
@@ -199,3 +204,28 @@ def test_seed_002_subarea_rows_are_not_tasks() -> None:
     headings = [r.task.text for r in tables[0].rows if r.kind == "heading" and r.task]
     assert headings[0] == "Kiểm soát thủ tục hành chính" and len(headings) == 4
     assert [t.assigns_tasks for t in tables] == [True, False, False]
+
+
+def test_a_procedures_total_row_is_no_task() -> None:
+    table = _table(
+        "Thứ tự công việc\tNội dung công việc\tĐơn vị thực hiện\tThời gian thực hiện",
+        "Bước 1\tTiếp nhận hồ sơ\tTrung tâm Phục vụ hành chính công\t0,5 ngày",
+        "Bước 2\tThẩm định hồ sơ\tSở Y tế\t5 ngày",
+        "Tổng thời gian giải quyết\t\t\t07 ngày làm việc",
+    )
+    assert [(r.number, r.task.text if r.task else None) for r in _tasks(table)] == [
+        ("Bước 1", "Tiếp nhận hồ sơ"),
+        ("Bước 2", "Thẩm định hồ sơ"),
+    ]
+
+
+def test_a_numbering_column_the_header_does_not_name() -> None:
+    table = _table(
+        "Nội dung công việc\tĐơn vị thực hiện\tThời gian thực hiện",
+        "Bước 1\tTiếp nhận hồ sơ\tTrung tâm Phục vụ hành chính công\t0,5 ngày",
+        "Bước 2\tThẩm định hồ sơ\tSở Y tế\t5 ngày",
+    )
+    assert [(r.number, r.task and r.task.text, r.lead and r.lead.text) for r in _tasks(table)] == [
+        ("Bước 1", "Tiếp nhận hồ sơ", "Trung tâm Phục vụ hành chính công"),
+        ("Bước 2", "Thẩm định hồ sơ", "Sở Y tế"),
+    ]
