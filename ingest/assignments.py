@@ -76,7 +76,8 @@ _INTRO_ROLE = re.compile(
     r"|^(?:\(.*\)\s*)?(?:co|chiu) trach nhiem(?:\s+(?:chu tri|thuc hien|phoi hop|cac nhiem vu|nhiem vu))*\s*$"
 )
 _NOT_DUTY = re.compile(
-    r"^\s*(?:da|dang|duoc|se duoc|la co quan chuyen mon|la co quan tham muu|giup (?:chinh phu|ubnd|uy ban)"
+    r"^\s*(?:da|dang|duoc|se duoc|la co quan chuyen mon|la co quan tham muu|la to chuc|la luc luong"
+    r"|giup (?:chinh phu|ubnd|uy ban)"
     r"|co chuc nang|gom|bao gom|la thanh vien|ban hanh (?:ke hoach|quyet dinh|chuong trinh|quy che|huong dan)"
     r"[^.]*(?:nhu sau|voi (?:cac|nhung) noi dung)|ban hanh kem theo|quyet (?:dinh|nghi)(?=\s*:)"
     r"|quyet (?:dinh|nghi)\b[^.]*\bnhu sau)\b"

@@ -137,6 +137,9 @@ NOT_ASSIGNING = [
     "nhiệm thi hành Quyết định này./.\n",
     # a description of what was done, a statement of function
     "Năm 2024, Sở Nội vụ đã tổ chức 12 lớp tập huấn.\nBộ Tư pháp là cơ quan chuyên môn giúp Chính phủ.\n",
+    # what a body is: "Cục là tổ chức thuộc bộ …", "Doanh nghiệp công nghệ số là lực lượng tiên phong …"
+    "Cục là tổ chức thuộc bộ, thực hiện chức năng tham mưu, giúp Bộ trưởng quản lý nhà nước.\n",
+    "Doanh nghiệp công nghệ số là lực lượng tiên phong trong kiến tạo hạ tầng số.\n",
     # the conditional closing
     "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản ánh về Sở Nội vụ để tổng hợp.\n",
     # items with no unit under a heading with no unit
