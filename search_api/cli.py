@@ -133,8 +133,11 @@ def search(
                 sys.stdout.write(json.dumps([h.to_json() for h in hits], ensure_ascii=False) + "\n")
             return
         hits = searcher.search(query or "", k, mode.value, filters)
+        read_as = searcher.readable(query or "") if mode is not SearchMode.bm25 else query
     finally:
         searcher.close()
+    if read_as != query:
+        typer.echo(f"(đọc là / read as: {read_as})", err=True)
     if output_format is OutputFormat.json:
         print_json([h.to_json() for h in hits])
         return

@@ -78,3 +78,12 @@ def test_align_two_plans_as_json_and_csv(home: Path) -> None:
 def test_align_needs_exactly_one_plan_per_side(home: Path) -> None:
     result = runner.invoke(app, ["align", "no-such-plan", "002_d0cae71e4e4777ba", "--store", str(home)])
     assert result.exit_code == 2 and "names 0 documents" in result.output
+
+
+def test_search_says_how_it_read_a_query_typed_without_diacritics(home: Path) -> None:
+    args = ["search", "cai cach thu tuc hanh chinh", "--store", str(home), "--k", "2"]
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 0 and "read as: cải cách thủ tục hành chính" in shown.stderr
+    assert len(_json([*args, "--format", "json"])) == 2  # type: ignore[arg-type]
+    keywords = runner.invoke(app, [*args, "--mode", "bm25"])
+    assert keywords.exit_code == 0 and "read as" not in keywords.stderr
