@@ -8,10 +8,12 @@ over the union of graphs.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
@@ -33,6 +35,9 @@ _QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _WHERE = re.compile(r"^(?!\s*#)[^\n]*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)  # outermost, not in a comment
 _PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _OPEN_ATTEMPTS = 8
+# Beside `graph/`: rewritten (atomically) each time a writer's changes are on disk, so readers move to a new
+# snapshot once per commit instead of at every file Oxigraph touches mid-write.
+COMMIT_FILE = "graph.commit"
 _REMOTE_BATCH = 2_000  # triples per INSERT DATA request: large requests fail on Virtuoso (HTTP 400)
 
 
@@ -46,8 +51,10 @@ class FileGraph:
     sha256: str
 
 
+@cache
 def load_query(name: str) -> str:
-    """The text of `kg/queries/{name}.rq` (user questions live there, one per file)."""
+    """The text of `kg/queries/{name}.rq` (user questions live there, one per file; read once: they ship with the
+    package)."""
     if not _QUERY_NAME.match(name):
         raise KeyError(name)
     path = resources.files("kg") / "queries" / f"{name}.rq"
@@ -81,9 +88,11 @@ class GraphStore:
         native: pyoxigraph.Store | None = None,
         read_only: bool = False,
         location: Path | None = None,
+        commits: Path | None = None,
     ) -> None:
         self._ds = unlinked(dataset)  # freed with this handle, not at the next full collection
         self._location = location  # a local read-only store reopens when a writer's compaction drops its files
+        self._commits = commits  # a local writer's commit marker (COMMIT_FILE)
         self.read_only = read_only
         self._native = native  # updates go straight to Oxigraph: rdflib's own update engine is slow
         self._remote = native is None
@@ -110,7 +119,9 @@ class GraphStore:
                 time.sleep(0.05 * (attempt + 1))
         assert native is not None
         dataset = Dataset(store=OxigraphStore(store=native), default_union=True)
-        return cls(dataset, native=native, read_only=read_only, location=directory if read_only else None)
+        if read_only:
+            return cls(dataset, native=native, read_only=True, location=directory)
+        return cls(dataset, native=native, commits=directory / COMMIT_FILE)
 
     @classmethod
     def open_remote(cls, query_endpoint: str, update_endpoint: str | None = None) -> GraphStore:
@@ -123,6 +134,7 @@ class GraphStore:
         self._ds.close()
         if self._native is not None and not self.read_only:
             self._native.flush()
+            self._committed()
         self._native = None
 
     # --- writing ----------------------------------------------------------------------------------
@@ -174,6 +186,15 @@ class GraphStore:
         does not grow with the store)."""
         if self._native is not None and not self.read_only:
             self._native.flush()
+            self._committed()
+
+    def _committed(self) -> None:
+        """Tell readers the store on disk is whole and new (see COMMIT_FILE)."""
+        if self._commits is None:
+            return
+        fresh = self._commits.with_name(f".{self._commits.name}.{os.getpid()}")
+        fresh.write_text(f"{time.time_ns()} {os.getpid()}\n", encoding="ascii")
+        os.replace(fresh, self._commits)
 
     def bulk_load(self, nquads: Path) -> None:
         """Load an N-Quads file with Oxigraph's bulk loader (not transactional: for building a store)."""
@@ -181,6 +202,7 @@ class GraphStore:
             raise StoreError("bulk loading needs the embedded store; use the server's own bulk loader")
         self._native.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
         self._native.flush()
+        self._committed()
 
     def remove_file(self, source: str) -> bool:
         old = self.file_graphs().get(source)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from anyio import CapacityLimiter
 from fastapi import Depends, Request
 
-from kg.store import GraphStore, StoreError
+from kg.store import COMMIT_FILE, GraphStore, StoreError
 from search_api.api.errors import ApiError
 from search_api.settings import Settings
 
@@ -47,6 +47,18 @@ def directory_stamp(directory: Path) -> Stamp | None:
     return tuple(sorted(found))
 
 
+def graph_stamp(home: Path) -> Stamp | None:
+    """What tells readers the graph store changed: its writers' last commit (`kg.store.COMMIT_FILE`), or, for a
+    store no writer of this version has committed to, its files. None when there is no store."""
+    if not (home / "graph").is_dir():
+        return None
+    try:
+        info = (home / COMMIT_FILE).stat()
+    except FileNotFoundError:
+        return directory_stamp(home / "graph")
+    return ((COMMIT_FILE, info.st_ino, info.st_mtime_ns),)
+
+
 class StoreCache:
     """A shared read-only store handle, reopened when the store changed on disk.
 
@@ -61,7 +73,7 @@ class StoreCache:
         self._memo: dict[str, Any] = {}
 
     def _current_stamp(self) -> Stamp | None:
-        return directory_stamp(self._settings.home / "graph")
+        return graph_stamp(self._settings.home)
 
     def get(self) -> GraphStore:
         if self._settings.sparql_endpoint:  # a server: one client, its own snapshots

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from kg.iris import short_id
-from search_api.api.deps import ServiceState, State, directory_stamp
+from search_api.api.deps import ServiceState, State, graph_stamp
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import area_filter, province_filter
 from search_api.index import DB_FILE, INDEX_DIR, SearchIndexError
@@ -91,7 +91,7 @@ def _stamp(state: ServiceState) -> tuple[Any, ...]:
     index = tuple(
         (name, s.st_size, s.st_mtime_ns) for name in _INDEX_FILES if (s := _stat(home / INDEX_DIR / name)) is not None
     )
-    return index, directory_stamp(home / "graph")
+    return index, graph_stamp(home)
 
 
 def _stat(path: Any) -> Any:

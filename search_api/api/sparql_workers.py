@@ -28,7 +28,7 @@ from rdflib.term import Node
 from kg.graphs import new_graph
 from kg.sparql_guard import CheckedQuery, RefusedQuery, check_query
 from kg.store import GraphStore, StoreError
-from search_api.api.deps import Stamp, directory_stamp
+from search_api.api.deps import Stamp, graph_stamp
 from search_api.settings import Settings
 
 _CONTEXT = multiprocessing.get_context("forkserver")
@@ -125,7 +125,7 @@ class _Snapshot:
         self.stamp: Stamp | None = None
 
     def get(self) -> GraphStore:
-        stamp = None if self.settings.sparql_endpoint else directory_stamp(self.settings.home / "graph")
+        stamp = None if self.settings.sparql_endpoint else graph_stamp(self.settings.home)
         if self.store is None or stamp != self.stamp:
             self.store, self.stamp = self.settings.open_store(read_only=True), stamp
         return self.store
