@@ -41,6 +41,12 @@ class Settings(StoreSettings):
     request_threads: int = Field(
         default=4, gt=0, description="Requests computing at once in the server's threads; others wait their turn."
     )
+    upload_request_threads: int = Field(
+        default=1,
+        gt=0,
+        description="Requests computing at once while an upload computes: the upload shares the interpreter with "
+        "fewer readers, so writes keep their pace under heavy reading.",
+    )
     writer_wait_s: float = Field(
         default=30.0,
         ge=0,

@@ -220,11 +220,14 @@ async def upload_document(request: Request, state: State) -> Response:
         await form.close()
     deadline = time.monotonic() + state.settings.writer_wait_s
     await _take_turn(state)
+    readers = to_thread.current_default_thread_limiter()
+    readers.total_tokens = min(state.settings.upload_request_threads, state.settings.request_threads)
     try:
         wait = max(0.0, deadline - time.monotonic())
         # A thread of its own, not one of the request threads: its turn is what bounds uploads computing at once.
         result, status = await to_thread.run_sync(_store_upload, state, name, data, wait, limiter=CapacityLimiter(1))
     finally:
+        readers.total_tokens = state.settings.request_threads
         state.upload_turns.release()
     headers = {"Location": f"/documents/{result.document.id}"} if result.document and status == 201 else None
     return JSONResponse(result.model_dump(), status_code=status, headers=headers)
