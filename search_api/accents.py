@@ -101,7 +101,6 @@ class Restorer:
 
     def __init__(self, model: AccentModel) -> None:
         self.model = model
-        self.ids = {w: i for i, w in enumerate(model.vocab)}
         total = float(model.counts.sum()) or 1.0
         self.log_unigram = np.log(np.maximum(model.counts / total, _FLOOR))
         forms: dict[str, list[int]] = {}
