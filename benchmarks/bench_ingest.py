@@ -2,12 +2,15 @@
 
     python -m benchmarks.bench_ingest N [--embedder onnx|torch|hashing] [--workers W] [--home DIR]
     python -m benchmarks.bench_ingest N --write-sample OUT.jsonl   # the same N articles, for `cchc ingest`
+    python -m benchmarks.bench_ingest N --embedder onnx --vectors-from FULL  # reuse a larger run's e5 vectors
 
 The sample of N articles is the N records with text whose blake2b(id) is smallest: spread over every topic, and
 nested (the 3,000-article sample is inside the 20,000 one), so an eval written on the small one holds on the
 large ones. Run each size in its own process (peak RSS is the process's). `--embedder hashing` replaces e5 by the
 hashing embedder of the tests (384 dimensions): the graph, chunking, SQLite, BM25 and FAISS work is the same,
-without the hours of e5 on two cores; say so when quoting its RSS.
+without the hours of e5 on two cores; say so when quoting its RSS. `--vectors-from DIR` takes the vector of each
+chunk text from the index of a larger run with the same model (the whole corpus, say) and embeds only what it lacks:
+the sample's index is then exactly the one a run of its own would build, in the time of everything but e5.
 """
 
 from __future__ import annotations
@@ -18,13 +21,18 @@ import json
 import os
 import resource
 import shutil
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+import numpy as np
 
 from ingest.jsonl import jsonl_documents, jsonl_records
 from ingest.pipeline import Item
-from search_api.embedding import Embedder, HashingEmbedder, default_embedder
+from search_api.chunk_store import batches, text_key
+from search_api.embedding import Embedder, HashingEmbedder, Matrix, default_embedder
+from search_api.index import DB_FILE, INDEX_DIR
 from search_api.ingestion import ingest_stream
 from search_api.settings import Settings
 
@@ -62,6 +70,37 @@ def write_sample(corpus: Path, n: int, out: Path) -> int:
     return written
 
 
+class StoredVectors:
+    """The model, answering passages from another store's vectors (same model, same texts: the same vectors)."""
+
+    def __init__(self, model: Embedder, other: Path) -> None:
+        self.model = model
+        self.name = getattr(model, "name", None) or type(model).__name__
+        self.db = sqlite3.connect(f"file:{other / INDEX_DIR / DB_FILE}?mode=ro", uri=True)
+        self.reused = self.computed = 0
+
+    @property
+    def dim(self) -> int:
+        return self.model.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> Matrix:
+        return self.model.embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> Matrix:
+        keys = [text_key(t) for t in texts]
+        found: dict[str, Matrix] = {}
+        for part in batches(keys, 900):
+            marks = ",".join("?" * len(part))
+            stored = self.db.execute(f"SELECT text_key, vector FROM embeddings WHERE text_key IN ({marks})", part)
+            found.update((k, np.frombuffer(v, np.float16).astype(np.float32)) for k, v in stored)
+        todo = [t for t, k in zip(texts, keys, strict=True) if k not in found]
+        fresh = iter(self.model.embed_passages(todo)) if todo else iter(())
+        self.reused += len(texts) - len(todo)
+        self.computed += len(todo)
+        rows = [found[k] if k in found else next(fresh) for k in keys]
+        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, self.dim), np.float32)
+
+
 def rss_mb() -> float:
     """This process's resident set now (Linux), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -90,6 +129,7 @@ def main() -> None:
     parser.add_argument("--embedder", choices=["onnx", "torch", "hashing", "none"], default="hashing")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--write-sample", type=Path, default=None)
+    parser.add_argument("--vectors-from", type=Path, default=None, help="a larger store embedded with the same model")
     args = parser.parse_args()
     if args.write_sample:
         print(f"{write_sample(args.corpus, args.n, args.write_sample):,} records written to {args.write_sample}")
@@ -104,6 +144,8 @@ def main() -> None:
         embedder = HashingEmbedder(384)
     elif args.embedder != "none":
         embedder = default_embedder(home, args.embedder)
+    if embedder is not None and args.vectors_from is not None:
+        embedder = StoredVectors(embedder, args.vectors_from)
     prepare = None
     close = None
     if args.workers:
@@ -129,6 +171,8 @@ def main() -> None:
     if done.index is not None:
         print(done.index.line())
     print(done.phases.line())
+    if isinstance(embedder, StoredVectors):
+        print(f"vectors: {embedder.reused:,} taken from {args.vectors_from}, {embedder.computed:,} computed")
     print(
         f"{args.n:,} articles, embedder {args.embedder}, workers {args.workers or 0}: wall {wall:.1f} s "
         f"({args.n / wall:.1f} articles/s), peak RSS {peak_mb:,.0f} MB (this process; "
