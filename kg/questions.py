@@ -62,7 +62,7 @@ def resolve_works(store: GraphStore, query: str) -> list[str]:
             same = re.compile(rf"{re.escape(head)}/\d{{4}}/{re.escape(tail)}")
             found |= {w for w, n in _works_by_prefix(store, f"{head}/") if same.fullmatch(n)}
         else:
-            found |= {w for w, n in _works_by_prefix(store, notation) if n == notation}
+            found |= {str(r["work"]) for r in store.query("works_by_notation", notation=Literal(notation))}
     if found:
         return sorted(found)
     if m := _NUMBER_YEAR.search(text):  # "107/2020": number and year of a normative notation, any kind

@@ -138,8 +138,13 @@ class Filters:
         )  # fmt: skip
 
 
-def _top(ids: Ids, scores: Scores, n: int) -> tuple[Ids, Scores]:
-    """The n best (ids, scores), best first; ties broken by id so results are deterministic."""
+def best_n(ids: Ids, scores: Scores, n: int) -> tuple[Ids, Scores]:
+    """The n best (ids, scores), best first; ties broken by id so results are deterministic. Only what scores at
+    least the n-th best is sorted: a query's BM25 list over the whole corpus holds hundreds of thousands of chunks."""
+    if len(scores) > 2 * n > 0:
+        cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+        keep = scores >= cut
+        ids, scores = ids[keep], scores[keep]
     order = np.lexsort((ids, -scores))[:n]
     return ids[order], scores[order]
 
@@ -156,6 +161,20 @@ def mix_bm25(accented: tuple[Ids, Scores], folded: tuple[Ids, Scores], how: Mix 
     a[np.searchsorted(ids, accented[0])] = accented[1]
     f[np.searchsorted(ids, folded[0])] = folded[1]
     return ids, (np.maximum(a, f) if how == "max" else a + f)
+
+
+def bm25_best(accented: tuple[Ids, Scores], folded: tuple[Ids, Scores], how: Mix, n: int) -> tuple[Ids, Scores]:
+    """The n best of `mix_bm25`. With "max" each side is cut to its own n best first, which changes nothing (a chunk
+    among the n best of the larger score is among the n best of the side that gave it) and spares merging every
+    matching chunk of both sides (300 ms a query over 468,904 chunks)."""
+    if how == "max":
+        accented, folded = best_n(*accented, n), best_n(*folded, n)
+    return best_n(*mix_bm25(accented, folded, how), n)
+
+
+def _within(ranked: tuple[Ids, Scores], allowed: Ids) -> tuple[Ids, Scores]:
+    keep = np.isin(ranked[0], allowed)
+    return ranked[0][keep], ranked[1][keep]
 
 
 def rrf(lists: Sequence[tuple[Ids, Scores]], k: int = RRF_K) -> tuple[Ids, Scores]:
@@ -261,23 +280,20 @@ class Searcher:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         lists = []
         if mode in ("bm25", "fused"):
-            ids, scores = mix_bm25(
-                self.index.bm25(query, folded=False), self.index.bm25(query, folded=True), self.bm25_mix
-            )
+            accented, folded = self.index.bm25(query, folded=False), self.index.bm25(query, folded=True)
             if allowed is not None:
-                keep = np.isin(ids, allowed)
-                ids, scores = ids[keep], scores[keep]
-            lists.append(_top(ids, scores, max(n, CANDIDATES)))
+                accented, folded = _within(accented, allowed), _within(folded, allowed)
+            lists.append(bm25_best(accented, folded, self.bm25_mix, max(n, CANDIDATES)))
         if mode in ("dense", "fused") and vector is not None and self.index.dense is not None:
             lists.append(self.index.dense.search(vector, max(n, CANDIDATES), allowed))
         if mode != "fused":
-            return _top(*lists[0], n) if lists else (np.zeros(0, np.int64), np.zeros(0, np.float32))
+            return best_n(*lists[0], n) if lists else (np.zeros(0, np.int64), np.zeros(0, np.float32))
         if has_diacritics(query):
             alpha = self.alpha
         else:
             alpha = self.alpha_restored if self.readable(query) != query else self.alpha_unaccented
         fused = rrf(lists) if self.fusion == "rrf" else minmax(lists, [1 - alpha, alpha][: len(lists)])
-        return _top(*fused, n)
+        return best_n(*fused, n)
 
     def _search(self, query: str, k: int, mode: Mode, allowed: Ids | None, vector: Matrix | None) -> list[Hit]:
         ids, scores = self.ranked(query, mode, allowed, vector, max(k, CANDIDATES))

@@ -25,6 +25,8 @@ from search_api.search import (
     Hit,
     Mode,
     Searcher,
+    best_n,
+    bm25_best,
     minmax,
     mix_bm25,
     rrf,
@@ -288,3 +290,29 @@ def test_end_to_end_with_the_default_model(tmp_path: Path) -> None:
             assert any("thu nhập tăng thêm" in h.text and "lương cơ sở" in h.text for h in hits), mode
     finally:
         s.close()
+
+
+def _full_top(ids: Ids, scores: Scores, n: int) -> tuple[list[int], list[float]]:
+    order = np.lexsort((ids, -scores))[:n]
+    return ids[order].tolist(), scores[order].tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_best_n_are_those_of_a_full_sort_ties_included(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ids = rng.permutation(5_000).astype(np.int64)
+    scores = rng.integers(0, 40, 5_000).astype(np.float32)  # many ties at every cut
+    top_ids, top_scores = best_n(ids, scores, 100)
+    assert (top_ids.tolist(), top_scores.tolist()) == _full_top(ids, scores, 100)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_bm25_cut_per_side_before_mixing_keeps_the_mixed_best(seed: int) -> None:
+    """At 468,904 chunks, mixing every matching chunk of both sides took 300 ms a query (p95 781 ms): the best n
+    of the larger of two scores are among the best n of either side, so each side is cut first."""
+    rng = np.random.default_rng(seed)
+    a = (np.sort(rng.choice(20_000, 6_000, replace=False)).astype(np.int64), rng.random(6_000).astype(np.float32))
+    f = (np.sort(rng.choice(20_000, 9_000, replace=False)).astype(np.int64), rng.random(9_000).astype(np.float32))
+    whole = _full_top(*mix_bm25(a, f, "max"), 100)
+    cut = bm25_best(a, f, "max", 100)
+    assert (cut[0].tolist(), cut[1].tolist()) == whole
