@@ -33,7 +33,7 @@ from ingest.pipeline import Item
 from search_api.chunk_store import batches, text_key
 from search_api.embedding import Embedder, HashingEmbedder, Matrix, default_embedder
 from search_api.index import DB_FILE, INDEX_DIR
-from search_api.ingestion import ingest_stream
+from search_api.ingestion import Lookup, ingest_stream
 from search_api.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,35 +70,25 @@ def write_sample(corpus: Path, n: int, out: Path) -> int:
     return written
 
 
-class StoredVectors:
-    """The model, answering passages from another store's vectors (same model, same texts: the same vectors)."""
+class StoredVectors(Lookup):
+    """The writer's lookup, its known vectors read from another store (same model, same texts: the same vectors)."""
 
     def __init__(self, model: Embedder, other: Path) -> None:
-        self.model = model
-        self.name = getattr(model, "name", None) or type(model).__name__
+        super().__init__(model)
         self.db = sqlite3.connect(f"file:{other / INDEX_DIR / DB_FILE}?mode=ro", uri=True)
         self.reused = self.computed = 0
 
-    @property
-    def dim(self) -> int:
-        return self.model.dim
-
-    def embed_queries(self, texts: Sequence[str]) -> Matrix:
-        return self.model.embed_queries(texts)
-
     def embed_passages(self, texts: Sequence[str]) -> Matrix:
         keys = [text_key(t) for t in texts]
-        found: dict[str, Matrix] = {}
+        self.vectors = {}
         for part in batches(keys, 900):
             marks = ",".join("?" * len(part))
             stored = self.db.execute(f"SELECT text_key, vector FROM embeddings WHERE text_key IN ({marks})", part)
-            found.update((k, np.frombuffer(v, np.float16).astype(np.float32)) for k, v in stored)
-        todo = [t for t, k in zip(texts, keys, strict=True) if k not in found]
-        fresh = iter(self.model.embed_passages(todo)) if todo else iter(())
-        self.reused += len(texts) - len(todo)
-        self.computed += len(todo)
-        rows = [found[k] if k in found else next(fresh) for k in keys]
-        return np.stack(rows).astype(np.float32) if rows else np.zeros((0, self.dim), np.float32)
+            self.vectors.update((k, np.frombuffer(v, np.float16).astype(np.float32)) for k, v in stored)
+        known = sum(k in self.vectors for k in keys)
+        self.reused += known
+        self.computed += len(keys) - known
+        return super().embed_passages(texts)
 
 
 def rss_mb() -> float:

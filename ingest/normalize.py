@@ -48,6 +48,7 @@ _JOINING_END = frozenset(",-(/")
 _NUMBER_BEFORE = re.compile(r"(?:^|[ (])(?:số|ngày|tháng|năm|đoạn|điều|Điều|khoản|Khoản|điểm|Điểm|mục|Mục|Quý|quý)$")
 # A structural word whose number went to the next line ("Điều⏎15. Trách nhiệm …").
 _ARTICLE_WORD = re.compile(r"(?:^|[ (])(?:Điều|ĐIỀU|Chương|CHƯƠNG|Mục|MỤC|Phần|PHẦN|khoản|Khoản|điểm|Điểm)$")
+_WORD_TAIL = 8  # the longest word of the two patterns above (6 letters) with the character before it, and one spare
 # Words no sentence or heading ends with: a preposition, a conjunction, a determiner, or a title still waiting for
 # its body ("Chủ tịch⏎UBND các xã …"). A line ending with one goes on, whatever the next line starts with. Not
 # "cùng", "trên", "tự do", "tiếp theo": they end "cuối cùng", "nêu trên", "quyền tự do", "quý tiếp theo".
@@ -56,7 +57,6 @@ _OPEN_END = re.compile(
     r"|Chủ tịch|Giám đốc|Thủ trưởng|Chánh Văn phòng|Chánh Thanh tra|Trưởng|Phó)$"
 )
 _OPEN_TAIL = 16  # "Chánh Thanh tra" with the character before it
-_WORD_TAIL = 8  # the longest word of the two patterns above (6 letters) with the character before it, and one spare
 # The start of a new paragraph: bullet, numbered/lettered/roman item, article/chapter, preamble cues.
 _ITEM = re.compile(
     r"(?:[-+•·●▪*][ ]"
