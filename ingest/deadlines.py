@@ -211,9 +211,9 @@ DEADLINE_PHRASE = re.compile(
     r"(?:ngay\s+\d{1,2}\s*(?:/\s*\d{1,2}(?:\s*/\s*\d{4})?|thang\s+\d{1,2}(?:\s+nam\s+\d{4})?)"
     r"|thang\s+\d{1,2}(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?|quy\s+[ivx1-4]+(?:\s*/\s*\d{4}|\s+nam\s+\d{4})?"
     r"|nam\s+\d{4}|6 thang (?:dau|cuoi) nam(?:\s+\d{4})?"
-    r"|(?:thoi han|thoi gian|vong)\s+\d{1,3}(?:\s*\([^)]{1,20}\))?\s+ngay(?: lam viec)?"
+    r"|(?:thoi han|thoi gian|vong)\s+\d{1,3}(?:\s*\([^)]{1,20}\))?\s+(?:ngay(?: lam viec)?|tuan|thang(?! dau| cuoi))"
     r"(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?)"
-    r"|\bcham nhat(?: (?:la|sau))?\s+\d{1,3}\s+ngay(?: lam viec)?(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?"
+    r"|\bcham nhat(?: (?:la|sau))?\s+\d{1,3}\s+(?:ngay(?: lam viec)?|tuan|thang)(?:[^.;]{0,60}?ke tu[^.;,]{0,60})?"
     r"|\b(?:ngay|thang|quy|nam)\s+\d[\d/]*\s*(?=[.;]|$)"
 )
 # Every alternative above opens at a word's start with one of these letters: where a phrase may begin.

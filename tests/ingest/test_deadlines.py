@@ -130,6 +130,14 @@ def test_deadline_phrases_in_prose_tasks() -> None:
     [
         ("Tổng hợp báo cáo trước ngày 15/12/2025.", "trước ngày 15/12/2025"),
         ("Trình Kế hoạch chậm nhất 05 ngày làm việc kể từ ngày ký.", "chậm nhất 05 ngày làm việc kể từ ngày ký"),
+        # a length in weeks or months reads like one in days; "6 tháng đầu năm" stays a period
+        (
+            "Báo cáo trong thời hạn 02 tháng kể từ ngày nhận được Kế hoạch.",
+            "trong thời hạn 02 tháng kể từ ngày nhận được Kế hoạch",
+        ),
+        ("Hoàn thành trong vòng 03 tháng.", "Hoàn thành trong vòng 03 tháng"),
+        ("Gửi dự thảo chậm nhất 2 tuần kể từ ngày ký.", "chậm nhất 2 tuần kể từ ngày ký"),
+        ("Tổng hợp trong thời gian 6 tháng đầu năm 2024.", "năm 2024"),
         # "TU" of a party notation ("319-KH/TU ngày …") is no "từ ngày": a cited document's date is no deadline
         ("Triển khai Kế hoạch số 319-KH/TU ngày 10/4/2025 của Tỉnh ủy trong các cơ quan.", None),
         ("Thực hiện Chỉ thị số 05-CT/TU ngày 3 tháng 4 năm 2025 của Ban Thường vụ.", None),
