@@ -170,7 +170,7 @@ def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
     if deadline.recurrence:
         g.add((node, CCHC.recurrence, Literal(deadline.recurrence)))
     if deadline.duration:
-        g.add((node, TIME.hasXSDDuration, Literal(deadline.duration, datatype=XSD.duration)))
+        _length(g, node, deadline.duration)
         g.add((node, CCHC.businessDays, Literal(deadline.business_days)))
     if deadline.after:
         g.add((node, CCHC.countsFrom, Literal(deadline.after, lang="vi")))
@@ -180,6 +180,24 @@ def _deadline(g: Graph, node: URIRef, deadline: Deadline) -> None:
             g.add((node, prop, instant))
             g.add((instant, RDF.type, TIME.Instant))
             g.add((instant, TIME.inXSDDate, Literal(value, datatype=XSD.date)))
+
+
+# An ISO 8601 length of one unit ("P5D", "P2M"), as `ingest.deadlines` writes them.
+_LENGTH = re.compile(r"P(\d+)([YMWD])")
+_TIME_UNITS = {"Y": TIME.unitYear, "M": TIME.unitMonth, "W": TIME.unitWeek, "D": TIME.unitDay}
+
+
+def _length(g: Graph, node: URIRef, duration: str) -> None:
+    """A relative deadline's length as an OWL-Time `time:Duration` (a number and a unit), not an xsd:duration
+    literal: Virtuoso, the remote store, refuses those (openlink/virtuoso-opensource#224)."""
+    m = _LENGTH.fullmatch(duration)
+    if m is None:
+        raise ValueError(f"not a one-unit ISO 8601 length: {duration!r}")
+    length = URIRef(f"{node}/length")
+    g.add((node, TIME.hasDuration, length))
+    g.add((length, RDF.type, TIME.Duration))
+    g.add((length, TIME.numericDuration, Literal(Decimal(m.group(1)))))
+    g.add((length, TIME.unitType, _TIME_UNITS[m.group(2)]))
 
 
 def _citations(g: Graph, e: Extraction, doc: URIRef, provenance: Iterable[tuple[URIRef, URIRef]]) -> list[URIRef]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import urllib.error
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -214,8 +215,16 @@ class GraphStore:
     def _update(self, sparql: str) -> None:
         if self._native is not None:
             self._native.update(_PROLOGUE + sparql)
-        else:
+            return
+        try:
             self._ds.update(_PROLOGUE + sparql)
+        except urllib.error.HTTPError as err:
+            self._ds.store.rollback()  # rdflib keeps a refused request queued and would send it again with the next
+            message = err.read(2_000).decode("utf-8", "replace").strip().split("\n")[0]
+            raise StoreError(f"the SPARQL server refused an update (HTTP {err.code}): {message}") from err
+        except urllib.error.URLError as err:
+            self._ds.store.rollback()
+            raise StoreError(f"the SPARQL server cannot be reached: {err.reason}") from err
 
     # --- reading ----------------------------------------------------------------------------------
 

@@ -34,6 +34,16 @@ def load_files(paths: Iterable[Path], store: GraphStore) -> IngestSummary:
 
 
 VINH_LONG_PLAN = "004_bf7d911f24922af4.txt"
+# Two tasks whose deadlines are lengths counted from an event (none of the samples has one).
+RELATIVE_PLAN = """ỦY BAN NHÂN DÂN
+TỈNH SÓC TRĂNG
+Số: 12/KH-UBND
+KẾ HOẠCH
+Rà soát thủ tục hành chính năm 2024
+
+1. Giao Sở Nội vụ chủ trì, phối hợp với Văn phòng UBND tỉnh rà soát thủ tục hành chính, báo cáo UBND tỉnh trong thời hạn 05 ngày làm việc kể từ ngày nhận được Kế hoạch này.
+2. Giao Sở Tư pháp chủ trì tổng hợp kết quả rà soát, báo cáo trong thời hạn 02 tháng kể từ ngày nhận được Kế hoạch này.
+"""  # noqa: E501
 
 
 def ingested_home(home: Path, *, index: bool = True) -> Path:

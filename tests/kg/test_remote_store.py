@@ -15,9 +15,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from kg.graphs import new_graph
 from kg.questions import anomalies, cites, compare, find_units, unit_responsibilities
-from kg.store import GraphStore
-from tests.helpers import SAMPLES, load_files
+from kg.store import GraphStore, StoreError
+from tests.helpers import RELATIVE_PLAN, SAMPLES, load_files
 from tests.kg.virtuoso import VirtuosoEndpoint, require_binaries, virtuoso_endpoint  # noqa: F401 (the fixture)
 
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")  # not rdflib.XSD: pytest probes module globals
@@ -192,3 +193,36 @@ def test_a_missing_server_skips_locally_and_fails_in_ci(ci: str, monkeypatch: py
     outcome = pytest.fail.Exception if ci else pytest.skip.Exception
     with pytest.raises(outcome, match="apt-get install virtuoso-opensource"):
         require_binaries()
+
+
+def test_relative_deadlines_go_to_the_server_and_read_back_the_same(stores: Stores, tmp_path: Path) -> None:
+    """A deadline's length ("trong thời hạn 05 ngày làm việc") is stored on the server as locally: Virtuoso refuses
+    xsd:duration literals (openlink/virtuoso-opensource#224), so the length must not be one."""
+    plan = tmp_path / "thoi-han.txt"
+    plan.write_text(RELATIVE_PLAN, encoding="utf-8")
+    lengths = "SELECT (COUNT(*) AS ?n) WHERE { ?d cchc:deadlineKind 'relative' ; time:hasDuration ?length }"
+    try:
+        for store in stores.both():
+            assert load_files([plan], store).changes == {"new": 1, "updated": 0, "unchanged": 0}
+        assert _triples(stores.remote, str(plan)) == _triples(stores.local, str(plan))
+        assert {_count(store, lengths) for store in stores.both()} == {2}
+    finally:  # leave the shared server as the other tests found it
+        for store in stores.both():
+            store.remove_file(str(plan))
+
+
+def test_a_refused_update_is_a_clear_error_and_the_next_one_still_goes_in(stores: Stores) -> None:
+    """The server's own message, not an HTTP traceback; and the refused request is not sent again with the next
+    one (rdflib's update store keeps a failed request queued). The graph is outside our IRI space, so no count
+    of ours sees it."""
+    remote, graph = stores.remote, URIRef("urn:cchc-test:refused")
+    subject, predicate = URIRef("urn:cchc-test:s"), URIRef("urn:cchc-test:p")
+    refused = new_graph()
+    refused.add((subject, predicate, Literal("P1D", datatype=URIRef("http://www.w3.org/2001/XMLSchema#duration"))))
+    with pytest.raises(StoreError, match=r"refused.*xsd:duration"):
+        remote.add_to_graph(graph, refused)
+    accepted = new_graph()
+    accepted.add((subject, predicate, Literal("một")))
+    remote.add_to_graph(graph, accepted)
+    rows = remote.query_text("SELECT ?o WHERE { GRAPH <urn:cchc-test:refused> { ?s ?p ?o } }")
+    assert [str(r["o"]) for r in rows] == ["một"]

@@ -16,12 +16,12 @@ from rdflib import RDF, SH, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
-from ingest.pipeline import extract_paths
+from ingest.pipeline import extract_paths, extract_text
 from kg import iris
 from kg.build import extraction_graph
 from kg.iris import CCHC, ELI, ORG, TIME
 from kg.store import GraphStore
-from tests.helpers import REPO, SAMPLES
+from tests.helpers import RELATIVE_PLAN, REPO, SAMPLES
 
 ONTOLOGY = REPO / "ontology"
 
@@ -231,6 +231,53 @@ def test_a_node_and_what_it_points_to_conform_alone(data: Graph, shapes: Graph) 
     for cls in (CCHC.Citation, CCHC.Task, CCHC.Target, ORG.Organization, CCHC.AgentGroup, CCHC.Plan):
         conforms, _, report = validate(_around(data, _first(data, cls)), shacl_graph=shapes)
         assert conforms, report
+
+
+@pytest.fixture(scope="module")
+def relative_data() -> Graph:
+    """A plan whose deadlines are lengths ("trong thời hạn 05 ngày làm việc"), with the ontology and code lists."""
+    graph = Graph()
+    graph += extraction_graph(extract_text(RELATIVE_PLAN, source="thoi-han.txt").extraction)
+    graph.parse(ONTOLOGY / "cchc.ttl")
+    graph.parse(ONTOLOGY / "vocab.ttl")
+    return graph
+
+
+def test_a_relative_deadline_has_a_length_of_one_unit(relative_data: Graph, shapes: Graph) -> None:
+    lengths = {
+        (relative_data.value(length, TIME.numericDuration), relative_data.value(length, TIME.unitType))
+        for length in relative_data.objects(None, TIME.hasDuration)
+    }
+    assert lengths == {(Literal(Decimal(5)), TIME.unitDay), (Literal(Decimal(2)), TIME.unitMonth)}
+    conforms, _, report = validate(relative_data, shacl_graph=shapes)
+    assert conforms, report
+
+
+def _length_in_seconds(g: Graph) -> URIRef:
+    node = _first(g, CCHC.Deadline, CCHC.deadlineKind, Literal("relative"))
+    length = g.value(node, TIME.hasDuration)
+    assert length is not None
+    g.set((length, TIME.unitType, TIME.unitSecond))
+    return node
+
+
+def _relative_without_length(g: Graph) -> URIRef:
+    node = _first(g, CCHC.Deadline, CCHC.deadlineKind, Literal("relative"))
+    g.remove((node, TIME.hasDuration, None))
+    return node
+
+
+@pytest.mark.parametrize("mutate", [_length_in_seconds, _relative_without_length])
+def test_shapes_reject_a_relative_deadline_without_a_length_in_days_to_years(
+    mutate: Callable[[Graph], URIRef], relative_data: Graph, shapes: Graph
+) -> None:
+    broken = Graph()
+    broken += relative_data
+    focus = mutate(broken)
+    conforms, results, report = validate(broken, shacl_graph=shapes)
+    assert not conforms
+    assert isinstance(results, Graph)
+    assert focus in set(results.objects(None, SH.focusNode)), report
 
 
 def test_what_the_store_holds_conforms(samples_store: GraphStore, shapes: Graph) -> None:
