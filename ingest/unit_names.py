@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.places import PROVINCES
-from ingest.vntext import match_key
+from ingest.vntext import match_key, old_tones
 
 LEX: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "units.json").read_text(encoding="utf-8"))
 
@@ -91,8 +91,12 @@ def _alt(variants: Iterable[str]) -> str:
 SECTORS: list[str] = LEX["sectors"]
 _SECTOR_ABBR: dict[str, str] = LEX["sector_abbr"]
 SECTOR_CODES: dict[str, str] = LEX["sector_codes"]
-SECTOR_KEYS = {match_key(s): s for s in SECTORS} | {match_key(k): v for k, v in _SECTOR_ABBR.items()}
-_SECTOR_RE = rf"(?:{_alt(SECTORS)}|(?i:{_alt(SECTORS)})|{_alt(_SECTOR_ABBR)}){_NOT_WORD_AFTER}"
+# A compound sector written without its dash or comma ("Văn hoá Xã hội", "Văn hóa Thể thao và Du lịch") is the
+# same office.
+_UNPUNCTUATED = {re.sub(r" [-–] |, ", " ", s): s for s in SECTORS if re.search(r" [-–] |, ", s)}
+SECTOR_KEYS = {match_key(s): s for s in SECTORS} | {match_key(k): v for k, v in (_SECTOR_ABBR | _UNPUNCTUATED).items()}
+_SECTOR_FORMS = {form for s in [*SECTORS, *_UNPUNCTUATED] for form in (s, old_tones(s))}  # "Văn hoá" as written
+_SECTOR_RE = rf"(?:{_alt(_SECTOR_FORMS)}|(?i:{_alt(_SECTOR_FORMS)})|{_alt(_SECTOR_ABBR)}){_NOT_WORD_AFTER}"
 
 # Fixed names: canonical → (category, variants). Category decides the scope.
 _FIXED_CATS = ("central", "provincial", "internal", "vp_units")

@@ -63,6 +63,15 @@ def new_tones(text: str) -> str:
     return _OLD_TONE_RE.sub(_new_tone, text)
 
 
+_NEW_TO_OLD = {new: old for old, new in _OLD_TONES.items()}
+_NEW_TONE_RE = re.compile("|".join(rf"{new}(?!\w)" for new in _NEW_TO_OLD))
+
+
+def old_tones(text: str) -> str:
+    """The old-style spelling of a name (`Văn hóa` → `Văn hoá`): for patterns that must match both styles."""
+    return _NEW_TONE_RE.sub(lambda m: _NEW_TO_OLD[m.group(0)], text)
+
+
 def _new_tone(m: re.Match[str]) -> str:
     s = m.group(0)
     out = _OLD_TONES.get(s.lower())

@@ -161,6 +161,12 @@ def test_resolved_cells_appear_in_units_with_offsets() -> None:
             "Đài Phát thanh và Truyền hình Vĩnh Long, Báo Vĩnh Long",
             ["Đài Phát thanh và Truyền hình tỉnh", "Báo Vĩnh Long"],
         ),
+        # a compound sector keeps its second half, with its dash or without ("Văn hoá Xã⏎hội" in a table cell);
+        # the commune offices of 2025 are sectors too
+        ("Lãnh đạo Phòng Văn hoá Xã hội xem xét hồ sơ", ["Phòng Văn hóa - Xã hội"]),
+        ("Phòng Văn hóa - Xã hội thẩm định hồ sơ", ["Phòng Văn hóa - Xã hội"]),
+        ("Phòng Tài chính Kế hoạch phối hợp thực hiện", ["Phòng Tài chính - Kế hoạch"]),
+        ("Phòng Kinh tế, Hạ tầng và Đô thị tham mưu", ["Phòng Kinh tế, Hạ tầng và Đô thị"]),
     ],
 )
 def test_prose_mentions_stop_at_boundaries(sentence: str, expected: list[str]) -> None:
