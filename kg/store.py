@@ -22,7 +22,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph
 from oxrdflib import OxigraphStore
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
@@ -275,11 +275,12 @@ class GraphStore:
         return int(cast(Any, rows[0]["n"]).toPython()) if rows else 0
 
     def graph_of(self, source: str) -> Graph:
-        """A copy of one file's graph (for exports and checks)."""
-        fg = self.file_graphs().get(source)
-        if fg is None:
-            return new_graph()
-        return self._graph(f"SELECT ?s ?p ?o WHERE {{ GRAPH {fg.graph.n3()} {{ ?s ?p ?o }} }}")
+        """A copy of one file's graph (for exports and checks); the graph is found by its source, not by listing
+        every file's."""
+        path = Literal(source).n3()
+        return self._graph(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?g cchc:sourcePath {path} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
 
     def _graph(self, select_spo: str) -> Graph:
         """The rows of a `SELECT ?s ?p ?o` as a graph.

@@ -81,6 +81,16 @@ def test_one_graph_per_file_holds_its_own_extraction(tmp_path: Path) -> None:
     assert len(store.graph_of(str(path))) == len(expected)
 
 
+def test_a_file_graph_is_found_by_its_source_whatever_its_name(tmp_path: Path) -> None:
+    """Quotes and backslashes in a path are the path's, not the query's; an unknown source has no triples."""
+    store = GraphStore.open_local(tmp_path / "home")
+    odd = tmp_path / 'kế hoạch "số 5" \\ bản sao.txt'
+    odd.write_text(sorted(SAMPLES.glob("*.txt"))[0].read_text(encoding="utf-8"), encoding="utf-8")
+    load_files([odd], store)
+    assert len(store.graph_of(str(odd))) == len(extraction_graph(extract_file(odd).extraction))
+    assert len(store.graph_of(str(tmp_path / "other.txt"))) == 0
+
+
 def test_read_only_open_does_not_block_the_writer(tmp_path: Path) -> None:
     writer = GraphStore.open_local(tmp_path / "home")
     load_files([sorted(SAMPLES.glob("*.txt"))[0]], writer)
