@@ -139,10 +139,11 @@ def main() -> None:
     prepare = None
     close = None
     if args.workers:
-        from search_api.distributed import EmbedderSpec, dask_preparer, open_client
+        from search_api.distributed import EmbedderSpec, dask_preparer, open_client, threads_per_worker
 
         client, close = open_client(args.workers, None)
-        spec = EmbedderSpec(args.embedder, home, 384) if embedder is not None else None
+        threads = threads_per_worker(args.workers)
+        spec = EmbedderSpec(args.embedder, home, 384, threads) if embedder is not None else None
         prepare = dask_preparer(client, spec)
     began = time.perf_counter()
     streaming = Streaming()

@@ -64,10 +64,13 @@ def ingest(
         embedder = default_embedder(config.home, config.embedder) if index else None
         prepare: Preparer = prepare_here
         if workers or scheduler:
-            from search_api.distributed import EmbedderSpec, dask_preparer, open_client
+            from search_api.distributed import EmbedderSpec, dask_preparer, open_client, threads_per_worker
 
             client, close = open_client(workers, scheduler)
-            prepare = dask_preparer(client, EmbedderSpec(config.embedder, config.home) if index else None)
+            threads = None if scheduler else threads_per_worker(workers)
+            prepare = dask_preparer(
+                client, EmbedderSpec(config.embedder, config.home, threads=threads) if index else None
+            )
         done = ingest_stream(
             config, iter_items(paths, corpora=True, limits=config.container_limits()), embedder, prepare=prepare,
             batch_size=batch, progress=reporter.advance, wait=None if wait else 0.0,

@@ -19,7 +19,7 @@ from typing import Any
 from ingest.pipeline import Item, extract_item
 from search_api.chunk_store import text_key
 from search_api.chunks import chunks_of
-from search_api.embedding import Embedder, HashingEmbedder, default_embedder
+from search_api.embedding import Embedder, HashingEmbedder, available_cores, default_embedder
 from search_api.ingestion import Prepared, Preparer
 
 # Batches submitted per worker ahead of the writer: enough to keep workers busy while the writer writes.
@@ -34,11 +34,12 @@ class EmbedderSpec:
     kind: str | None
     home: Path
     dim: int = 256
+    threads: int | None = None  # cores the model may use (`threads_per_worker`); None: all of the worker's machine
 
     def load(self) -> Embedder:
         if self.kind == "hashing":
             return HashingEmbedder(self.dim)
-        return default_embedder(self.home, self.kind)
+        return default_embedder(self.home, self.kind, threads=self.threads)
 
 
 _LOADED: dict[EmbedderSpec, Embedder] = {}  # one model per worker process, loaded by its first task
@@ -93,6 +94,12 @@ def _result(future: Any) -> list[Prepared]:
     result: list[Prepared] = future.result()
     future.release()
     return result
+
+
+def threads_per_worker(workers: int | None) -> int | None:
+    """The cores each of `workers` local workers' models may use: a model on every core in each worker made two
+    workers twice slower than one process on two cores. None for a running scheduler's workers (their machines)."""
+    return max(1, available_cores() // workers) if workers else None
 
 
 def open_client(workers: int | None, scheduler: str | None) -> tuple[Any, Callable[[], None]]:

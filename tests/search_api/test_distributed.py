@@ -3,13 +3,14 @@ gives (same triples, same chunk ids, vectors equal to 1e-5)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 
 from ingest.pipeline import iter_items
 from kg.store import GraphStore
-from search_api.distributed import EmbedderSpec, dask_preparer, open_client
+from search_api.distributed import EmbedderSpec, dask_preparer, open_client, threads_per_worker
 from search_api.embedding import HashingEmbedder
 from search_api.ingestion import ingest_stream
 from search_api.settings import Settings
@@ -43,3 +44,11 @@ def test_two_workers_give_the_single_process_store(tmp_path: Path) -> None:
     a, b = state(tmp_path / "one"), state(tmp_path / "two")
     assert a[0] == b[0] and a[1] == b[1] and set(a[2]) == set(b[2])
     assert max(float(np.abs(a[2][k] - b[2][k]).max()) for k in a[2]) <= 1e-5
+
+
+def test_a_local_cluster_shares_the_cores_among_its_workers() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert threads_per_worker(1) == cores
+    assert threads_per_worker(2) == max(1, cores // 2)
+    assert threads_per_worker(4 * cores) == 1
+    assert threads_per_worker(None) is None  # a running scheduler's workers know their own machines

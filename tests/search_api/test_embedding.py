@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -159,3 +160,15 @@ def test_hashing_embedder_is_deterministic_and_normalised() -> None:
     # a pinned value: the hash must not depend on the process (Python's hash() would)
     single = h.embed_queries(["Sở"])[0]
     assert single[31] == 1.0 and np.count_nonzero(single) == 1
+
+
+def test_a_worker_s_onnx_model_takes_only_its_share_of_the_cores(folder: Path) -> None:
+    """N local workers each running a model on every core ran twice slower than one process (two cores, e5): a
+    worker's model is given its share."""
+    data_dir = folder.parent.parent
+    shared = default_embedder(data_dir, "onnx", threads=1)
+    assert isinstance(shared, OnnxEmbedder)
+    assert shared.session.get_session_options().intra_op_num_threads == 1
+    whole = default_embedder(data_dir, "onnx")
+    assert isinstance(whole, OnnxEmbedder)
+    assert whole.session.get_session_options().intra_op_num_threads == len(os.sched_getaffinity(0))
