@@ -13,6 +13,7 @@ import re
 import time
 import urllib.error
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -216,15 +217,24 @@ class GraphStore:
         if self._native is not None:
             self._native.update(_PROLOGUE + sparql)
             return
-        try:
+        with self._server_errors("an update"):
             self._ds.update(_PROLOGUE + sparql)
-        except urllib.error.HTTPError as err:
-            self._ds.store.rollback()  # rdflib keeps a refused request queued and would send it again with the next
-            message = err.read(2_000).decode("utf-8", "replace").strip().split("\n")[0]
-            raise StoreError(f"the SPARQL server refused an update (HTTP {err.code}): {message}") from err
-        except urllib.error.URLError as err:
-            self._ds.store.rollback()
-            raise StoreError(f"the SPARQL server cannot be reached: {err.reason}") from err
+
+    @contextmanager
+    def _server_errors(self, what: str) -> Iterator[None]:
+        """A remote server's refusal or absence as a StoreError with its own message, not a traceback."""
+        try:
+            yield
+        except (urllib.error.URLError, ValueError) as err:
+            # rdflib wraps a failed GET in a ValueError that names neither the server nor its answer
+            cause = err if isinstance(err, urllib.error.URLError) else err.__context__
+            if self._native is not None or not isinstance(cause, urllib.error.URLError):
+                raise
+            self._ds.store.rollback()  # rdflib keeps a refused update queued and would send it again with the next
+            if isinstance(cause, urllib.error.HTTPError):
+                message = cause.read(2_000).decode("utf-8", "replace").strip().split("\n")[0]
+                raise StoreError(f"the SPARQL server refused {what} (HTTP {cause.code}): {message}") from err
+            raise StoreError(f"the SPARQL server cannot be reached: {cause.reason}") from err
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -245,8 +255,9 @@ class GraphStore:
             return self._rows(sparql)
 
     def _rows(self, sparql: str) -> list[dict[str, Node]]:
-        result: Result = self._ds.query(_PROLOGUE + sparql)
-        return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
+        with self._server_errors("a query"):
+            result: Result = self._ds.query(_PROLOGUE + sparql)
+            return [{str(k): v for k, v in row.asdict().items()} for row in cast(Iterator[Any], result)]
 
     def _reopen(self) -> None:
         assert self._location is not None
@@ -264,7 +275,8 @@ class GraphStore:
 
         The caller is responsible for refusing updates (see kg.sparql_guard).
         """
-        return self._ds.query(_PROLOGUE + sparql)
+        with self._server_errors("the query"):
+            return self._ds.query(_PROLOGUE + sparql)
 
     def query(self, name: str, **bindings: Identifier) -> list[dict[str, Node]]:
         """Run the named user question from `kg/queries/{name}.rq`."""
@@ -289,8 +301,9 @@ class GraphStore:
         non-standard language key, and rdflib drops every language tag.
         """
         out = new_graph()
-        for row in cast(Iterator[Any], self._ds.query(_PROLOGUE + select_spo)):
-            out.add((row.s, row.p, row.o))
+        with self._server_errors("a query"):
+            for row in cast(Iterator[Any], self._ds.query(_PROLOGUE + select_spo)):
+                out.add((row.s, row.p, row.o))
         return out
 
     def dump(self, path: Path, rdf_format: str) -> None:

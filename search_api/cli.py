@@ -7,6 +7,8 @@ the index, search, align and serve); `app` assembles them in that order.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import sys
 from collections.abc import Callable
@@ -212,7 +214,30 @@ def serve(
 
 
 def _commands(*apps: typer.Typer) -> dict[str, Any]:
-    return {info.callback.__name__: info for each in apps for info in each.registered_commands if info.callback}
+    return {
+        info.callback.__name__: _reporting_store_errors(info)
+        for each in apps
+        for info in each.registered_commands
+        if info.callback
+    }
+
+
+def _reporting_store_errors(info: Any) -> Any:
+    """The command with a store failure after opening (a SPARQL server gone or refusing) as one line and exit 2,
+    like a failure to open it; a copy, so the packages' own apps are left as they are."""
+    command = copy.copy(info)
+    callback = info.callback
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except StoreError as err:
+            typer.echo(f"cchc: {err}", err=True)
+            raise typer.Exit(code=2) from err
+
+    command.callback = run
+    return command
 
 
 _ALL = _commands(ingest_cli.app, kg_cli.app, service)
