@@ -77,9 +77,6 @@ def ingest(
             config, iter_items(paths, corpora=True, limits=config.container_limits()), embedder, prepare=prepare,
             batch_size=batch, progress=reporter.advance, wait=None if wait else 0.0,
         )  # fmt: skip
-    except StoreError as err:
-        typer.echo(f"cchc: {err}", err=True)
-        raise typer.Exit(code=2) from err
     except SearchIndexError as err:
         typer.echo(f"cchc: search index: {err}", err=True)
         raise typer.Exit(code=2) from err

@@ -4,12 +4,14 @@ keeps what it loaded when some files are bad; every command is assembled into `c
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from search_api.cli import app
+from search_api.store_lock import writing
 from tests.helpers import SAMPLES
 
 runner = CliRunner()
@@ -96,3 +98,25 @@ def test_a_sparql_server_that_is_gone_is_one_line_and_exit_2(args: list[str], mo
     assert result.exit_code == 2, result.output
     assert result.output.startswith("cchc: ") and "the SPARQL server cannot be reached" in result.output
     assert "Traceback" not in result.output
+
+
+def test_ingest_into_a_store_being_written_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    home, release, holding = tmp_path / "home", threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with writing(home):
+            holding.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(30)
+        result = runner.invoke(
+            app, ["ingest", str(sorted(SAMPLES.glob("*.txt"))[0]), "--store", str(home), "--no-index"]
+        )
+    finally:
+        release.set()
+        thread.join()
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1].startswith("cchc: store is busy, written by")
