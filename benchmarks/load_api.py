@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,8 +59,9 @@ class Stats:
     p99_ms: float
 
 
-def prepare(home: Path, model: str) -> None:
-    """The samples in the graph and the search index, as `cchc ingest` leaves them."""
+def prepare(home: Path, model: str, extra: Sequence[Path] = ()) -> None:
+    """The samples (and `extra` documents, read where they are) in the graph and the search index, as `cchc ingest`
+    leaves them."""
     from ingest.pipeline import extract_paths
     from search_api.embedding import HashingEmbedder, default_embedder
     from search_api.ingestion import ingest_into
@@ -69,7 +70,7 @@ def prepare(home: Path, model: str) -> None:
     samples = home / "samples"
     shutil.copytree(SAMPLES, samples)
     embedder = HashingEmbedder() if model == "hashing" else default_embedder(home, Settings().embedder)
-    done = ingest_into(Settings(home=home), extract_paths([samples]), embedder)
+    done = ingest_into(Settings(home=home), extract_paths([samples, *extra]), embedder)
     if done.graph.failures:
         raise SystemExit(f"ingest failed: {done.graph.line()}")
 
@@ -94,13 +95,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def prepared(model: str, prefix: str) -> Iterator[Path]:
+def prepared(model: str, prefix: str, extra: Sequence[Path] = ()) -> Iterator[Path]:
     """A freshly prepared store in a temporary home, deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
         print(f"preparing {home} ({model}) …", file=sys.stderr)
-        prepare(home, model)
+        prepare(home, model, extra)
         yield home
 
 

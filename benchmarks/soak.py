@@ -1,7 +1,7 @@
 """Soak test of the API on 127.0.0.1: many clients mixing every kind of read, runaway SPARQL, and an upload each
 second, while a probe times /healthz throughout and the server's memory is watched.
 
-    python -m benchmarks.soak [--clients 16] [--duration 60] [--model hashing|e5]
+    python -m benchmarks.soak [--clients 16] [--duration 60] [--model hashing|e5] [--realdocs N]
 
 Each client loops over search, cited-by, the document list, one document, a SPARQL query and (one client in
 eight) a runaway SPARQL query that can only end at its time limit. Meanwhile one upload per second (or, when one
@@ -14,6 +14,8 @@ Memory: every upload is a new document (an upload's identity is its content), so
 and the server rightly holds more (its search index is in memory). To tell that from memory the run leaves
 behind, a second, fresh server is started over the final store, warmed up and read the same way without uploads:
 its resident memory is what the stored data needs, and the soak server's excess over it is what the run retained.
+The store holds the five samples, and with `--realdocs N` the first N real documents too: over five documents a
+minute of uploads is ten times the data, over a working store a small part of it.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from benchmarks.load_api import HOST, SAMPLES, SEARCHES, WORKS, load, prepared, 
 SPARQL = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } LIMIT 20"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PLAN = SAMPLES / "004_bf7d911f24922af4.txt"
+REALDOCS = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "docs"
 REFERENCE_S = 15.0  # reads the fresh reference server answers before its memory is taken
 
 
@@ -182,8 +185,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--model", choices=("e5", "hashing"), default="hashing", help="Search and upload embedder.")
+    parser.add_argument(
+        "--realdocs", type=int, default=0, help="also store the first N of ../shared/realdocs/docs before the run"
+    )
     args = parser.parse_args(argv)
-    with prepared(args.model, "cchc-soak-") as home:
+    extra = sorted(REALDOCS.iterdir())[: args.realdocs] if args.realdocs else []
+    with prepared(args.model, "cchc-soak-", extra) as home:
         with serving(home, args.model) as (base, server):
             doc_ids = warm_up(base, "Warm-up.")
             before_mb, before_docs, before_load = rss_mb(server.pid), documents(base), load()
