@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kg.store import StoreError
+
 log = logging.getLogger("search_api")
 
 # The `code` a status gets when the raiser names none.
@@ -102,6 +104,10 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, RequestValidationError)
         return error_response(422, _validation_message(list(exc.errors())))
 
+    async def on_store_error(_: Request, exc: Exception) -> JSONResponse:
+        # raised after the store opened: a remote SPARQL server gone or refusing (opening failures are ApiErrors)
+        return error_response(503, str(exc), "store_unavailable")
+
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(500, "Lỗi máy chủ (internal error); the server log has the details")
@@ -109,4 +115,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StoreError, on_store_error)
     app.add_exception_handler(Exception, on_crash)

@@ -132,6 +132,16 @@ def test_missing_store_and_index_are_503(tmp_path: Path) -> None:
         assert c.get("/healthz").status_code == 200
 
 
+def test_a_sparql_server_that_is_gone_is_503_with_its_reason(tmp_path: Path) -> None:
+    """The configured remote store down: each route says so in the error shape, not as an internal error."""
+    settings = Settings(home=tmp_path, sparql_endpoint="http://127.0.0.1:9/sparql")  # nothing listens there
+    with TestClient(create_app(settings, embedder=HashingEmbedder()), raise_server_exceptions=False) as c:
+        for path in ("/documents", "/anomalies", "/units/vn.vinh-long/so-noi-vu"):
+            error = assert_error(c.get(path), 503, "store_unavailable")
+            assert "the SPARQL server cannot be reached" in error["message"]
+        assert c.get("/healthz").status_code == 200
+
+
 def test_store_changes_are_seen_by_readers(tmp_path: Path) -> None:
     """A reader's snapshot is replaced when the store changes on disk (here: a second ingest)."""
     home = tmp_path / "home"
