@@ -50,7 +50,7 @@ _VERB_WORDS = (
     "quyet dinh", "cong khai", "nam chac", "tien hanh", "uy quyen", "huy dong", "can doi", "du toan", "xac dinh",
     "danh gia", "tong ket", "so ket", "khoi phuc", "trong viec", "ve viec", "doi voi", "lien quan den",
     "khong thuoc", "yeu cau", "kiem soat", "giao", "bang", "tran trong", "tan dung", "day nhanh", "thu thap",
-    "xac minh", "phe duyet", "dap ung", "kinh", "dia chi",
+    "xac minh", "phe duyet", "dap ung", "kinh", "dia chi", "truc tiep",
 )  # fmt: skip
 _VERB = re.compile(rf"{word_alternation(_VERB_WORDS)}|:|;|\.|\(")
 # Folded verbs that other words fold to as well: the verb only where the text has its accents.

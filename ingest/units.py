@@ -504,8 +504,9 @@ class _Piece:
     glued: bool = False  # several pieces put back together into one name
 
 
-# An aside, not "(UBND)" (that defines a short name) nor "(cũ)"/"(mới)" (they say which province).
-_ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))(?!(?:cũ|mới)\))[^()]{2,120}\)")
+# An aside, not "(UBND)" (that defines a short name) nor "(cũ)"/"(mới)" (they say which province); or a footnote
+# reference glued to the word ("Bộ Nội vụ[4]").
+_ASIDE = re.compile(r"(?<=\w)\s*\((?![A-ZĐ&]{2,10}\))(?!(?:cũ|mới)\))[^()]{2,120}\)|(?<=\w)\[\d{1,3}\]")
 _APART = re.compile(rf"{POST_ONLY.pattern}|{CLAUSE_WORD.pattern}", re.IGNORECASE)
 
 

@@ -121,6 +121,14 @@ ASSIGNING = [
         "II. QUY ĐỊNH VỀ GIÁ BÁN ĐIỆN\n1. Sở Công Thương có trách nhiệm kiểm tra giá bán lẻ điện.\n",
         [("Sở Công Thương có trách ", ["Sở Công Thương"], [])],
     ),
+    (  # "trực tiếp" before the duty verb is no part of the name
+        "1. Chủ tịch Ủy ban nhân dân cấp xã trực tiếp chỉ đạo việc phòng cháy, chữa cháy rừng.\n"
+        "2. Sở Nông nghiệp và Môi trường trực tiếp kiểm tra, đôn đốc các địa phương.\n",
+        [
+            ("Chủ tịch Ủy ban nhân dân", ["Ủy ban nhân dân cấp xã"], []),
+            ("Sở Nông nghiệp và Môi tr", ["Sở Nông nghiệp và Môi trường"], []),
+        ],
+    ),
 ]  # fmt: skip
 
 

@@ -132,6 +132,14 @@ def test_an_office_of_a_department_keeps_its_capital() -> None:
     assert [r.name for r in UnitResolver(NGA_NAM).resolve("Văn phòng Sở")] != ["Văn phòng sở"]
 
 
+def test_a_footnote_mark_is_not_part_of_a_name() -> None:
+    """Web pages keep footnote references glued to the word: "Bộ Nội vụ[4]" is the ministry."""
+    refs = UnitResolver(VINH_LONG).resolve("Bộ Nội vụ[4], Bộ Tài chính")
+    assert [r.name for r in refs] == ["Bộ Nội vụ", "Bộ Tài chính"]
+    (ref,) = UnitResolver(VINH_LONG).resolve("Ủy ban nhân dân cấp xã[17]")
+    assert ref.name == "Ủy ban nhân dân cấp xã"
+
+
 def test_truncated_cell_is_repaired() -> None:
     (ref,) = UnitResolver(VINH_LONG).resolve("Các cơ quan, đơn vị có liên")
     assert ref.name == "Các cơ quan, đơn vị có liên quan" and ref.is_group
