@@ -309,7 +309,8 @@ class GraphStore:
     def dump(self, path: Path, rdf_format: str) -> None:
         """Write the store: N-Quads keeps the per-file graphs, other formats get their union."""
         if rdf_format == "nquads":
-            self._ds.serialize(destination=str(path), format="nquads")
+            with self._server_errors("an export"):
+                self._ds.serialize(destination=str(path), format="nquads")
         else:
             self.union().serialize(destination=str(path), format=rdf_format)
 

@@ -91,10 +91,20 @@ def test_search_says_how_it_read_a_query_typed_without_diacritics(home: Path) ->
     assert keywords.exit_code == 0 and "read as" not in keywords.stderr
 
 
-@pytest.mark.parametrize("args", [["cites", "NĐ 107/2020"], ["sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"]])
-def test_a_sparql_server_that_is_gone_is_one_line_and_exit_2(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cites", "NĐ 107/2020"],
+        ["sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"],
+        ["export", "--format", "nq", "--output", "{tmp}/graph.nq"],
+        ["export", "--format", "ttl", "--output", "{tmp}/graph.ttl"],
+    ],
+)
+def test_a_sparql_server_that_is_gone_is_one_line_and_exit_2(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("CCHC_SPARQL_ENDPOINT", "http://127.0.0.1:9/sparql")  # the discard port: nothing listens
-    result = CliRunner().invoke(app, args)
+    result = CliRunner().invoke(app, [arg.replace("{tmp}", str(tmp_path)) for arg in args])
     assert result.exit_code == 2, result.output
     assert result.output.startswith("cchc: ") and "the SPARQL server cannot be reached" in result.output
     assert "Traceback" not in result.output
