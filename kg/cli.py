@@ -3,10 +3,12 @@ store)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
@@ -20,22 +22,39 @@ from kg.store import GraphStore, StoreError, load_query
 from kg.views import EXPORTERS, VIEWS, view
 
 app = typer.Typer()
+P = ParamSpec("P")
+R = TypeVar("R")
 
 StoreOption = Annotated[
     Path | None, typer.Option("--store", help="Data directory (default: $CCHC_HOME or ./cchc-data).")
 ]
 
 
+def store_command(commands: typer.Typer) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`commands.command()` for a command that uses the store: a store failure at any point (none yet, busy, a
+    SPARQL server gone or refusing) is one line on stderr and exit 2, not a traceback."""
+
+    def register(command: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(command)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return command(*args, **kwargs)
+            except StoreError as err:
+                typer.echo(f"cchc: {err}", err=True)
+                raise typer.Exit(code=2) from err
+
+        commands.command()(run)
+        return run
+
+    return register
+
+
 def open_store(store: Path | None, *, read_only: bool) -> GraphStore:
-    """The configured store, or exit 2 with the reason on stderr."""
-    try:
-        return StoreSettings.for_store(store).open_store(read_only=read_only)
-    except StoreError as err:
-        typer.echo(f"cchc: {err}", err=True)
-        raise typer.Exit(code=2) from err
+    """The configured store (a failure is reported by `store_command`)."""
+    return StoreSettings.for_store(store).open_store(read_only=read_only)
 
 
-@app.command()
+@store_command(app)
 def cites(
     query: Annotated[str, typer.Argument(help='The cited work, loosely: "NĐ 107/2020", "107/2020", "218/KH-UBND".')],
     store: StoreOption = None,
@@ -55,7 +74,7 @@ def cites(
     typer.echo(f"{len(answer)} documents")
 
 
-@app.command()
+@store_command(app)
 def unit(
     name: Annotated[str, typer.Argument(help='A unit name, e.g. "Sở Nội vụ".')],
     province: Annotated[str | None, typer.Option(help="Only this province (e.g. Vĩnh Long).")] = None,
@@ -90,7 +109,7 @@ def unit(
             typer.echo(f"  phối hợp: {t['text'][:90]}  ({t['deadline'] or '-'})")
 
 
-@app.command()
+@store_command(app)
 def compare(
     selectors: Annotated[list[str], typer.Argument(help="Documents (file name or id) or provinces.")],
     store: StoreOption = None,
@@ -118,7 +137,7 @@ def compare(
     typer.echo(f"shared legal basis: {', '.join(answer['shared_basis']) or '-'}")
 
 
-@app.command()
+@store_command(app)
 def sparql(
     query_or_file: Annotated[str, typer.Argument(help="A SPARQL SELECT, a .rq file, or the name of a stored query.")],
     store: StoreOption = None,
@@ -153,7 +172,7 @@ class ExportFormat(StrEnum):
 _RDF_FORMATS = {"ttl": "turtle", "nq": "nquads", "jsonld": "json-ld"}
 
 
-@app.command()
+@store_command(app)
 def export(
     output_format: Annotated[ExportFormat, typer.Option("--format", help="RDF dump or a networkx view format.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
@@ -195,7 +214,7 @@ def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
-@app.command()
+@store_command(app)
 def deadlines(
     start: Annotated[datetime | None, typer.Option("--from", formats=_ISO, help="First day of the window.")] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=_ISO, help="Last day of the window.")] = None,

@@ -7,8 +7,6 @@ the index, search, align and serve); `app` assembles them in that order.
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
 import sys
 from collections.abc import Callable
@@ -23,8 +21,7 @@ from ingest.cli import FormatOption, OutputFormat, print_json
 from ingest.pipeline import count_items, iter_items
 from kg import cli as kg_cli
 from kg import questions
-from kg.cli import StoreOption
-from kg.store import StoreError
+from kg.cli import StoreOption, store_command
 from search_api.alignment import CSV_COLUMNS, alignment_json, alignment_rows
 from search_api.alignment import align as align_tasks
 from search_api.api.formats import csv_text
@@ -41,7 +38,7 @@ app = typer.Typer(
 service = typer.Typer()  # this package's commands, placed among the others' below
 
 
-@service.command()
+@store_command(service)
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders, or JSON Lines corpora (.jsonl, .jsonl.gz).")],
     store: StoreOption = None,
@@ -99,7 +96,7 @@ class SearchMode(StrEnum):
     dense = "dense"
 
 
-@service.command()
+@store_command(service)
 def search(
     query: Annotated[str | None, typer.Argument(help="A question or keywords, with or without diacritics.")] = None,
     queries: Annotated[
@@ -163,7 +160,7 @@ def _one_plan(graph: Any, selector: str) -> dict[str, Any]:
     return found[0]
 
 
-@service.command()
+@store_command(service)
 def align(
     plan_a: Annotated[str, typer.Argument(help="The first plan: file name, path fragment or id.")],
     plan_b: Annotated[str, typer.Argument(help="The plan to align it with.")],
@@ -211,30 +208,7 @@ def serve(
 
 
 def _commands(*apps: typer.Typer) -> dict[str, Any]:
-    return {
-        info.callback.__name__: _reporting_store_errors(info)
-        for each in apps
-        for info in each.registered_commands
-        if info.callback
-    }
-
-
-def _reporting_store_errors(info: Any) -> Any:
-    """The command with a store failure after opening (a SPARQL server gone or refusing) as one line and exit 2,
-    like a failure to open it; a copy, so the packages' own apps are left as they are."""
-    command = copy.copy(info)
-    callback = info.callback
-
-    @functools.wraps(callback)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return callback(*args, **kwargs)
-        except StoreError as err:
-            typer.echo(f"cchc: {err}", err=True)
-            raise typer.Exit(code=2) from err
-
-    command.callback = run
-    return command
+    return {info.callback.__name__: info for each in apps for info in each.registered_commands if info.callback}
 
 
 _ALL = _commands(ingest_cli.app, kg_cli.app, service)
