@@ -35,6 +35,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Identifier
 
+from benchmarks.memory import rss_mb
 from kg import iris
 from kg.corpus import load_corpus
 from kg.store import GraphStore
@@ -69,13 +70,6 @@ class Question:
         if self.name:
             return len(store.query(self.name, **self.bindings))
         return len(store.query_text(self.text))
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _du_mb(path: Path) -> float:
@@ -127,11 +121,11 @@ def _query_all(store: GraphStore, qs: list[Question], runs: int) -> dict[str, An
 
 def oxigraph_side(home: str, runs: int, qs: list[Question] | None) -> dict[str, Any]:
     """In a fresh process: reopen the store, then time the questions (picked here unless given)."""
-    rss0 = _rss_mb()
+    rss0 = rss_mb()
     t0 = time.perf_counter()
     store = GraphStore.open_local(Path(home), read_only=True)
     reopen = time.perf_counter() - t0
-    rss_open = _rss_mb()
+    rss_open = rss_mb()
     t0 = time.perf_counter()
     store.query_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
     first = time.perf_counter() - t0
@@ -143,7 +137,7 @@ def oxigraph_side(home: str, runs: int, qs: list[Question] | None) -> dict[str, 
         "first": first,
         "rss_base": rss0,
         "rss_open": rss_open,
-        "rss_after": _rss_mb(),
+        "rss_after": rss_mb(),
         "triples": triples,
         "questions": qs,
         "results": results,
@@ -152,12 +146,12 @@ def oxigraph_side(home: str, runs: int, qs: list[Question] | None) -> dict[str, 
 
 def rdflib_side(nquads: str, runs: int, qs: list[Question]) -> dict[str, Any]:
     """In a fresh process: parse the N-Quads into an in-memory Dataset, then time the same questions."""
-    rss0 = _rss_mb()
+    rss0 = rss_mb()
     t0 = time.perf_counter()
     ds = Dataset(default_union=True)
     ds.parse(nquads, format="nquads")
     load = time.perf_counter() - t0
-    rss_loaded = _rss_mb()
+    rss_loaded = rss_mb()
     store = GraphStore(ds)  # the same query code path, over rdflib's memory store and SPARQL engine
     triples = store.triple_count()
     results = _query_all(store, qs, runs)

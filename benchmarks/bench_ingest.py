@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.memory import rss_mb
 from ingest.jsonl import jsonl_documents, jsonl_records
 from ingest.pipeline import Item
 from search_api.chunk_store import batches, text_key
@@ -89,14 +90,6 @@ class StoredVectors(Lookup):
         self.reused += known
         self.computed += len(keys) - known
         return super().embed_passages(texts)
-
-
-def rss_mb() -> float:
-    """This process's resident set now (Linux), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class Streaming:

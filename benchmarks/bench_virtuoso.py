@@ -21,25 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.memory import rss_mb
 from kg.store import GraphStore
 from tests.kg.virtuoso import isql_run, running_virtuoso
 
 DEFAULT_BUFFERS = 170_000  # 8 KB pages, 1.3 GB: Virtuoso's own figure for a machine giving it 2 GB
 BULK_TIMEOUT_S = 4 * 3600
-
-
-def _rss_mb(name: str) -> float:
-    """Resident memory of the running process called `name` (the server), from /proc."""
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-        except OSError:
-            continue
-        if text.startswith(f"Name:\t{name}"):
-            for line in text.splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _loaded_errors(isql: str, port: int, password: str) -> str:
@@ -96,7 +83,7 @@ def main() -> None:
             errors = _loaded_errors(isql, endpoint.sql_port, endpoint.dba_password)
             print(
                 f"Virtuoso bulk load (ld_dir + rdf_loader_run + checkpoint): {triples:,} triples in {seconds:.1f} s = "
-                f"{triples / seconds:,.0f} triples/s; server RSS {_rss_mb('virtuoso-t'):,.0f} MB; "
+                f"{triples / seconds:,.0f} triples/s; server RSS {rss_mb(endpoint.pid):,.0f} MB; "
                 f"load {os.getloadavg()[0]:.2f}{'; ERRORS ' + errors if errors else ''}"
             )
             remote_triples, remote_sources = remote.triple_count(), remote.file_graphs()

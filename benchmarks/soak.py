@@ -34,6 +34,7 @@ from urllib.parse import quote
 import httpx
 
 from benchmarks.load_api import HOST, SAMPLES, SEARCHES, WORKS, load, prepared, serving
+from benchmarks.memory import rss_mb
 
 SPARQL = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } LIMIT 20"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -56,13 +57,6 @@ class Tally:
         self.statuses[(kind, status)] += 1
         if status not in expected:
             self.errors[kind] += 1
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def children_rss_mb(pid: int) -> float:

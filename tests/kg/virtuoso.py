@@ -83,6 +83,7 @@ class VirtuosoEndpoint:
     sql_port: int
     dba_password: str
     log: Path
+    pid: int  # the server's process
 
 
 def _free_port() -> int:
@@ -157,7 +158,7 @@ def running_virtuoso(directory: Path, server: str, isql: str, *, buffers: int = 
             time.sleep(0.2)
         password = secrets.token_hex(12)  # letters and digits only: no quoting trouble in isql
         isql_run(isql, sql_port, "dba", _SETUP_SQL.format(password=password))
-        yield VirtuosoEndpoint(endpoint, endpoint, sql_port, password, log)
+        yield VirtuosoEndpoint(endpoint, endpoint, sql_port, password, log, proc.pid)
     finally:
         proc.terminate()
         try:
