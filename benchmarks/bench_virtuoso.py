@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -40,6 +42,7 @@ def main() -> None:
     parser.add_argument("--insert-sources", type=int, default=200, help="sources sent the way `cchc` writes")
     parser.add_argument("--buffers", type=int, default=DEFAULT_BUFFERS, help="Virtuoso NumberOfBuffers (8 KB)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped, it still stops its server (the `finally`s)
     server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if not server or not isql:
         raise SystemExit("virtuoso-opensource is not installed (apt-get install virtuoso-opensource)")
