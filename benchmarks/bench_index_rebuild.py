@@ -1,11 +1,11 @@
-"""The final build of BM25 and FAISS from a store's chunk database: time and peak RSS, the load average.
+"""The index segments of a whole store written from its chunk database: time and peak RSS, the load average.
 
     python -m benchmarks.bench_index_rebuild DATA_DIR
 
 The chunk database (`DATA_DIR/index/chunks.sqlite`, texts and vectors) is copied to a temporary directory, and
-the copy's BM25 and FAISS files are built from it as the end of a streaming ingest builds them
-(`SearchIndex.open` reconciles, `save` builds HNSW past its threshold). Run it in its own process: the peak RSS is
-the process's. The store given is only read.
+the copy's segments are written from it as the end of a streaming ingest writes those of the chunks it added
+(`SearchIndex.save`, a segment at a time). Run it in its own process: the peak RSS is the process's. The store
+given is only read.
 """
 
 from __future__ import annotations
@@ -31,17 +31,16 @@ def main() -> None:
         shutil.copy(args.data_dir / INDEX_DIR / DB_FILE, copy / INDEX_DIR / DB_FILE)
         load = os.getloadavg()[0]
         began = time.perf_counter()
-        index = SearchIndex.open(copy)  # no BM25 or FAISS file: both are built from the database
-        opened = time.perf_counter() - began
+        index = SearchIndex.open(copy)  # no segment yet: all are written from the database
         try:
             index.save()
-            chunks = len(index.plain)
+            chunks, segments = len(index), len(index.segment_names())
         finally:
             index.close()
         seconds = time.perf_counter() - began
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"{chunks:,} chunks: BM25 and FAISS built in {seconds:.1f} s (reconcile {opened:.1f} s), "
+        f"{chunks:,} chunks: {segments} segments written in {seconds:.1f} s, "
         f"peak RSS {peak:,.0f} MB; load average {load:.2f} -> {os.getloadavg()[0]:.2f}"
     )
 

@@ -1,12 +1,12 @@
-"""Search benchmark: embedding throughput, index build time, and latency of the whole `search` path vs bare FAISS.
+"""Search benchmark: embedding throughput, index build time, and latency of the whole `search` path vs bare dense.
 
     python -m benchmarks.bench_search [--corpus PATH] [--sample N] [--budget SECONDS] [--workdir DIR]
 
 1. Seeds: `ingest/samples` extracted (`extract_paths`), then graph and index loaded as `cchc ingest` loads them
    (`ingest_into`, default embedder); chunks, build seconds, passages/s. Then latency p50/p95 over the 70 queries of
-   `eval/search_queries.jsonl` for `Searcher.search` (fused, k=10: query embedding, both BM25s, FAISS, fusion,
-   graph lookup, chunk fetch), for the query embedding alone, and for a bare FAISS `search` of the precomputed
-   query vector on the same FAISS index (`SearchIndex.dense.index`, k=100 = the candidates the path asks for).
+   `eval/search_queries.jsonl` for `Searcher.search` (fused, k=10: query embedding, both BM25s, dense, fusion,
+   graph lookup, chunk fetch), for the query embedding alone, and for the bare dense search of the precomputed
+   query vector over the same segments (`SearchIndex.dense`, k=100 = the candidates the path asks for).
 2. Corpus: a FIXED sample of the Pháp điển corpus, the first N records with non-empty `text` in file order, each
    read as `cchc ingest` reads a JSON Lines record (`jsonl_documents`: title + text), extracted with
    `extract_text` and checked as one batch (`batch_of`), loaded by `ingest_into` (graph, then index). N: unless
@@ -15,12 +15,14 @@
    far longer on this CPU). Measured on this machine (2 CPUs, load ~3-4: 26 passages/s, 4.83 chunks/article,
    ≈ 198 min for the full corpus) that gave N = 2,611; `--sample 2611` reproduces that sample.
    Queries: 100 titles (the "Điều <label>." prefix dropped) of random articles outside the sample, seed 0.
-   Then, to speak for the full corpus, random unit vectors are added to a COPY of the FAISS
-   index up to the chunk count the full corpus would have (sample chunks/article × 64,768): bare FAISS latency
-   at that size is measured on it, and end-to-end latency at that size estimated as the sample's plus the
-   growth of the FAISS part (BM25 and the rest are NOT scaled: labelled synthetic padding).
-Every query is run ROUNDS times after one warm-up round; FAISS runs on one thread, as `Searcher.open` sets it.
-Goal (issue: semantic search): end-to-end / bare FAISS ≤ 3×; p95 < 100 ms at 65k articles, query embedding
+   Then, to speak for the full corpus, segments of random unit vectors are searched beside the real ones up to
+   the chunk count the full corpus would have (sample chunks/article × 64,768): bare dense latency at that size is
+   measured on them, and end-to-end latency at that size estimated as the sample's plus the growth of the dense
+   part (BM25 and the rest are NOT scaled: labelled synthetic padding; `bench_corpus_search` measures the real
+   index at full size).
+Every query is run ROUNDS times after one warm-up round; the dense search runs on one thread, as `Searcher.open` sets
+it.
+Goal (issue: semantic search): end-to-end / bare dense ≤ 3×; p95 < 100 ms at 65k articles, query embedding
 included. The machine is shared: the load average is printed at start and end.
 """
 
@@ -36,7 +38,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
 from ingest.jsonl import jsonl_documents, jsonl_records
@@ -45,7 +46,9 @@ from search_api.chunks import chunks_of
 from search_api.embedding import Embedder, default_embedder
 from search_api.ingestion import ingest_into
 from search_api.search import CANDIDATES, Searcher
+from search_api.segments import SEGMENT_CHUNKS
 from search_api.settings import Settings
+from search_api.vectors import Vectors, dense_search
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "ingest" / "samples"
@@ -91,21 +94,18 @@ def build(data_dir: Path, batch: Batch, embedder: Embedder) -> None:
     print(f"  graph loaded in {graph_s:.1f} s")
     print(
         f"  index: {summary.documents:,} documents, {summary.chunks:,} chunks ({summary.embedded:,} distinct texts "
-        f"embedded), build {summary.seconds:.1f} s, {rate:.1f} passages/s (whole build incl. chunking, BM25, FAISS)"
+        f"embedded), build {summary.seconds:.1f} s, {rate:.1f} passages/s (whole build incl. chunking, BM25, vectors)"
     )
 
 
 def latency(searcher: Searcher, queries: Sequence[str]) -> dict[str, tuple[float, float]]:
-    """p50/p95 (ms) of the whole search, the query embedding alone, and bare FAISS on the same index."""
-    dense = searcher.index.dense
-    assert dense is not None, "index has no dense part"
-    raw: Any = dense.index
+    """p50/p95 (ms) of the whole search, the query embedding alone, and the bare dense search on the same index."""
     vectors = np.ascontiguousarray(searcher.embed(queries), dtype=np.float32)
-    k = min(CANDIDATES, int(raw.ntotal))
+    k = CANDIDATES
     rows = {
         "search (fused, whole path)": timed(lambda i: searcher.search(queries[i], K), len(queries)),
         "query embedding alone": timed(lambda i: searcher.embedder.embed_queries([queries[i]]), len(queries)),
-        f"bare FAISS search (k={k})": timed(lambda i: raw.search(vectors[i : i + 1], k), len(queries)),
+        f"bare dense search (k={k})": timed(lambda i: searcher.index.dense(vectors[i], k), len(queries)),
     }
     return {name: percentiles(t) for name, t in rows.items()}
 
@@ -115,20 +115,18 @@ def report(stats: dict[str, tuple[float, float]], n_queries: int) -> None:
     print(f"  {'latency, ms (' + str(n_queries) + ' queries x ' + str(ROUNDS) + ')':<42}{'p50':>9}{'p95':>9}")
     for name, (p50, p95) in stats.items():
         print(f"  {name:<42}{p50:>9.2f}{p95:>9.2f}")
-    print(f"  {'ratio end-to-end / bare FAISS':<42}{e2e[0] / bare[0]:>9.1f}{e2e[1] / bare[1]:>9.1f}")
+    print(f"  {'ratio end-to-end / bare dense':<42}{e2e[0] / bare[0]:>9.1f}{e2e[1] / bare[1]:>9.1f}")
     print(
-        f"  {'ratio end-to-end / (embedding + FAISS)':<42}{e2e[0] / (emb[0] + bare[0]):>9.2f}"
+        f"  {'ratio end-to-end / (embedding + dense)':<42}{e2e[0] / (emb[0] + bare[0]):>9.2f}"
         f"{e2e[1] / (emb[1] + bare[1]):>9.2f}"
     )
 
 
 def open_searcher(data_dir: Path, embedder: Embedder) -> Searcher:
     searcher = Searcher.open(data_dir, embedder)
-    dense = searcher.index.dense
-    assert dense is not None
-    inner = faiss.downcast_index(dense.index.index)
+    view = searcher.index.view
     graph = "with graph" if searcher.graph is not None else "no graph"
-    print(f"  FAISS: {int(dense.index.ntotal):,} vectors, {type(inner).__name__}, {graph}")
+    print(f"  dense: {len(view.live_ids(vectors=True)):,} vectors in {len(view.parts)} segments, exact, {graph}")
     return searcher
 
 
@@ -184,23 +182,24 @@ def pick_sample(corpus: Path, embedder: Embedder, wanted: int | None, budget: fl
     return n
 
 
-def padded_faiss(searcher: Searcher, queries: Sequence[str], target: int) -> tuple[tuple[float, float], int]:
-    """Bare FAISS p50/p95 on a copy of the index padded with random unit vectors to `target` vectors."""
-    dense = searcher.index.dense
-    assert dense is not None
-    copy: Any = faiss.clone_index(dense.index)
-    have = int(copy.ntotal)
-    extra = max(0, target - have)
+def padded_dense(searcher: Searcher, queries: Sequence[str], target: int) -> tuple[tuple[float, float], int]:
+    """Bare dense p50/p95 over the index's segments and segments of random unit vectors, `target` vectors in all."""
+    view = searcher.index.view
+    parts = [(s.vectors, rows) for s, _, rows in view.parts if s.vectors is not None]
+    have = sum(len(v) for v, _ in parts)
+    dim = searcher.index.dim or 0
     rng = np.random.default_rng(0)
-    start = int(dense.ids().max()) + 1
-    for low in range(0, extra, 50_000):
-        n = min(50_000, extra - low)
-        block = rng.standard_normal((n, dense.dim), dtype=np.float32)
+    start = int(view.live_ids().max()) + 1
+    for low in range(0, max(0, target - have), SEGMENT_CHUNKS):
+        n = min(SEGMENT_CHUNKS, target - have - low)
+        block = rng.standard_normal((n, dim), dtype=np.float32)
         block /= np.linalg.norm(block, axis=1, keepdims=True)
-        copy.add_with_ids(block, np.arange(start + low, start + low + n, dtype=np.int64))
+        parts.append(
+            (Vectors.build(np.arange(start + low, start + low + n, dtype=np.int64), block, dim), np.ones(n, bool))
+        )
     vectors = np.ascontiguousarray(searcher.embed(queries), dtype=np.float32)
-    times = timed(lambda i: copy.search(vectors[i : i + 1], CANDIDATES), len(queries))
-    return percentiles(times), int(copy.ntotal)
+    times = timed(lambda i: dense_search(parts, vectors[i], CANDIDATES), len(queries))
+    return percentiles(times), sum(len(v) for v, _ in parts)
 
 
 def corpus_part(corpus: Path, workdir: Path, embedder: Embedder, wanted: int | None, budget: float) -> None:
@@ -233,17 +232,17 @@ def corpus_part(corpus: Path, workdir: Path, embedder: Embedder, wanted: int | N
         chunks = len(searcher.index)
         target = round(chunks / n * FULL_CORPUS_ARTICLES)
         print(
-            f"  -- SYNTHETIC PADDING: copy of the FAISS index + random unit vectors up to {target:,} "
-            f"(= {chunks / n:.2f} chunks/article x {FULL_CORPUS_ARTICLES:,}); flat index as built here"
+            f"  -- SYNTHETIC PADDING: the index's segments + segments of random unit vectors up to {target:,} "
+            f"(= {chunks / n:.2f} chunks/article x {FULL_CORPUS_ARTICLES:,}); exact search as built here"
         )
-        (p50, p95), total = padded_faiss(searcher, queries, target)
+        (p50, p95), total = padded_dense(searcher, queries, target)
         e2e, _, bare = stats.values()
         est = (e2e[0] - bare[0] + p50, e2e[1] - bare[1] + p95)
-        label = f"bare FAISS at {total:,} vectors (k={CANDIDATES})"
+        label = f"bare dense at {total:,} vectors (k={CANDIDATES})"
         print(f"  {label:<42}{p50:>9.2f}{p95:>9.2f}")
-        print(f"  {'est. end-to-end at that size (FAISS grown)':<42}{est[0]:>9.2f}{est[1]:>9.2f}")
-        print(f"  {'FAISS share of est. end-to-end':<42}{p50 / est[0]:>9.0%}{p95 / est[1]:>9.0%}")
-        print(f"  {'est. end-to-end / bare FAISS':<42}{est[0] / p50:>9.1f}{est[1] / p95:>9.1f}")
+        print(f"  {'est. end-to-end at that size (dense grown)':<42}{est[0]:>9.2f}{est[1]:>9.2f}")
+        print(f"  {'dense share of est. end-to-end':<42}{p50 / est[0]:>9.0%}{p95 / est[1]:>9.0%}")
+        print(f"  {'est. end-to-end / bare dense':<42}{est[0] / p50:>9.1f}{est[1] / p95:>9.1f}")
     finally:
         searcher.close()
 

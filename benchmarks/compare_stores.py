@@ -5,7 +5,7 @@ uninterrupted one.
 
 Prints, for each: the quad count and an order-free digest of every quad of the graph, the chunk count and a digest of
 the chunk rows (source, chunk id, document, kind, span, text key), the stored embeddings; then whether the derived
-index files (`bm25.npz`, `dense.faiss`, `state.json`) are byte for byte the same. Exit 1 when anything differs.
+index files (`state.json` and every segment it names) are byte for byte the same. Exit 1 when anything differs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from search_api.index import BM25_FILE, DB_FILE, FAISS_FILE, INDEX_DIR, STATE_FILE
+from search_api.index import DB_FILE, INDEX_DIR, STATE_FILE
+from search_api.segments import SEGMENTS_DIR
 
 _CHUNK_ROWS = 'SELECT source, chunk_id, document, kind, start, "end", text_key FROM chunks'
 
@@ -54,7 +55,11 @@ def main() -> None:
     a, b = summary(args.a), summary(args.b)
     for key in a:
         print(f"{key:<11} {a[key]!s:<40} {b[key]!s:<40} {'same' if a[key] == b[key] else 'DIFFERENT'}")
-    files = [BM25_FILE, FAISS_FILE, STATE_FILE]
+    segments = [sorted(p.name for p in (home / INDEX_DIR / SEGMENTS_DIR).iterdir()) for home in (args.a, args.b)]
+    if segments[0] != segments[1]:
+        print(f"segment files DIFFERENT: {segments[0]} against {segments[1]}")
+        raise SystemExit(1)
+    files = [STATE_FILE, *(f"{SEGMENTS_DIR}/{name}" for name in segments[0])]
     same_files = [filecmp.cmp(args.a / INDEX_DIR / f, args.b / INDEX_DIR / f, shallow=False) for f in files]
     for name, same in zip(files, same_files, strict=True):
         print(f"{name:<11} {'byte for byte the same' if same else 'DIFFERENT'}")

@@ -1,46 +1,45 @@
-"""The persisted search index of one data directory: the chunk store and the two retrieval indexes kept in step.
+"""The persisted search index of one data directory: the chunk database and the segments searched over it.
 
 Layout under `data_dir / "index"`:
 - `chunks.sqlite`: the truth (`search_api.chunk_store`): chunks, their embeddings, the model, a generation.
-- `dense.faiss` (`search_api.vectors`), `bm25.npz` (`search_api.keywords`, accented and folded), `state.json`:
-  derived from the database and saved together with the generation they reflect. Opening an index whose files
-  lag the database (a crash, a reader racing a writer) reconciles them from the database: missing ids are added
-  from the stored embeddings, stale ids dropped. So a crash mid-build keeps everything committed, and nothing is
-  ever embedded twice.
+- `segments/` (`search_api.segments`): immutable BM25 counts (accented and folded) and flat vector indexes, each
+  for a set of chunks; `state.json` names the segments that make the index, with the model and term version they
+  were built with. A writer only touches the database until `save`, which appends segments for the chunks none
+  holds and compacts (never loading the whole index); a reader masks the rows the database no longer has and
+  builds, in memory, what the segments miss (a crash before a save, a reader racing a writer). So a crash at any
+  point keeps everything committed, and nothing is ever embedded twice.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import faiss
 import numpy as np
 
 from ingest.pipeline import Progress
 from search_api.chunk_store import ChunkStore, Ids, Scores, batches, text_key
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix
-from search_api.keywords import TERMS_VERSION, Bm25, folded_terms, terms
-from search_api.vectors import Dense, HnswPolicy
+from search_api.keywords import TERMS_VERSION, bm25_scores, folded_terms, terms
+from search_api.segments import SEGMENTS_DIR, Segment, compaction_plan, live_masks, replacing, segment_ids, slices
+from search_api.vectors import dense_search
 
 INDEX_DIR = "index"
 DB_FILE = "chunks.sqlite"
-FAISS_FILE = "dense.faiss"
-BM25_FILE = "bm25.npz"
 STATE_FILE = "state.json"
 # Chunks embedded per call: big enough for length-bucketed batches, small enough to commit often.
 EMBED_BATCH = 256
-# Chunks read back from the database at a time when BM25 and FAISS catch up with it.
-RECONCILE_SLICE = 20_000
 # A fixed sentence every embedder touching the index embeds: one model gives the same vectors whatever runtime
 # computes them (torch and ONNX agree to cosine > 0.9999), another model does not.
 PROBE = "Kế hoạch cải cách hành chính năm 2024: tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%."
 PROBE_MIN_COSINE = 0.999
+# A reader that finds a segment gone (a writer compacted it after the reader read the state) reads the state again.
+READ_ATTEMPTS = 5
 
 
 class SearchIndexError(Exception):
@@ -62,35 +61,58 @@ def embedder_name(embedder: Embedder) -> str:
     return f"{name}/{embedder.dim}"
 
 
-class SearchIndex:
-    """Chunks, embeddings and both retrieval indexes of one data directory."""
+@dataclass(frozen=True, eq=False)
+class View:
+    """What searches read: every segment with its live rows, as of one moment of the database."""
 
-    def __init__(self, path: Path, store: ChunkStore, *, read_only: bool, policy: HnswPolicy | None = None) -> None:
+    parts: list[tuple[Segment, Any, Any]]  # (segment, live BM25 rows, live vector rows or None)
+
+    def bm25(self, tokens: Sequence[str], *, folded: bool) -> tuple[Ids, Scores]:
+        return bm25_scores([(s.folded if folded else s.plain, rows) for s, rows, _ in self.parts], tokens)
+
+    def dense(self, query: Matrix, k: int, allowed: Ids | None) -> tuple[Ids, Scores]:
+        parts = [(s.vectors, rows) for s, _, rows in self.parts if s.vectors is not None]
+        return dense_search(parts, query, k, allowed)
+
+    def live_ids(self, *, vectors: bool = False) -> Ids:
+        """The live chunk ids the BM25 rows (or the vectors) hold, ascending."""
+        if vectors:
+            held = [s.vectors.ids[rows] for s, _, rows in self.parts if s.vectors is not None and rows is not None]
+        else:
+            held = [s.ids[rows] for s, rows, _ in self.parts]
+        return np.sort(np.concatenate(held)) if held else np.zeros(0, np.int64)
+
+    @property
+    def segments(self) -> dict[str, Segment]:
+        return {s.name: s for s, _, _ in self.parts}
+
+
+class SearchIndex:
+    """Chunks, embeddings and the segments searched over them, for one data directory."""
+
+    def __init__(self, path: Path, store: ChunkStore, *, read_only: bool) -> None:
         self.path = path
         self.store = store
         self.read_only = read_only
-        self.policy = policy or HnswPolicy()
-        self.plain = Bm25()
-        self.folded = Bm25()
-        self.dense: Dense | None = None
-        # A bulk writer (a streaming ingest) leaves BM25 and FAISS alone until `save`, which rebuilds what they
-        # miss from the database in bounded slices: memory then does not grow with every batch written.
-        self.deferred = False
-        self._stale = False
+        self._view: View | None = None
+        self._opening = threading.Lock()
+        self._reuse: dict[str, Segment] = {}
         self._same: list[Embedder] = []  # embedders found to match the stored vectors (held: ids get reused)
 
     # --- opening and saving ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path, *, read_only: bool = False, policy: HnswPolicy | None = None) -> SearchIndex:
-        """The index under `data_dir/index`, reconciled with its database; created when writable."""
+    def open(cls, data_dir: Path, *, read_only: bool = False, reuse: SearchIndex | None = None) -> SearchIndex:
+        """The index under `data_dir/index`; created when writable. Segments are read on the first search, and
+        those `reuse` (an older reader of the same directory) has loaded are taken from it, not read again."""
         path = data_dir / INDEX_DIR
         if read_only and not (path / DB_FILE).exists():
             raise SearchIndexError(f"no search index at {path} (run `cchc ingest` first)")
         if not read_only:
-            path.mkdir(parents=True, exist_ok=True)
-        index = cls(path, ChunkStore.open(path / DB_FILE, read_only=read_only), read_only=read_only, policy=policy)
-        index._load()
+            (path / SEGMENTS_DIR).mkdir(parents=True, exist_ok=True)
+        index = cls(path, ChunkStore.open(path / DB_FILE, read_only=read_only), read_only=read_only)
+        if reuse is not None and reuse._view is not None:
+            index._reuse = reuse._view.segments
         return index
 
     def close(self) -> None:
@@ -100,76 +122,80 @@ class SearchIndex:
     def dim(self) -> int | None:
         return self.store.dim
 
-    def _load(self) -> None:
-        """Read the saved files, then make them agree with the database whatever generation they are from."""
-        state_file = self.path / STATE_FILE
-        state = json.loads(state_file.read_text()) if state_file.exists() else {}
-        model = self.store.model
-        fresh = state.get("generation") == self.store.generation and state.get("model") == model
-        same_terms = state.get("terms", 1) == TERMS_VERSION
-        fresh = fresh and same_terms
-        deleted: set[int] = set()
-        if (self.path / BM25_FILE).exists():
-            with np.load(self.path / BM25_FILE) as arrays:
-                if same_terms:  # else rebuilt from the database (`_reconcile`)
-                    self.plain = Bm25.from_arrays(arrays, "plain")
-                    self.folded = Bm25.from_arrays(arrays, "folded")
-                deleted = set(arrays["dense_deleted"].tolist()) if "dense_deleted" in arrays else set()
-        dim = self.dim
-        if dim is not None and (self.path / FAISS_FILE).exists() and state.get("model") == model:
-            index = faiss.read_index(str(self.path / FAISS_FILE))
-            if index.d == dim:
-                self.dense = Dense(dim, index)
-                self.dense.deleted = deleted if self.dense.hnsw else set()
-        if dim is not None and self.dense is None:
-            self.dense = Dense(dim)
-        if not fresh:
-            self._reconcile()
+    def _state(self) -> dict[str, Any]:
+        """The saved state, or an empty one when its segments were built for another model or term version."""
+        file = self.path / STATE_FILE
+        state = json.loads(file.read_text()) if file.exists() else {}
+        if state.get("model") != self.store.model or state.get("terms") != TERMS_VERSION:
+            return {"next": state.get("next", 0)}
+        return state
 
-    def _reconcile(self) -> None:
-        """Add what the files miss and drop what the database no longer has (no re-embedding), a slice of
-        RECONCILE_SLICE chunks at a time."""
-        live_ids = self.store.live_ids()
-        for bm, tokenize in ((self.plain, terms), (self.folded, folded_terms)):
-            bm.compact()
-            bm.remove(np.setdiff1d(bm.ids, live_ids).tolist())
-            for part in _slices(np.setdiff1d(live_ids, bm.ids)):
-                bm.add(part.tolist(), (tokenize(c.text) for c in self.store.chunks(part)))
-                bm.compact()
-        if self.dense is not None:
-            have = self.dense.ids()
-            if self.dense.deleted:
-                have = have[~np.isin(have, np.fromiter(self.dense.deleted, np.int64))]
-            self.dense.remove(np.setdiff1d(have, live_ids))
-            for part in _slices(np.setdiff1d(live_ids, have)):
-                self.dense.add(*self.store.vectors(part))
-        self._stale = False
+    @property
+    def view(self) -> View:
+        """The segments named by the state, masked by the database, plus in memory what they miss."""
+        with self._opening:  # searches share a reader: the first builds the view, the others wait for it
+            if self._view is None:
+                self._view = self._load_view()
+            return self._view
+
+    def _load_view(self) -> View:
+        directory = self.path / SEGMENTS_DIR
+        for attempt in range(READ_ATTEMPTS):
+            live = np.sort(self.store.live_ids())
+            try:
+                segments = [
+                    self._reuse.get(name) or Segment.read(directory, name) for name in self._state().get("segments", [])
+                ]
+                break
+            except FileNotFoundError:
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
+        held = np.concatenate([s.ids for s in segments]) if segments else np.zeros(0, np.int64)
+        missing = np.setdiff1d(live, held)
+        segments += [Segment.from_store(f"memory-{n}", self.store, part) for n, part in enumerate(slices(missing))]
+        return View(live_masks(segments, live))
+
+    def segment_names(self) -> list[str]:
+        """The segments the saved state names."""
+        return list(self._state().get("segments", []))
 
     def save(self) -> None:
-        """Write the derived files atomically (temp file, then rename); the state file goes last."""
+        """Append segments for the chunks no segment holds and compact (`search_api.segments`); the state goes last,
+        then the files it no longer names."""
         if self.read_only:
             raise SearchIndexError("index opened read-only")
         self.store.vacuum_embeddings()
-        if self._stale:
-            self._reconcile()
-        if self.dense is not None and self.dense.needs_rebuild(self.policy):
-            dim, self.dense = self.dense.dim, None  # the old index and its vectors go before the new one fills
-            slices = (self.store.vectors(part) for part in _slices(np.sort(self.store.live_ids())))
-            self.dense = Dense.build(dim, slices, self.store.vector_count(), self.policy)
-        arrays = {**self.plain.arrays("plain"), **self.folded.arrays("folded")}
-        if self.dense is not None:
-            arrays["dense_deleted"] = np.array(sorted(self.dense.deleted), np.int64)
-        with _replacing(self.path / BM25_FILE) as tmp, tmp.open("wb") as f:
-            np.savez(f, **arrays)  # type: ignore[arg-type]
-        if self.dense is not None:
-            with _replacing(self.path / FAISS_FILE) as tmp:
-                faiss.write_index(self.dense.index, str(tmp))
+        directory = self.path / SEGMENTS_DIR
+        state = self._state()
+        counter = int(state.get("next", 0))
+        live = np.sort(self.store.live_ids())
+        ids_of = {name: segment_ids(directory, name) for name in state.get("segments", [])}
+        plan = compaction_plan(ids_of, live)
+        written: list[str] = []
+        for group in plan.rewrite:
+            parts = [(Segment.read(directory, name), rows) for name, rows in group]
+            segment = Segment.merged(f"{counter:06d}", parts)
+            segment.write(directory)
+            written.append(segment.name)
+            counter += 1
+        held = np.concatenate([ids for ids in ids_of.values()]) if ids_of else np.zeros(0, np.int64)
+        for part in slices(np.setdiff1d(live, held)):
+            segment = Segment.from_store(f"{counter:06d}", self.store, part)
+            segment.write(directory)
+            written.append(segment.name)
+            counter += 1
+        names = plan.keep + written
         state = {
-            "generation": self.store.generation, "model": self.store.model, "chunks": len(self.plain),
-            "terms": TERMS_VERSION,
+            "generation": self.store.generation, "model": self.store.model, "terms": TERMS_VERSION,
+            "chunks": len(live), "segments": names, "next": counter,
         }  # fmt: skip
-        with _replacing(self.path / STATE_FILE) as tmp:
+        with replacing(self.path / STATE_FILE) as tmp:
             tmp.write_text(json.dumps(state))
+        kept = {f"{name}{suffix}" for name in names for suffix in (".npz", ".faiss")}
+        for file in directory.iterdir():
+            if file.name not in kept:
+                file.unlink(missing_ok=True)
+        self._changed()
 
     # --- model ---------------------------------------------------------------------------------------
 
@@ -194,7 +220,7 @@ class SearchIndex:
             return False
         probe = json.dumps([round(float(x), 6) for x in fingerprint(embedder)])
         self.store.record_model(embedder_name(embedder), embedder.dim, probe)
-        self.dense = Dense(embedder.dim)
+        self._changed()
         self._same = [embedder]
         return True
 
@@ -217,9 +243,7 @@ class SearchIndex:
             if progress:
                 progress(done, len(todo))
         if done:
-            self._stale = True
-            if not self.deferred:
-                self._reconcile()
+            self._changed()
         return done
 
     # --- documents -----------------------------------------------------------------------------------
@@ -235,9 +259,9 @@ class SearchIndex:
     def add_documents(self, docs: Sequence[tuple[str, str, Sequence[Chunk]]], embedder: Embedder) -> int:
         """Replace the chunks of each (source, sha256, chunks) in one transaction; returns texts embedded.
 
-        Unchanged chunks keep their int id; others get a new one and the old ids leave FAISS and BM25, so a
-        re-ingested document never leaves stale or duplicated hits. Only texts without a stored vector are
-        embedded.
+        Unchanged chunks keep their int id; others get a new one and the old ids stop being live, so a re-ingested
+        document never leaves stale or duplicated hits. Only texts without a stored vector are embedded. Searches
+        see the change at once (the segments are masked and completed from the database); `save` makes it last.
         """
         if self.read_only:
             raise SearchIndexError("index opened read-only")
@@ -247,30 +271,22 @@ class SearchIndex:
         known = self.store.known_keys(list(keys))
         todo = [k for k in keys if k not in known]
         vectors = embedder.embed_passages([keys[k] for k in todo]) if todo else np.zeros((0, embedder.dim), np.float32)
-        removed, added = self.store.replace_documents(docs, (todo, vectors))
-        self._apply(removed, added)
+        self.store.replace_documents(docs, (todo, vectors))
+        self._changed()
         return len(todo)
 
-    def _apply(self, removed: Ids, added: Sequence[tuple[int, Chunk]]) -> None:
-        """Mirror a committed change in the in-memory BM25 and FAISS indexes (when deferred: at `save`)."""
-        if self.deferred:
-            self._stale = True
-            return
-        ids = np.array([i for i, _ in added], np.int64)
-        for bm, tokenize in ((self.plain, terms), (self.folded, folded_terms)):
-            bm.remove(removed.tolist())
-            bm.add(ids.tolist(), (tokenize(c.text) for _, c in added))
-        if self.dense is not None:
-            self.dense.remove(removed)
-            got, vectors = self.store.vectors(ids)
-            self.dense.add(got, vectors)
+    def _changed(self) -> None:
+        """The next search builds its view again; the segments it had read are reused."""
+        if self._view is not None:
+            self._reuse = self._view.segments
+        self._view = None
 
     def remove_document(self, source: str) -> bool:
         """Forget a source's chunks; False when it was not indexed."""
         if self.read_only:
             raise SearchIndexError("index opened read-only")
         ids, known = self.store.remove_source(source)
-        self._apply(ids, [])
+        self._changed()
         return known or bool(len(ids))
 
     # --- reading -------------------------------------------------------------------------------------
@@ -284,25 +300,8 @@ class SearchIndex:
 
     def bm25(self, query: str, *, folded: bool) -> tuple[Ids, Scores]:
         """BM25 (ids, scores) on accented or diacritics-folded syllables."""
-        if folded:
-            return self.folded.scores(folded_terms(query))
-        return self.plain.scores(terms(query))
+        return self.view.bm25(folded_terms(query) if folded else terms(query), folded=folded)
 
-
-def _slices(ids: Ids) -> Iterator[Ids]:
-    for i in range(0, len(ids), RECONCILE_SLICE):
-        yield ids[i : i + RECONCILE_SLICE]
-
-
-@contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temp path beside `target` that replaces it atomically once the block succeeds."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        tmp.chmod(0o644)  # mkstemp makes it private; readers may run as another user
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    def dense(self, query: Matrix, k: int, allowed: Ids | None = None) -> tuple[Ids, Scores]:
+        """Top-k (ids, inner products) of the live chunks with a vector, restricted to `allowed` when given."""
+        return self.view.dense(query, k, allowed)

@@ -15,7 +15,6 @@ from ingest.records import Extracted
 from search_api.chunks import CHUNKER_VERSION, Chunk, chunks_of
 from search_api.embedding import Embedder
 from search_api.index import EMBED_BATCH, SearchIndex, SearchIndexError
-from search_api.vectors import HnswPolicy
 
 
 @dataclass
@@ -39,17 +38,16 @@ class BuildSummary:
 class IndexWriter:
     """The index half of an ingest, batch by batch: chunk, embed only texts without a vector, commit.
 
-    The index is opened once, deferred (`SearchIndex.deferred`): each batch goes to the database only, and
-    `close` brings BM25 and FAISS up to date and saves them. Unchanged files (same sha256 and chunker version) are
+    The index is opened once and never loaded: each batch goes to the database only, and `close` writes the
+    segments of what is new (`SearchIndex.save`). Unchanged files (same sha256 and chunker version) are
     skipped; every batch of EMBED_BATCH chunks is committed, so an interrupted build resumes where it stopped.
     """
 
-    def __init__(self, data_dir: Path, embedder: Embedder, *, policy: HnswPolicy | None = None) -> None:
+    def __init__(self, data_dir: Path, embedder: Embedder) -> None:
         self.started = time.perf_counter()
         self.summary = BuildSummary()
         self.embedder = embedder
-        self.index = SearchIndex.open(data_dir, policy=policy)
-        self.index.deferred = True
+        self.index = SearchIndex.open(data_dir)
         try:
             self.index.use_model(embedder)
             self.summary.embedded += self.index.embed_missing(embedder)
@@ -87,7 +85,7 @@ class IndexWriter:
         self._batch, self._pending = [], 0
 
     def close(self) -> BuildSummary:
-        """Commit what is queued, then save BM25 and FAISS."""
+        """Commit what is queued, then write its segments."""
         try:
             self.flush()
             self.index.save()
@@ -103,12 +101,10 @@ def build_index(
     documents: Iterable[Extracted],
     embedder: Embedder,
     progress: Progress | None = None,
-    *,
-    policy: HnswPolicy | None = None,
 ) -> BuildSummary:
     """Bring the index of `data_dir` up to date with these documents (others stay as they are); see
     `IndexWriter`. `progress(done, total)` counts documents."""
-    writer = IndexWriter(data_dir, embedder, policy=policy)
+    writer = IndexWriter(data_dir, embedder)
     try:
         items = list(documents)
         for done, document in enumerate(items, start=1):

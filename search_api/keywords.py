@@ -1,15 +1,16 @@
-"""Keyword scoring: Vietnamese syllables and Okapi BM25 over a term-count matrix that rows join and leave.
+"""Keyword scoring: Vietnamese syllables and Okapi BM25 over term-count matrices, one per index segment.
 
-BM25 is scored at query time from the counts (IDF and average length computed over the live rows), so adding or
-removing a document touches only its own rows. `bm25s` precomputes every score with IDF baked in and has no
-add/remove, so each re-ingested file would mean re-indexing the whole corpus: hence this small scipy version.
+BM25 is scored at query time from the counts (IDF and average length computed over the live rows of every
+segment), so adding a document writes only its own segment and removing one only masks its rows. `bm25s`
+precomputes every score with IDF baked in and has no add/remove, so each re-ingested file would mean re-indexing
+the whole corpus: hence this small scipy version.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -77,120 +78,123 @@ def folded_terms(text: str) -> list[str]:
 
 
 class Bm25:
-    """Okapi BM25 over a rows × terms count matrix; rows can be appended and removed at any time."""
+    """BM25 term counts of a fixed set of rows (one segment of the index): a rows × terms CSC matrix, its own
+    vocabulary, row ids ascending.
 
-    def __init__(self) -> None:
-        self.vocab: dict[str, int] = {}
-        self.ids: Ids = np.zeros(0, np.int64)  # row → chunk int id, ascending
-        self.lengths: npt.NDArray[np.float32] = np.zeros(0, np.float32)
-        self.alive: npt.NDArray[np.bool_] = np.zeros(0, bool)
-        self.matrix = sparse.csc_array((0, 0), dtype=np.float32)
-        self._pending: list[tuple[int, dict[int, int]]] = []
-        # Searches share one index across threads, and the first of them folds pending rows in: one at a time.
-        self._lock = threading.RLock()
+    Rows never change once built. Which of them are still live is a mask the caller holds, and `bm25_scores`
+    computes IDF and the average length over the live rows of every part, so segments score as one index would.
+    """
+
+    def __init__(self, ids: Ids, lengths: npt.NDArray[np.float32], matrix: Any, vocab: dict[str, int]) -> None:
+        self.ids = ids
+        self.lengths = lengths
+        self.matrix = matrix
+        self.vocab = vocab
 
     def __len__(self) -> int:
-        return int(self.alive.sum()) + len(self._pending)
+        return len(self.ids)
 
-    def add(self, ids: Iterable[int], token_lists: Iterable[Sequence[str]]) -> None:
-        with self._lock:
-            self._add(ids, token_lists)
+    @classmethod
+    def build(cls, ids: Iterable[int], token_lists: Iterable[Sequence[str]]) -> Bm25:
+        """Count the terms of each row; `ids` ascending."""
+        vocab: dict[str, int] = {}
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        data: list[int] = []
+        for tokens in token_lists:
+            counts = Counter(vocab.setdefault(t, len(vocab)) for t in tokens)
+            indices.extend(counts)
+            data.extend(counts.values())
+            indptr.append(len(indices))
+        rows = np.fromiter(ids, np.int64)
+        matrix = sparse.csr_array(
+            (np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)),
+            shape=(len(rows), len(vocab)),
+        ).tocsc()
+        lengths = np.asarray(matrix.sum(axis=1), np.float32).reshape(-1)
+        return cls(rows, lengths, matrix, vocab)
 
-    def _add(self, ids: Iterable[int], token_lists: Iterable[Sequence[str]]) -> None:
-        for chunk_id, tokens in zip(ids, token_lists, strict=True):
-            counts: dict[int, int] = {}
-            for token in tokens:
-                col = self.vocab.setdefault(token, len(self.vocab))
-                counts[col] = counts.get(col, 0) + 1
-            self._pending.append((chunk_id, counts))
+    @classmethod
+    def merged(cls, parts: Sequence[tuple[Bm25, Ids]]) -> Bm25:
+        """One part holding the given rows (positions) of each part, in id order: counts are copied, not
+        recomputed from the texts."""
+        vocab: dict[str, int] = {}
+        rows, cols, data, ids, lengths, offset = [], [], [], [], [], 0
+        for bm, keep in parts:
+            remap = np.array([vocab.setdefault(t, len(vocab)) for t in bm.terms()], np.int32)
+            sub = sparse.coo_array(bm.matrix[keep, :])
+            rows.append(sub.row + offset)
+            cols.append(remap[sub.col] if len(remap) else sub.col)
+            data.append(sub.data)
+            ids.append(bm.ids[keep])
+            lengths.append(bm.lengths[keep])
+            offset += len(keep)
+        order = np.argsort(np.concatenate(ids), kind="stable")
+        position = np.empty_like(order)
+        position[order] = np.arange(len(order))
+        matrix = sparse.coo_array(
+            (np.concatenate(data), (position[np.concatenate(rows)], np.concatenate(cols))),
+            shape=(offset, len(vocab)),
+        ).tocsc()
+        return cls(np.concatenate(ids)[order], np.concatenate(lengths)[order], matrix, vocab)
 
-    def remove(self, ids: Iterable[int]) -> None:
-        with self._lock:
-            self._remove(set(ids))
+    def terms(self) -> list[str]:
+        """The vocabulary in column order."""
+        return sorted(self.vocab, key=self.vocab.__getitem__)
 
-    def _remove(self, gone: set[int]) -> None:
-        if not gone:
-            return
-        self._pending = [p for p in self._pending if p[0] not in gone]
-        rows = np.searchsorted(self.ids, np.fromiter(gone, np.int64))
-        rows = rows[(rows < len(self.ids))]
-        rows = rows[np.isin(self.ids[rows], list(gone))]
-        self.alive[rows] = False
-
-    def _fold(self) -> None:
-        """Fold pending rows into the matrix (ids stay ascending: new ids are always larger); under the lock."""
-        if not self._pending:
-            return
-        self._pending.sort()
-        indptr = np.cumsum([0] + [len(c) for _, c in self._pending])
-        indices = np.fromiter((k for _, c in self._pending for k in c), np.int32, int(indptr[-1]))
-        data = np.fromiter((v for _, c in self._pending for v in c.values()), np.float32, int(indptr[-1]))
-        new = sparse.csr_array((data, indices, indptr), shape=(len(self._pending), len(self.vocab)))
-        old = self.matrix
-        old.resize((old.shape[0], len(self.vocab)))
-        self.matrix = sparse.vstack([old, new], format="csc", dtype=np.float32)  # type: ignore[assignment]
-        self.ids = np.concatenate([self.ids, np.array([i for i, _ in self._pending], np.int64)])
-        self.lengths = np.concatenate([self.lengths, new.sum(axis=1).astype(np.float32)])
-        self.alive = np.concatenate([self.alive, np.ones(len(self._pending), bool)])
-        self._pending = []
-
-    def compact(self) -> None:
-        """Drop removed rows for good (done before saving)."""
-        with self._lock:
-            self._compact()
-
-    def _compact(self) -> None:
-        self._fold()
-        if self.alive.all():
-            return
-        keep = np.flatnonzero(self.alive)
-        self.matrix = self.matrix[keep, :].tocsc()  # type: ignore[assignment]
-        self.ids, self.lengths, self.alive = self.ids[keep], self.lengths[keep], self.alive[keep]
-
-    def scores(self, tokens: Sequence[str]) -> tuple[Ids, Scores]:
-        """(chunk ids, scores) of every live row sharing a term with the query, unordered."""
-        with self._lock:
-            return self._scores(tokens)
-
-    def _scores(self, tokens: Sequence[str]) -> tuple[Ids, Scores]:
-        self._fold()
-        cols = sorted({self.vocab[t] for t in tokens if t in self.vocab})
-        live = int(self.alive.sum())
-        if not cols or not live:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        sub = self.matrix[:, cols]
+    def matches(self, query: Sequence[str], alive: npt.NDArray[np.bool_]) -> tuple[Ids, Scores, Ids]:
+        """(row, term count, position in `query`) of every live row holding a query term."""
+        found = [(i, self.vocab[t]) for i, t in enumerate(query) if t in self.vocab]
+        if not found:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32), np.zeros(0, np.int64)
+        sub = self.matrix[:, [col for _, col in found]]
         rows, tf = sub.indices, sub.data
-        col_of = np.repeat(np.arange(len(cols)), np.diff(sub.indptr))
-        keep = self.alive[rows]
-        rows, tf, col_of = rows[keep], tf[keep], col_of[keep]
-        df = np.bincount(col_of, minlength=len(cols)).astype(np.float64)
-        idf = np.log1p((live - df + 0.5) / (df + 0.5))
-        avgdl = float(self.lengths[self.alive].mean()) or 1.0
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[rows] / avgdl)
-        contrib = idf[col_of] * tf * (BM25_K1 + 1) / (tf + norm)
-        total = np.bincount(rows, weights=contrib, minlength=len(self.ids))
-        hit = np.flatnonzero(total > 0)
-        return self.ids[hit], total[hit].astype(np.float32)
+        position = np.repeat(np.array([i for i, _ in found], np.int64), np.diff(sub.indptr))
+        keep = alive[rows]
+        return rows[keep], tf[keep], position[keep]
 
     def arrays(self, prefix: str) -> dict[str, npt.NDArray[Any]]:
-        self.compact()
         m = self.matrix
-        terms = np.array(sorted(self.vocab, key=self.vocab.__getitem__) or [""], dtype=str)
         return {
             f"{prefix}_data": m.data, f"{prefix}_indices": m.indices, f"{prefix}_indptr": m.indptr,
             f"{prefix}_shape": np.array(m.shape), f"{prefix}_ids": self.ids, f"{prefix}_lengths": self.lengths,
-            f"{prefix}_terms": terms[: len(self.vocab)],
+            f"{prefix}_terms": np.array(self.terms() or [""], dtype=str)[: len(self.vocab)],
         }  # fmt: skip
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]], prefix: str) -> Bm25:
-        bm = cls()
         shape = tuple(int(x) for x in arrays[f"{prefix}_shape"])
-        bm.matrix = sparse.csc_array(
+        matrix = sparse.csc_array(
             (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]), shape=shape
         )
-        bm.vocab = {str(t): i for i, t in enumerate(arrays[f"{prefix}_terms"])}
-        bm.ids = arrays[f"{prefix}_ids"].astype(np.int64)
-        bm.lengths = arrays[f"{prefix}_lengths"].astype(np.float32)
-        bm.alive = np.ones(len(bm.ids), bool)
-        return bm
+        return cls(
+            arrays[f"{prefix}_ids"].astype(np.int64),
+            arrays[f"{prefix}_lengths"].astype(np.float32),
+            matrix,
+            {str(t): i for i, t in enumerate(arrays[f"{prefix}_terms"])},
+        )
+
+
+def bm25_scores(parts: Sequence[tuple[Bm25, npt.NDArray[np.bool_]]], tokens: Sequence[str]) -> tuple[Ids, Scores]:
+    """(chunk ids, Okapi BM25 scores) of every live row sharing a term with the query, unordered; `parts` are
+    (segment, live-row mask), and IDF and the average length are those of all live rows together."""
+    query = sorted(set(tokens))
+    live = sum(int(alive.sum()) for _, alive in parts)
+    if not query or not live:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    matched = [bm.matches(query, alive) for bm, alive in parts]
+    df = np.zeros(len(query), np.float64)
+    for _, _, position in matched:
+        df += np.bincount(position, minlength=len(query))
+    idf = np.log1p((live - df + 0.5) / (df + 0.5))
+    avgdl = sum(float(bm.lengths[alive].sum()) for bm, alive in parts) / live or 1.0
+    ids, scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+    for (bm, _), (rows, tf, position) in zip(parts, matched, strict=True):
+        if not len(rows):
+            continue
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * bm.lengths[rows] / avgdl)
+        total = np.bincount(rows, weights=idf[position] * tf * (BM25_K1 + 1) / (tf + norm), minlength=len(bm))
+        hit = np.flatnonzero(total > 0)
+        ids.append(bm.ids[hit])
+        scores.append(total[hit].astype(np.float32))
+    return np.concatenate(ids), np.concatenate(scores)

@@ -228,11 +228,18 @@ class Searcher:
         self.restorer = default_restorer()
 
     @classmethod
-    def open(cls, data_dir: Path, embedder: Embedder | None = None, *, embedder_kind: str | None = None) -> Searcher:
+    def open(
+        cls,
+        data_dir: Path,
+        embedder: Embedder | None = None,
+        *,
+        embedder_kind: str | None = None,
+        reuse: Searcher | None = None,
+    ) -> Searcher:
         """Open read-only; the default model (`embedder_kind`: onnx or torch) is loaded only when a dense query
-        needs it."""
+        needs it. The index segments an older searcher (`reuse`) had read are taken from it."""
         faiss.omp_set_num_threads(1)  # one query at a time: extra threads only add overhead (measured)
-        index = SearchIndex.open(data_dir, read_only=True)
+        index = SearchIndex.open(data_dir, read_only=True, reuse=reuse.index if reuse is not None else None)
         try:
             graph = GraphStore.open_local(data_dir, read_only=True) if (data_dir / "graph").exists() else None
         except StoreError:
@@ -284,8 +291,8 @@ class Searcher:
             if allowed is not None:
                 accented, folded = _within(accented, allowed), _within(folded, allowed)
             lists.append(bm25_best(accented, folded, self.bm25_mix, max(n, CANDIDATES)))
-        if mode in ("dense", "fused") and vector is not None and self.index.dense is not None:
-            lists.append(self.index.dense.search(vector, max(n, CANDIDATES), allowed))
+        if mode in ("dense", "fused") and vector is not None:
+            lists.append(self.index.dense(vector, max(n, CANDIDATES), allowed))
         if mode != "fused":
             return best_n(*lists[0], n) if lists else (np.zeros(0, np.int64), np.zeros(0, np.float32))
         if has_diacritics(query):

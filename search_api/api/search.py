@@ -1,7 +1,8 @@
 """GET /search: `search_api.search.Searcher` behind the one error shape.
 
-The searcher (index, BM25, FAISS, its own graph handle) is opened once and reopened when the index or the
-graph changed on disk, like the read-only store; the embedder is the app's, so the model loads once.
+The searcher (index segments, its own graph handle) is opened once and reopened when the index or the graph
+changed on disk, like the read-only store, keeping the segments it had read; the embedder is the app's, so the
+model loads once.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from kg.iris import short_id
 from search_api.api.deps import ServiceState, State, graph_stamp
 from search_api.api.errors import ApiError, error_responses
 from search_api.api.filters import area_filter, province_filter
-from search_api.index import DB_FILE, INDEX_DIR, SearchIndexError
+from search_api.index import DB_FILE, INDEX_DIR, STATE_FILE, SearchIndexError
 from search_api.search import Filters, Searcher
 
 router = APIRouter(tags=["search"])
 
-# The files a build rewrites when it commits (the SQLite files change on every read in WAL mode).
-_INDEX_FILES = ("state.json", "dense.faiss", "bm25.npz")
+# The file a build replaces last when it saves (the SQLite files change on every read in WAL mode).
+_INDEX_FILES = (STATE_FILE,)
 
 
 class SearchHit(BaseModel):
@@ -115,7 +116,7 @@ def get_searcher(state: ServiceState) -> Searcher:
             raise ApiError(503, "Chưa có chỉ mục tìm kiếm (no search index): run `cchc ingest` first", "no_index")
         embedder = state.get_embedder()
         try:
-            searcher = Searcher.open(state.settings.home, embedder)
+            searcher = Searcher.open(state.settings.home, embedder, reuse=state.searcher)
         except SearchIndexError as err:
             raise ApiError(503, f"Chưa có chỉ mục tìm kiếm (no search index): {err}", "no_index") from err
         with state.search_lock:

@@ -16,7 +16,6 @@ from search_api.chunks import Chunk, chunks_of
 from search_api.embedding import HashingEmbedder, Matrix
 from search_api.index import SearchIndex, SearchIndexError
 from search_api.index_build import build_index
-from search_api.vectors import HNSW_MIN_RECALL, HnswPolicy
 from tests.helpers import SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.txt"))
@@ -71,8 +70,8 @@ def test_build_is_incremental_and_embeds_only_new_texts(tmp_path: Path, samples:
     _build(tmp_path, samples, embedder)
     index = SearchIndex.open(tmp_path, read_only=True)
     total = sum(len(chunks_of(d)) for d in samples)
-    assert len(index) == total and len(index.plain) == total and index.dense is not None
-    assert len(index.dense) == total
+    assert len(index) == total and len(index.view.live_ids()) == total
+    assert len(index.view.live_ids(vectors=True)) == total
     distinct = len({c.text for d in samples for c in chunks_of(d)})
     assert embedder.passages == distinct + 1  # + the model probe
     index.close()
@@ -108,12 +107,11 @@ def test_re_adding_a_changed_document_leaves_no_stale_or_duplicate_hits(
     assert extraction.source not in _bm25_sources(index, "hộp thư điện tử")[:3]
     assert _bm25_sources(index, "mạng nội bộ chuyên dùng")[0] == extraction.source
     # dense side: the changed passage's vector is the new text's, and the old vector is gone
-    assert index.dense is not None
     changed_chunk = next(c for c in new_chunks if "mạng nội bộ chuyên dùng" in c.text)
     query = HashingEmbedder().embed_passages([changed_chunk.text])[0]
-    hit_ids, scores = index.dense.search(query, 3)
+    hit_ids, scores = index.dense(query, 3)
     assert index.chunks(hit_ids[:1])[0].id == changed_chunk.id and scores[0] == pytest.approx(1.0, abs=1e-2)
-    assert len(index.dense) == len(index)
+    assert len(index.view.live_ids(vectors=True)) == len(index)
 
 
 def test_remove_document_and_add_document(tmp_path: Path, samples: list[Extracted]) -> None:
@@ -123,10 +121,9 @@ def test_remove_document_and_add_document(tmp_path: Path, samples: list[Extracte
     assert index.remove_document(gone.source)
     assert not index.remove_document("never/ingested.txt")
     assert gone.source not in {c.source for c in index.chunks(index.bm25("cải cách hành chính", folded=False)[0])}
-    assert index.dense is not None
-    everything = index.dense.search(HashingEmbedder().embed_queries(["cải cách"])[0], 10_000)[0]
+    everything = index.dense(HashingEmbedder().embed_queries(["cải cách"])[0], 10_000)[0]
     assert gone.source not in {c.source for c in index.chunks(everything)}
-    assert len(index.dense) == len(index) == len(index.plain)
+    assert len(index.view.live_ids(vectors=True)) == len(index) == len(index.view.live_ids())
     index.save()
     index.close()
 
@@ -136,7 +133,8 @@ def test_remove_document_and_add_document(tmp_path: Path, samples: list[Extracte
     index.add_document(gone.source, chunks, HashingEmbedder(), sha256=gone.document.sha256)
     index.add_document(gone.source, chunks, HashingEmbedder(), sha256=gone.document.sha256)  # twice: no duplicates
     ids = _all_ids(index)
-    assert len(ids) == len(set(ids)) and len(index.dense or []) == len(index) == len(index.plain)
+    assert len(ids) == len(set(ids))
+    assert len(index.view.live_ids(vectors=True)) == len(index) == len(index.view.live_ids())
     index.close()
 
 
@@ -147,10 +145,9 @@ def test_persistence_round_trip_gives_identical_results(tmp_path: Path, samples:
     second = SearchIndex.open(tmp_path, read_only=True)
     for a, b in [(first.bm25("thu nhap tang them", folded=True), second.bm25("thu nhap tang them", folded=True))]:
         assert a[0].tolist() == b[0].tolist()
-    assert first.dense is not None and second.dense is not None
-    assert first.dense.search(query, 5)[0].tolist() == second.dense.search(query, 5)[0].tolist()
-    files = {p.name for p in (tmp_path / "index").iterdir()}
-    assert {"bm25.npz", "chunks.sqlite", "dense.faiss", "state.json"} <= files
+    assert first.dense(query, 5)[0].tolist() == second.dense(query, 5)[0].tolist()
+    files = {p.name for p in (tmp_path / "index").iterdir()} | {p.name for p in (tmp_path / "index/segments").iterdir()}
+    assert {"000000.npz", "chunks.sqlite", "000000.faiss", "state.json"} <= files
     assert not [name for name in files if name.endswith(".tmp")]  # temp files were renamed into place
 
 
@@ -165,11 +162,12 @@ def test_a_crash_before_saving_keeps_every_committed_document(tmp_path: Path, sa
     index.close()  # no save(): the files on disk lag the database
 
     reopened = SearchIndex.open(tmp_path, read_only=True)
-    assert len(reopened.plain) == len(reopened) and reopened.dense is not None
-    assert len(reopened.dense) == len(reopened)
+    assert len(reopened.view.live_ids()) == len(reopened)
+    assert len(reopened.view.live_ids(vectors=True)) == len(reopened)
     assert extraction.source in _bm25_sources(reopened, "cải cách hành chính")
     assert removed not in _bm25_sources(reopened, "cải cách hành chính")
-    assert set(reopened.dense.ids().tolist()) == {r[0] for r in reopened.store.db.execute("SELECT id FROM chunks")}
+    stored = {r[0] for r in reopened.store.db.execute("SELECT id FROM chunks")}
+    assert set(reopened.view.live_ids(vectors=True).tolist()) == stored
     embedder = CountingEmbedder()
     summary = build_index(tmp_path, samples[1:3], embedder)
     assert summary.changes["updated"] == 1 and summary.changes["unchanged"] == 1  # the sha recorded was "x"
@@ -191,8 +189,8 @@ def test_a_model_change_forces_re_embedding(tmp_path: Path, samples: list[Extrac
     assert summary.changes["unchanged"] == 1
     assert summary.embedded == len({c.text for c in chunks_of(samples[0])})
     index = SearchIndex.open(tmp_path, read_only=True)
-    assert index.dim == 128 and index.dense is not None and index.dense.dim == 128
-    assert len(index.dense) == len(index)
+    assert index.dim == 128
+    assert len(index.view.live_ids(vectors=True)) == len(index)
     index.check_model(HashingEmbedder(dim=128))
 
 
@@ -214,39 +212,6 @@ def test_filters_select_by_every_field(tmp_path: Path, samples: list[Extracted])
     by_id = chunks(unit="vn.vinh-long/so-noi-vu")
     assert by_id and {c.province for c in by_id} == {"Vĩnh Long"}
     assert not len(index.store.select(province="Hà Giang"))
-
-
-# --- dense index ------------------------------------------------------------------------------------
-
-
-def test_hnsw_past_the_threshold_masks_removed_ids_and_filters_exactly(
-    tmp_path: Path, samples: list[Extracted]
-) -> None:
-    policy = HnswPolicy(threshold=50, max_deleted_fraction=0.9)
-    build_index(tmp_path, samples, HashingEmbedder(), policy=policy)
-    index = SearchIndex.open(tmp_path, policy=policy)
-    assert index.dense is not None and index.dense.hnsw  # rebuilt as HNSW when saved
-    query = HashingEmbedder().embed_queries(["kiểm soát thủ tục hành chính"])[0]
-    top = index.dense.search(query, 5)[0]
-    index.remove_document(index.chunks(top[:1])[0].source)
-    assert index.dense.deleted
-    after = index.dense.search(query, 50)[0]
-    assert not set(after.tolist()) & index.dense.deleted
-    allowed = index.store.select(kind="target")
-    exact = index.dense.search(query, 5, allowed)
-    assert set(exact[0].tolist()) <= set(allowed.tolist()) and len(exact[0]) == 5
-    brute = np.array([float(HashingEmbedder().embed_passages([c.text])[0] @ query) for c in index.chunks(allowed)])
-    assert exact[1][0] == pytest.approx(brute.max(), abs=1e-2)
-    index.save()
-    index.close()
-    reopened = SearchIndex.open(tmp_path, policy=policy)
-    assert reopened.dense is not None and reopened.dense.deleted == index.dense.deleted
-    assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
-    reopened.policy = HnswPolicy(threshold=50, max_deleted_fraction=0.0)
-    reopened.save()  # too many dead ids now: the graph is rebuilt from the stored vectors
-    assert reopened.dense.hnsw and not reopened.dense.deleted and len(reopened.dense) == len(reopened)
-    assert reopened.dense.recall is not None and reopened.dense.recall >= HNSW_MIN_RECALL
-    assert reopened.dense.search(query, 50)[0].tolist() == after.tolist()
 
 
 def test_chunk_fields_survive_the_table(tmp_path: Path, samples: list[Extracted]) -> None:

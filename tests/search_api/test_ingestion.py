@@ -26,8 +26,9 @@ from kg.store import GraphStore
 from search_api.app import create_app
 from search_api.chunk_store import ChunkStore, text_key
 from search_api.embedding import HashingEmbedder, Matrix
-from search_api.index import PROBE, SearchIndex
+from search_api.index import INDEX_DIR, PROBE, SearchIndex
 from search_api.ingestion import Prepared, ingest_into, ingest_stream, prepare_here
+from search_api.segments import SEGMENTS_DIR, segment_ids
 from search_api.settings import Settings
 from search_api.store_lock import LOCK_FILE, StoreBusy, writing
 from tests.helpers import REPO, SAMPLES
@@ -282,15 +283,19 @@ def _read(path: Path) -> str:
 
 
 def _agree(home: Path) -> tuple[set[str], set[str]]:
-    """Graph sources and index sources, after checking the index's BM25 and FAISS hold every stored chunk."""
+    """Graph sources and index sources, after checking the saved segments hold every stored chunk, with its
+    vector."""
     graph = GraphStore.open_local(home, read_only=True)
     sources = set(graph.file_graphs())
     graph.close()
     index = SearchIndex.open(home, read_only=True)
     try:
         live = np.sort(index.store.live_ids())
-        assert np.array_equal(np.sort(index.plain.ids), live)
-        assert index.dense is not None and set(index.dense.ids().tolist()) >= set(live.tolist())
+        directory = home / INDEX_DIR / SEGMENTS_DIR
+        saved = [segment_ids(directory, name) for name in index.segment_names()]
+        assert set(live.tolist()) <= set(np.concatenate(saved).tolist()) if saved else not len(live)
+        assert np.array_equal(index.view.live_ids(), live)
+        assert np.array_equal(index.view.live_ids(vectors=True), live)
         return sources, set(index.sources())
     finally:
         index.close()

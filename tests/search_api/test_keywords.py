@@ -1,15 +1,23 @@
-"""Keyword scoring (search_api.keywords): Vietnamese syllables, accented and folded, and BM25 that rows join and
-leave exactly as if it were rebuilt."""
+"""Keyword scoring (search_api.keywords): Vietnamese syllables, accented and folded, and BM25 over segments whose
+rows are masked or merged exactly as if the index were rebuilt."""
 
 from __future__ import annotations
 
 import math
-import threading
 
 import numpy as np
 import pytest
 
-from search_api.keywords import BM25_B, BM25_K1, Bm25, folded_syllables, folded_terms, syllables, terms
+from search_api.keywords import (
+    BM25_B,
+    BM25_K1,
+    Bm25,
+    bm25_scores,
+    folded_syllables,
+    folded_terms,
+    syllables,
+    terms,
+)
 
 
 def test_tokenizers_fold_case_tones_and_marks() -> None:
@@ -17,11 +25,13 @@ def test_tokenizers_fold_case_tones_and_marks() -> None:
     assert folded_syllables("Chỉ tiêu TRỰC TUYẾN đạt") == ["chi", "tieu", "truc", "tuyen", "dat"]
 
 
+def _scores(bm: Bm25, query: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return bm25_scores([(bm, np.ones(len(bm), bool))], query)
+
+
 def test_bm25_matches_the_textbook_formula() -> None:
-    bm = Bm25()
-    docs = [["a", "b", "a"], ["b", "c"], ["c", "c", "d", "e"]]
-    bm.add([10, 20, 30], docs)
-    ids, scores = bm.scores(["a", "c"])
+    bm = Bm25.build([10, 20, 30], [["a", "b", "a"], ["b", "c"], ["c", "c", "d", "e"]])
+    ids, scores = _scores(bm, ["a", "c"])
     got = dict(zip(ids.tolist(), scores.tolist(), strict=True))
     n, avgdl = 3, 3.0
 
@@ -35,21 +45,38 @@ def test_bm25_matches_the_textbook_formula() -> None:
     assert got[30] == pytest.approx(term(2, 2, 4), rel=1e-5)
 
 
-def test_bm25_removal_changes_statistics_like_a_rebuild() -> None:
-    docs = {1: ["x", "y"], 2: ["x", "z", "z"], 3: ["y", "w"], 4: ["x", "x", "w"]}
-    incremental = Bm25()
-    incremental.add(list(docs), list(docs.values()))
-    incremental.scores(["x"])  # settle, then remove and add on top of a built matrix
-    incremental.remove([2, 3])
-    incremental.add([5], [["z", "y", "x"]])
-    rebuilt = Bm25()
-    rebuilt.add([1, 4, 5], [docs[1], docs[4], ["z", "y", "x"]])
-    for query in (["x"], ["z", "w"], ["y", "x", "q"]):
-        a, b = incremental.scores(query), rebuilt.scores(query)
-        assert a[0].tolist() == b[0].tolist()
-        np.testing.assert_allclose(a[1], b[1], rtol=1e-6)
-    incremental.compact()
-    assert incremental.ids.tolist() == [1, 4, 5] and len(incremental) == 3
+DOCS = {1: ["x", "y"], 2: ["x", "z", "z"], 3: ["y", "w"], 4: ["x", "x", "w"], 5: ["z", "y", "x"], 6: ["w"]}
+QUERIES = (["x"], ["z", "w"], ["y", "x", "q"], ["q"])
+
+
+def _same(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> None:
+    order_a, order_b = np.argsort(a[0]), np.argsort(b[0])
+    assert a[0][order_a].tolist() == b[0][order_b].tolist()
+    np.testing.assert_allclose(a[1][order_a], b[1][order_b], rtol=1e-6)
+
+
+def test_segments_with_masked_rows_score_like_one_rebuilt_index() -> None:
+    first = Bm25.build([1, 2, 3, 4], [DOCS[i] for i in (1, 2, 3, 4)])
+    second = Bm25.build([5, 6], [DOCS[5], DOCS[6]])
+    masks = [(first, np.array([True, False, False, True])), (second, np.array([True, True]))]
+    rebuilt = Bm25.build([1, 4, 5, 6], [DOCS[i] for i in (1, 4, 5, 6)])
+    for query in QUERIES:
+        _same(bm25_scores(masks, query), _scores(rebuilt, query))
+    assert bm25_scores([(first, np.zeros(4, bool))], ["x"])[0].tolist() == []  # nothing live: no hit
+
+
+def test_merged_segments_keep_the_counts_of_the_rows_kept() -> None:
+    first = Bm25.build([1, 2, 3, 4], [DOCS[i] for i in (1, 2, 3, 4)])
+    second = Bm25.build([5, 6], [DOCS[5], DOCS[6]])
+    merged = Bm25.merged([(second, np.array([0, 1])), (first, np.array([0, 3]))])
+    assert merged.ids.tolist() == [1, 4, 5, 6]  # ids ascending whatever order the parts came in
+    rebuilt = Bm25.build([1, 4, 5, 6], [DOCS[i] for i in (1, 4, 5, 6)])
+    np.testing.assert_array_equal(merged.lengths, rebuilt.lengths)
+    for query in QUERIES:
+        _same(_scores(merged, query), _scores(rebuilt, query))
+    again = Bm25.from_arrays(merged.arrays("p"), "p")
+    for query in QUERIES:
+        _same(_scores(again, query), _scores(rebuilt, query))
 
 
 def test_abbreviations_and_their_words_find_each_other() -> None:
@@ -57,31 +84,7 @@ def test_abbreviations_and_their_words_find_each_other() -> None:
     assert terms("UBND tỉnh") == ["ubnd", "tỉnh"]
     assert folded_terms("thu tuc hanh chinh") == ["thu", "tuc", "hanh", "chinh", "tthc"]
     assert folded_terms("Bộ Giáo dục và Đào tạo")[-1] == "bgddt"
-    bm = Bm25()
-    bm.add([1, 2], [terms("Ủy ban nhân dân tỉnh ban hành kế hoạch"), terms("Sở Tư pháp rà soát TTHC")])
-    assert bm.scores(terms("UBND"))[0].tolist() == [1]
-    ids, scores = bm.scores(terms("thủ tục hành chính"))
+    bm = Bm25.build([1, 2], [terms("Ủy ban nhân dân tỉnh ban hành kế hoạch"), terms("Sở Tư pháp rà soát TTHC")])
+    assert _scores(bm, terms("UBND"))[0].tolist() == [1]
+    ids, scores = _scores(bm, terms("thủ tục hành chính"))
     assert ids[np.argmax(scores)] == 2  # "hành" alone also matches the first
-
-
-def test_concurrent_first_searches_fold_pending_rows_once() -> None:
-    """The soak run (issue 12) found searches racing to fold a reopened index's pending rows: IndexError, 500."""
-    words = [f"từ{i}" for i in range(300)]
-    results: list[tuple[list[int], list[float]]] = []
-    for _ in range(5):
-        bm = Bm25()
-        bm.add(range(3000), ([words[(i * 7 + j) % 300] for j in range(12)] for i in range(3000)))
-        barrier = threading.Barrier(8)
-
-        def search(bm: Bm25 = bm, barrier: threading.Barrier = barrier) -> None:
-            barrier.wait()
-            ids, scores = bm.scores(words[:5])
-            order = np.argsort(ids)
-            results.append((ids[order].tolist(), scores[order].tolist()))
-
-        threads = [threading.Thread(target=search) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert len(results) == 40 and all(r == results[0] for r in results)

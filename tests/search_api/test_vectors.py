@@ -1,38 +1,46 @@
-"""The vector index (search_api.vectors): exact while small, ids removed for good."""
+"""Dense search (search_api.vectors): exact top k over segments, dead rows and filters masked, files memory-mapped."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
-import pytest
 
-from search_api import vectors as vectors_module
-from search_api.vectors import Dense, HnswPolicy
+from search_api.vectors import Vectors, dense_search
 
 
-def test_dense_index_kind_follows_size() -> None:
+def _unit(rng: np.random.Generator, n: int, dim: int = 16) -> np.ndarray:
+    x = rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_segments_give_the_exact_top_k_of_their_live_allowed_rows(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    vectors = rng.standard_normal((30, 8)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    flat = Dense.build(8, [(np.arange(30, dtype=np.int64), vectors)], 30)
-    assert not flat.hnsw
-    found, scores = flat.search(vectors[3], 3)
-    assert found[0] == 3 and scores[0] == pytest.approx(1.0)
-    flat.remove(np.array([3], np.int64))
-    assert 3 not in flat.search(vectors[3], 30)[0].tolist() and len(flat) == 29
-
-
-def test_an_hnsw_index_is_filled_and_calibrated_a_slice_and_a_block_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Built from slices and calibrated against exact answers read back a block at a time, the index is the one a
-    single slice and a single block give."""
-    rng = np.random.default_rng(1)
-    vectors = rng.standard_normal((300, 16)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = _unit(rng, 300)
     ids = np.arange(1000, 1300, dtype=np.int64)
-    policy = HnswPolicy(threshold=100)
-    whole = Dense.build(16, [(ids, vectors)], 300, policy)
-    monkeypatch.setattr(vectors_module, "CALIBRATION_BLOCK", 7)
-    sliced = Dense.build(16, [(ids[i : i + 64], vectors[i : i + 64]) for i in range(0, 300, 64)], 300, policy)
-    assert whole.hnsw and sliced.hnsw
-    assert sliced.ids().tolist() == ids.tolist()
-    assert (sliced.recall, sliced.ef_search) == (whole.recall, whole.ef_search)
-    assert sliced.search(vectors[5], 3)[0].tolist() == whole.search(vectors[5], 3)[0].tolist()
+    alive = rng.random(300) > 0.3
+    allowed = ids[rng.random(300) > 0.5]
+    query = _unit(rng, 1)[0]
+    cuts = [(0, 120), (120, 121), (121, 300)]  # one segment of a single row
+    parts = [(Vectors.build(ids[a:b], vectors[a:b], 16), alive[a:b]) for a, b in cuts]
+    for limit in (None, allowed):
+        mask = alive if limit is None else alive & np.isin(ids, allowed)
+        brute = np.argsort(-(vectors[mask] @ query), kind="stable")[:10]
+        got, scores = dense_search(parts, query, 10, limit)
+        assert got.tolist() == ids[mask][brute].tolist()
+        np.testing.assert_allclose(scores, (vectors[mask] @ query)[brute], rtol=1e-5)
+    for n, (part, _) in enumerate(parts):
+        part.write(tmp_path / f"{n}.faiss")
+    mapped = [(Vectors.read(tmp_path / f"{n}.faiss", part.ids), mask) for n, (part, mask) in enumerate(parts)]
+    assert dense_search(mapped, query, 10)[0].tolist() == dense_search(parts, query, 10)[0].tolist()
+    np.testing.assert_array_equal(mapped[2][0].rows(np.array([0, 5])), vectors[[121, 126]])
+
+
+def test_nothing_live_or_allowed_gives_no_hit() -> None:
+    rng = np.random.default_rng(1)
+    part = Vectors.build(np.arange(5, dtype=np.int64), _unit(rng, 5), 16)
+    query = _unit(rng, 1)[0]
+    assert dense_search([(part, np.zeros(5, bool))], query, 3)[0].tolist() == []
+    assert dense_search([(part, np.ones(5, bool))], query, 3, np.array([99], np.int64))[0].tolist() == []
+    assert dense_search([], query, 3)[0].tolist() == []
+    assert len(dense_search([(part, np.ones(5, bool))], query, 10)[0]) == 5
