@@ -7,7 +7,7 @@
 The sample of N articles is the N records with text whose blake2b(id) is smallest: spread over every topic, and
 nested (the 3,000-article sample is inside the 20,000 one), so an eval written on the small one holds on the
 large ones. Run each size in its own process (peak RSS is the process's). `--embedder hashing` replaces e5 by the
-hashing embedder of the tests (384 dimensions): the graph, chunking, SQLite, BM25 and FAISS work is the same,
+hashing embedder of the tests (384 dimensions): the graph, chunking, SQLite and index segment work is the same,
 without the hours of e5 on two cores; say so when quoting its RSS. `--vectors-from DIR` takes the vector of each
 chunk text from the index of a larger run with the same model (the whole corpus, say) and embeds only what it lacks:
 the sample's index is then exactly the one a run of its own would build, in the time of everything but e5.
@@ -93,7 +93,7 @@ class StoredVectors(Lookup):
 
 
 class Streaming:
-    """Counts documents and keeps the highest RSS seen between batches (before the final BM25/FAISS build)."""
+    """Counts documents and keeps the highest RSS seen between batches (before the index segments are written)."""
 
     def __init__(self) -> None:
         self.done = 0
@@ -160,7 +160,7 @@ def main() -> None:
     print(
         f"{args.n:,} articles, embedder {args.embedder}, workers {args.workers or 0}: wall {wall:.1f} s "
         f"({args.n / wall:.1f} articles/s), peak RSS {peak_mb:,.0f} MB (this process; "
-        f"{streaming.peak:,.0f} MB at most between batches, before BM25 and FAISS are built), "
+        f"{streaming.peak:,.0f} MB at most between batches, before the index segments are written), "
         f"load average {os.getloadavg()[0]:.2f}"
     )
 

@@ -38,6 +38,8 @@ EMBED_BATCH = 256
 # computes them (torch and ONNX agree to cosine > 0.9999), another model does not.
 PROBE = "Kế hoạch cải cách hành chính năm 2024: tỷ lệ hồ sơ trực tuyến đạt tối thiểu 80%."
 PROBE_MIN_COSINE = 0.999
+# The whole-index files of the layout before segments: a save deletes them (their content is in the database).
+FORMER_FILES = ("bm25.npz", "dense.faiss")
 # A reader that finds a segment gone (a writer compacted it after the reader read the state) reads the state again.
 READ_ATTEMPTS = 5
 
@@ -192,7 +194,7 @@ class SearchIndex:
         with replacing(self.path / STATE_FILE) as tmp:
             tmp.write_text(json.dumps(state))
         kept = {f"{name}{suffix}" for name in names for suffix in (".npz", ".faiss")}
-        for file in directory.iterdir():
+        for file in [*directory.iterdir(), *(self.path / name for name in FORMER_FILES)]:
             if file.name not in kept:
                 file.unlink(missing_ok=True)
         self._changed()

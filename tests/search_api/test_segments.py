@@ -3,7 +3,9 @@ and their dead rows bounded, and however the chunks are cut into segments a sear
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +16,7 @@ from ingest.read import read_file
 from ingest.records import Extracted
 from search_api import segments as segments_module
 from search_api.embedding import HashingEmbedder
-from search_api.index import STATE_FILE, SearchIndex
+from search_api.index import FORMER_FILES, STATE_FILE, SearchIndex
 from search_api.index_build import build_index
 from search_api.segments import MAX_SMALL_SEGMENTS, SEGMENTS_DIR, Segment, compaction_plan
 from tests.helpers import SAMPLES
@@ -152,3 +154,20 @@ def test_compaction_plan() -> None:
     big = {"big": np.arange(0, 20_000, dtype=np.int64)}
     plan = compaction_plan(big, np.arange(0, 16_500, dtype=np.int64))  # 17.5 % dead: kept
     assert plan.keep == ["big"] and not plan.rewrite
+
+
+def test_a_store_of_the_former_layout_is_read_then_converted_by_its_next_save(
+    tmp_path: Path, samples: list[Extracted]
+) -> None:
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    expected = _answers(tmp_path)
+    index_dir = tmp_path / "index"
+    shutil.rmtree(index_dir / SEGMENTS_DIR)
+    (index_dir / STATE_FILE).write_text(json.dumps({"generation": 3, "model": "x", "chunks": 9, "terms": 2}))
+    for name in FORMER_FILES:
+        (index_dir / name).write_bytes(b"whole index")
+    assert _answers(tmp_path) == expected  # read from the database meanwhile
+    build_index(tmp_path, samples[:2], HashingEmbedder())  # nothing new: the save still writes the segments
+    assert not [name for name in FORMER_FILES if (index_dir / name).exists()]
+    assert SearchIndex.open(tmp_path, read_only=True).segment_names() == ["000000"]
+    assert _answers(tmp_path) == expected
