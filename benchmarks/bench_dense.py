@@ -5,8 +5,9 @@
 Random unit vectors cut into segments of `SEGMENT_CHUNKS`, written as an ingest writes them and read back
 memory-mapped as a search process reads them (`search_api.vectors`); one thread, as `Searcher.open` sets it. Each
 query is timed three ways: every row live; a tenth of the rows masked as removed; a filter allowing 5,000 ids.
-A query reads every vector once (2 × dim FLOPs a vector): the search is bound by memory bandwidth, so the GB/s
-it reads is printed beside its GFLOPS and the machine's float32 matmul rate (`bench_embedding.matmul_gflops`).
+A query reads every vector once (2 × dim FLOPs a vector, stored as float16): the search is bound by memory
+bandwidth, so the GB/s it reads is printed beside its GFLOPS and the machine's float32 matmul rate
+(`bench_embedding.matmul_gflops`).
 The default size is the full Pháp điển corpus (468,000 chunks of 384-d e5 vectors).
 """
 
@@ -65,8 +66,8 @@ def main() -> None:
             "filter of 5,000 ids": _percentiles(lambda i: dense_search(live, queries[i], 100, allowed), args.queries),
         }
     ceiling = max(matmul_gflops().values())
-    flops, read = 2 * args.vectors * args.dim, args.vectors * args.dim * 4
-    print(f"{args.vectors:,} vectors of {args.dim} in {len(parts)} segments, memory-mapped, one thread, k=100")
+    flops, read = 2 * args.vectors * args.dim, args.vectors * parts[0].index.code_size
+    print(f"{args.vectors:,} float16 vectors of {args.dim} in {len(parts)} segments, memory-mapped, one thread, k=100")
     for name, (p50, p95) in rows.items():
         print(
             f"  {name:<26} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  {flops / p50 / 1e6:5.1f} GFLOPS "

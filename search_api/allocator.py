@@ -1,4 +1,5 @@
-"""The C allocator's settings for the server: memory a request or an upload frees goes back to the system.
+"""The C allocator's settings for the server and the streaming ingest: memory a request, an upload or a batch
+frees goes back to the system.
 
 Left to itself, glibc's malloc raises its mmap threshold to the size of every large block freed (up to 32 MB),
 so from the first one on, the blocks an upload allocates and frees (the index arrays and FAISS buffers loaded to

@@ -267,7 +267,7 @@ class ChunkStore:
 
     def live_ids(self) -> Ids:
         """Every chunk's int id."""
-        return np.array([r[0] for r in self.db.execute("SELECT id FROM chunks")], np.int64)
+        return np.fromiter((r[0] for r in self.db.execute("SELECT id FROM chunks")), np.int64)
 
     def chunks(self, ids: Iterable[int]) -> list[Chunk]:
         """Chunks by int id, in the order given (unknown ids skipped)."""

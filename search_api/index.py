@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +24,7 @@ from ingest.pipeline import Progress
 from search_api.chunk_store import ChunkStore, Ids, Scores, batches, text_key
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix
-from search_api.keywords import TERMS_VERSION, bm25_scores, folded_terms, terms
+from search_api.keywords import TERMS_VERSION, Keywords, folded_terms, terms
 from search_api.segments import SEGMENTS_DIR, Segment, compaction_plan, live_masks, replacing, segment_ids, slices
 from search_api.vectors import dense_search
 
@@ -63,14 +62,16 @@ def embedder_name(embedder: Embedder) -> str:
     return f"{name}/{embedder.dim}"
 
 
-@dataclass(frozen=True, eq=False)
 class View:
     """What searches read: every segment with its live rows, as of one moment of the database."""
 
-    parts: list[tuple[Segment, Any, Any]]  # (segment, live BM25 rows, live vector rows or None)
+    def __init__(self, parts: list[tuple[Segment, Any, Any]]) -> None:
+        self.parts = parts  # (segment, live BM25 rows, live vector rows or None)
+        self.plain = Keywords([(s.plain, rows) for s, rows, _ in parts])
+        self.folded = Keywords([(s.folded, rows) for s, rows, _ in parts])
 
     def bm25(self, tokens: Sequence[str], *, folded: bool) -> tuple[Ids, Scores]:
-        return bm25_scores([(s.folded if folded else s.plain, rows) for s, rows, _ in self.parts], tokens)
+        return (self.folded if folded else self.plain).scores(tokens)
 
     def dense(self, query: Matrix, k: int, allowed: Ids | None) -> tuple[Ids, Scores]:
         parts = [(s.vectors, rows) for s, _, rows in self.parts if s.vectors is not None]

@@ -26,6 +26,7 @@ from ingest.records import Extracted
 from kg.ledger import Ledger
 from kg.loader import GraphWriter, IngestSummary, load_graphs
 from kg.store import GraphStore
+from search_api.allocator import release_free_memory, tune_allocator
 from search_api.chunk_store import text_key
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix
@@ -148,6 +149,7 @@ def _stream(
     batch_size: int,
     progress: StreamProgress | None,
 ) -> Ingested:
+    tune_allocator()
     summary = IngestSummary()
     phases = Phases()
     lookup = Lookup(embedder) if embedder is not None else None
@@ -185,6 +187,7 @@ def _stream(
         batches = (todo(chunk) for chunk in _batched(items, batch_size))
         for prepared in prepare(b for b in batches if b):
             _write(prepared, graph, index, lookup, summary, phases)
+            release_free_memory()  # what the batch freed goes back, so the run's memory stays that of one batch
             if progress:
                 progress(len(prepared))
         summary.triples = store.triple_count()

@@ -175,26 +175,33 @@ class Bm25:
         )
 
 
-def bm25_scores(parts: Sequence[tuple[Bm25, npt.NDArray[np.bool_]]], tokens: Sequence[str]) -> tuple[Ids, Scores]:
-    """(chunk ids, Okapi BM25 scores) of every live row sharing a term with the query, unordered; `parts` are
-    (segment, live-row mask), and IDF and the average length are those of all live rows together."""
-    query = sorted(set(tokens))
-    live = sum(int(alive.sum()) for _, alive in parts)
-    if not query or not live:
-        return np.zeros(0, np.int64), np.zeros(0, np.float32)
-    matched = [bm.matches(query, alive) for bm, alive in parts]
-    df = np.zeros(len(query), np.float64)
-    for _, _, position in matched:
-        df += np.bincount(position, minlength=len(query))
-    idf = np.log1p((live - df + 0.5) / (df + 0.5))
-    avgdl = sum(float(bm.lengths[alive].sum()) for bm, alive in parts) / live or 1.0
-    ids, scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
-    for (bm, _), (rows, tf, position) in zip(parts, matched, strict=True):
-        if not len(rows):
-            continue
-        norm = BM25_K1 * (1 - BM25_B + BM25_B * bm.lengths[rows] / avgdl)
-        total = np.bincount(rows, weights=idf[position] * tf * (BM25_K1 + 1) / (tf + norm), minlength=len(bm))
-        hit = np.flatnonzero(total > 0)
-        ids.append(bm.ids[hit])
-        scores.append(total[hit].astype(np.float32))
-    return np.concatenate(ids), np.concatenate(scores)
+class Keywords:
+    """BM25 over segments and their live-row masks, scored as one index: the live row count and the average
+    length are computed once, when the masks are set, not at every query."""
+
+    def __init__(self, parts: Sequence[tuple[Bm25, npt.NDArray[np.bool_]]]) -> None:
+        self.parts = parts
+        self.live = sum(int(alive.sum()) for _, alive in parts)
+        lengths = sum(float(bm.lengths[alive].sum()) for bm, alive in parts)
+        self.avgdl = lengths / self.live if self.live and lengths else 1.0
+
+    def scores(self, tokens: Sequence[str]) -> tuple[Ids, Scores]:
+        """(chunk ids, Okapi BM25 scores) of every live row sharing a term with the query, unordered."""
+        query = sorted(set(tokens))
+        if not query or not self.live:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        matched = [bm.matches(query, alive) for bm, alive in self.parts]
+        df = np.zeros(len(query), np.float64)
+        for _, _, position in matched:
+            df += np.bincount(position, minlength=len(query))
+        idf = np.log1p((self.live - df + 0.5) / (df + 0.5))
+        ids, scores = [np.zeros(0, np.int64)], [np.zeros(0, np.float32)]
+        for (bm, _), (rows, tf, position) in zip(self.parts, matched, strict=True):
+            if not len(rows):
+                continue
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * bm.lengths[rows] / self.avgdl)
+            total = np.bincount(rows, weights=idf[position] * tf * (BM25_K1 + 1) / (tf + norm), minlength=len(bm))
+            hit = np.flatnonzero(total > 0)
+            ids.append(bm.ids[hit])
+            scores.append(total[hit].astype(np.float32))
+        return np.concatenate(ids), np.concatenate(scores)

@@ -1,4 +1,5 @@
-"""Dense search: exact inner product over each index segment's vectors, a FAISS flat index memory-mapped from its file.
+"""Dense search: exact inner product over each index segment's vectors, a FAISS float16 index memory-mapped from its
+file.
 
 Exact rather than approximate. `python -m benchmarks.bench_dense` (load 0.5): 468,000 384-d vectors (the full
 Pháp điển corpus) in 24 segments, one thread, p50 30.6 ms a query, 42.6 ms with a tenth of the rows masked as
@@ -23,7 +24,7 @@ from search_api.embedding import Matrix
 
 
 class Vectors:
-    """One segment's vectors: row i of a flat inner-product index is chunk `ids[i]` (ascending)."""
+    """One segment's vectors: row i of an exhaustive inner-product index is chunk `ids[i]` (ascending)."""
 
     def __init__(self, ids: Ids, index: Any) -> None:
         self.ids = ids
@@ -34,7 +35,8 @@ class Vectors:
 
     @classmethod
     def build(cls, ids: Ids, vectors: Matrix, dim: int) -> Vectors:
-        index = faiss.IndexFlatIP(dim)
+        """Stored as float16, as the chunk database keeps them: nothing is lost, and a search reads half the bytes."""
+        index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
         if len(ids):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         return cls(ids, index)

@@ -12,7 +12,7 @@ from search_api.keywords import (
     BM25_B,
     BM25_K1,
     Bm25,
-    bm25_scores,
+    Keywords,
     folded_syllables,
     folded_terms,
     syllables,
@@ -26,7 +26,7 @@ def test_tokenizers_fold_case_tones_and_marks() -> None:
 
 
 def _scores(bm: Bm25, query: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    return bm25_scores([(bm, np.ones(len(bm), bool))], query)
+    return Keywords([(bm, np.ones(len(bm), bool))]).scores(query)
 
 
 def test_bm25_matches_the_textbook_formula() -> None:
@@ -61,8 +61,8 @@ def test_segments_with_masked_rows_score_like_one_rebuilt_index() -> None:
     masks = [(first, np.array([True, False, False, True])), (second, np.array([True, True]))]
     rebuilt = Bm25.build([1, 4, 5, 6], [DOCS[i] for i in (1, 4, 5, 6)])
     for query in QUERIES:
-        _same(bm25_scores(masks, query), _scores(rebuilt, query))
-    assert bm25_scores([(first, np.zeros(4, bool))], ["x"])[0].tolist() == []  # nothing live: no hit
+        _same(Keywords(masks).scores(query), _scores(rebuilt, query))
+    assert Keywords([(first, np.zeros(4, bool))]).scores(["x"])[0].tolist() == []  # nothing live: no hit
 
 
 def test_merged_segments_keep_the_counts_of_the_rows_kept() -> None:
