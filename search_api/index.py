@@ -25,7 +25,16 @@ from search_api.chunk_store import ChunkStore, Ids, Scores, batches, text_key
 from search_api.chunks import Chunk
 from search_api.embedding import Embedder, Matrix
 from search_api.keywords import TERMS_VERSION, Keywords, folded_terms, terms
-from search_api.segments import SEGMENTS_DIR, Segment, compaction_plan, live_masks, replacing, segment_ids, slices
+from search_api.segments import (
+    SEGMENTS_DIR,
+    Segment,
+    SegmentError,
+    compaction_plan,
+    live_masks,
+    replacing,
+    segment_ids,
+    slices,
+)
 from search_api.vectors import dense_search
 
 INDEX_DIR = "index"
@@ -142,21 +151,26 @@ class SearchIndex:
             return self._view
 
     def _load_view(self) -> View:
-        directory = self.path / SEGMENTS_DIR
-        for attempt in range(READ_ATTEMPTS):
+        for _ in range(READ_ATTEMPTS):
             live = np.sort(self.store.live_ids())
-            try:
-                segments = [
-                    self._reuse.get(name) or Segment.read(directory, name) for name in self._state().get("segments", [])
-                ]
-                break
-            except FileNotFoundError:
-                if attempt == READ_ATTEMPTS - 1:
-                    raise
+            names = self._state().get("segments", [])
+            segments = self._read_segments(names)
+            if len(segments) == len(names) or self._state().get("segments", []) == names:
+                break  # every segment read, or one is damaged (not replaced by a writer meanwhile)
         held = np.concatenate([s.ids for s in segments]) if segments else np.zeros(0, np.int64)
         missing = np.setdiff1d(live, held)
         segments += [Segment.from_store(f"memory-{n}", self.store, part) for n, part in enumerate(slices(missing))]
         return View(live_masks(segments, live))
+
+    def _read_segments(self, names: Sequence[str]) -> list[Segment]:
+        """The segments that can be read; the chunks of a damaged one are then read from the database."""
+        out = []
+        for name in names:
+            try:
+                out.append(self._reuse.get(name) or Segment.read(self.path / SEGMENTS_DIR, name))
+            except SegmentError:
+                continue
+        return out
 
     def segment_names(self) -> list[str]:
         """The segments the saved state names."""
@@ -172,17 +186,25 @@ class SearchIndex:
         state = self._state()
         counter = int(state.get("next", 0))
         live = np.sort(self.store.live_ids())
-        ids_of = {name: segment_ids(directory, name) for name in state.get("segments", [])}
+        ids_of: dict[str, Ids] = {}
+        for name in state.get("segments", []):
+            try:
+                ids_of[name] = segment_ids(directory, name)
+            except SegmentError:
+                continue  # damaged: its chunks are written again from the database
         plan = compaction_plan(ids_of, live)
         written: list[str] = []
+        held = [ids_of[name] for name in plan.keep]
         for group in plan.rewrite:
-            parts = [(Segment.read(directory, name), rows) for name, rows in group]
-            segment = Segment.merged(f"{counter:06d}", parts)
+            parts = self._read_segments([name for name, _ in group])
+            if len(parts) < len(group):
+                continue  # as damaged
+            segment = Segment.merged(f"{counter:06d}", [(s, rows) for s, (_, rows) in zip(parts, group, strict=True)])
             segment.write(directory)
             written.append(segment.name)
+            held.append(segment.ids)
             counter += 1
-        held = np.concatenate([ids for ids in ids_of.values()]) if ids_of else np.zeros(0, np.int64)
-        for part in slices(np.setdiff1d(live, held)):
+        for part in slices(np.setdiff1d(live, np.concatenate(held) if held else np.zeros(0, np.int64))):
             segment = Segment.from_store(f"{counter:06d}", self.store, part)
             segment.write(directory)
             written.append(segment.name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ MAX_DEAD_FRACTION = 0.2
 MAX_SMALL_SEGMENTS = 8
 
 Mask = npt.NDArray[np.bool_]
+# What reading a damaged segment raises: numpy and zipfile on a cut npz, FAISS (RuntimeError) on a bad index file.
+_UNREADABLE = (OSError, ValueError, RuntimeError, KeyError, EOFError, zipfile.BadZipFile)
+
+
+class SegmentError(Exception):
+    """A segment's files are missing or cannot be read: its chunks are read from the database instead."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,10 +96,15 @@ class Segment:
 
     @classmethod
     def read(cls, directory: Path, name: str) -> Segment:
-        with np.load(directory / f"{name}.npz") as arrays:
-            plain, folded = Bm25.from_arrays(arrays, "plain"), Bm25.from_arrays(arrays, "folded")
-            vector_ids = arrays["vector_ids"].astype(np.int64) if "vector_ids" in arrays else None
-        vectors = None if vector_ids is None else Vectors.read(directory / f"{name}.faiss", vector_ids)
+        try:
+            with np.load(directory / f"{name}.npz") as arrays:
+                plain, folded = Bm25.from_arrays(arrays, "plain"), Bm25.from_arrays(arrays, "folded")
+                vector_ids = arrays["vector_ids"].astype(np.int64) if "vector_ids" in arrays else None
+            vectors = None if vector_ids is None else Vectors.read(directory / f"{name}.faiss", vector_ids)
+        except _UNREADABLE as err:
+            raise SegmentError(f"segment {name}: {err}") from err
+        if vectors is not None and len(vectors) != int(vectors.index.ntotal):
+            raise SegmentError(f"segment {name}: {len(vectors)} vector ids, {vectors.index.ntotal} vectors")
         return cls(name, plain, folded, vectors)
 
 
@@ -103,9 +115,16 @@ def _vector_rows(segment: Segment, rows: Ids) -> Ids:
 
 
 def segment_ids(directory: Path, name: str) -> Ids:
-    """A segment's chunk ids without reading its counts (a member of its npz is read alone)."""
-    with np.load(directory / f"{name}.npz") as arrays:
-        ids: Ids = arrays["plain_ids"].astype(np.int64)
+    """A segment's chunk ids without reading its counts (a member of its npz is read alone); SegmentError when a
+    file is missing, empty or cut."""
+    try:
+        with np.load(directory / f"{name}.npz") as arrays:
+            ids: Ids = arrays["plain_ids"].astype(np.int64)
+            has_vectors = "vector_ids" in arrays
+        if has_vectors and not (directory / f"{name}.faiss").stat().st_size:
+            raise SegmentError(f"segment {name}: empty vector file")
+    except _UNREADABLE as err:
+        raise SegmentError(f"segment {name}: {err}") from err
     return ids
 
 

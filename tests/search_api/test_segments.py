@@ -18,7 +18,7 @@ from search_api import segments as segments_module
 from search_api.embedding import HashingEmbedder
 from search_api.index import FORMER_FILES, STATE_FILE, SearchIndex
 from search_api.index_build import build_index
-from search_api.segments import MAX_SMALL_SEGMENTS, SEGMENTS_DIR, Segment, compaction_plan
+from search_api.segments import MAX_SMALL_SEGMENTS, SEGMENTS_DIR, Segment, SegmentError, compaction_plan
 from tests.helpers import SAMPLES
 
 QUERIES = ["cải cách hành chính", "thu nhap tang them", "Sở Nội vụ chủ trì", "kiểm soát thủ tục hành chính"]
@@ -170,4 +170,49 @@ def test_a_store_of_the_former_layout_is_read_then_converted_by_its_next_save(
     build_index(tmp_path, samples[:2], HashingEmbedder())  # nothing new: the save still writes the segments
     assert not [name for name in FORMER_FILES if (index_dir / name).exists()]
     assert SearchIndex.open(tmp_path, read_only=True).segment_names() == ["000000"]
+    assert _answers(tmp_path) == expected
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "vectors gone"])
+def test_a_damaged_segment_is_rebuilt_from_the_database(tmp_path: Path, samples: list[Extracted], damage: str) -> None:
+    """The chunk database is the truth: an unreadable segment is read from it instead, and the next save rewrites
+    it (a disk error, a copy cut short)."""
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    expected = _answers(tmp_path)
+    directory = tmp_path / "index" / SEGMENTS_DIR
+    if damage == "truncated":
+        data = (directory / "000000.npz").read_bytes()
+        (directory / "000000.npz").write_bytes(data[: len(data) // 2])
+    elif damage == "emptied":
+        (directory / "000000.faiss").write_bytes(b"")
+    else:
+        (directory / "000000.faiss").unlink()
+    assert _answers(tmp_path) == expected
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    assert SearchIndex.open(tmp_path, read_only=True).segment_names() == ["000001"]
+    assert _answers(tmp_path) == expected
+
+
+def test_a_reader_that_finds_a_segment_compacted_away_reads_the_state_again(
+    tmp_path: Path, samples: list[Extracted], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    expected = _answers(tmp_path)
+    index_dir = tmp_path / "index"
+    original = Segment.read.__func__  # type: ignore[attr-defined]
+    calls: list[str] = []
+
+    def compacted_meanwhile(cls: type[Segment], directory: Path, name: str) -> Segment:
+        calls.append(name)
+        if name == "000000":  # a writer renamed it (as a compaction would) after the reader read the state
+            for suffix in (".npz", ".faiss"):
+                (directory / f"000000{suffix}").rename(directory / f"000001{suffix}")
+            state = json.loads((index_dir / STATE_FILE).read_text())
+            (index_dir / STATE_FILE).write_text(json.dumps({**state, "segments": ["000001"], "next": 2}))
+            raise SegmentError("gone")
+        return original(cls, directory, name)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Segment, "read", classmethod(compacted_meanwhile))
+    index = SearchIndex.open(tmp_path, read_only=True)
+    assert [s.name for s, _, _ in index.view.parts] == ["000001"] and calls == ["000000", "000001"]
     assert _answers(tmp_path) == expected
