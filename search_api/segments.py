@@ -90,7 +90,9 @@ class Segment:
         if self.vectors is not None:
             with replacing(directory / f"{self.name}.faiss") as tmp:
                 self.vectors.write(tmp)
+                size = tmp.stat().st_size
             arrays["vector_ids"] = self.vectors.ids
+            arrays["vector_bytes"] = np.array(size, np.int64)  # so that a cut vector file is found without reading it
         with replacing(directory / f"{self.name}.npz") as tmp, tmp.open("wb") as f:
             np.savez(f, **arrays)  # type: ignore[arg-type]
 
@@ -116,13 +118,13 @@ def _vector_rows(segment: Segment, rows: Ids) -> Ids:
 
 def segment_ids(directory: Path, name: str) -> Ids:
     """A segment's chunk ids without reading its counts (a member of its npz is read alone); SegmentError when a
-    file is missing, empty or cut."""
+    file is missing or cut."""
     try:
         with np.load(directory / f"{name}.npz") as arrays:
             ids: Ids = arrays["plain_ids"].astype(np.int64)
-            has_vectors = "vector_ids" in arrays
-        if has_vectors and not (directory / f"{name}.faiss").stat().st_size:
-            raise SegmentError(f"segment {name}: empty vector file")
+            size = int(arrays["vector_bytes"]) if "vector_ids" in arrays else None
+        if size is not None and (directory / f"{name}.faiss").stat().st_size != size:
+            raise SegmentError(f"segment {name}: the vector file is not the {size:,} bytes written")
     except _UNREADABLE as err:
         raise SegmentError(f"segment {name}: {err}") from err
     return ids

@@ -173,7 +173,7 @@ def test_a_store_of_the_former_layout_is_read_then_converted_by_its_next_save(
     assert _answers(tmp_path) == expected
 
 
-@pytest.mark.parametrize("damage", ["truncated", "emptied", "vectors gone"])
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "vectors gone", "vectors cut"])
 def test_a_damaged_segment_is_rebuilt_from_the_database(tmp_path: Path, samples: list[Extracted], damage: str) -> None:
     """The chunk database is the truth: an unreadable segment is read from it instead, and the next save rewrites
     it (a disk error, a copy cut short)."""
@@ -185,6 +185,9 @@ def test_a_damaged_segment_is_rebuilt_from_the_database(tmp_path: Path, samples:
         (directory / "000000.npz").write_bytes(data[: len(data) // 2])
     elif damage == "emptied":
         (directory / "000000.faiss").write_bytes(b"")
+    elif damage == "vectors cut":
+        data = (directory / "000000.faiss").read_bytes()
+        (directory / "000000.faiss").write_bytes(data[: len(data) - 1000])
     else:
         (directory / "000000.faiss").unlink()
     assert _answers(tmp_path) == expected
