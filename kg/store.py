@@ -120,6 +120,9 @@ class GraphStore:
                     raise StoreError(f"cannot open graph store at {location}: {err}") from err
                 time.sleep(0.05 * (attempt + 1))
         assert native is not None
+        if not read_only:  # RocksDB keeps the info log of every earlier open: a writer per upload piled them up
+            for log in location.glob("LOG.old.*"):
+                log.unlink(missing_ok=True)
         dataset = Dataset(store=OxigraphStore(store=native), default_union=True)
         if read_only:
             return cls(dataset, native=native, read_only=True, location=directory)

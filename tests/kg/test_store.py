@@ -116,6 +116,18 @@ def test_a_dropped_store_handle_is_freed_at_once(tmp_path: Path) -> None:
     assert cyclic_garbage(use, "rdflib", "oxrdflib", "pyoxigraph", "kg") == []
 
 
+def test_writers_opening_again_and_again_leave_no_pile_of_info_logs(tmp_path: Path) -> None:
+    """RocksDB keeps the info log of each earlier open (LOG.old.*, ~137 KB each, up to a thousand): a server opens a
+    writer per upload, so its graph folder grew with every upload whatever was stored."""
+    path = sorted(SAMPLES.glob("*.txt"))[0]
+    for _ in range(4):
+        writer = GraphStore.open_local(tmp_path / "home")
+        load_files([path], writer)
+        writer.close()
+    assert sorted(p.name for p in (tmp_path / "home" / "graph").glob("LOG*")) == ["LOG"]
+    assert list(GraphStore.open_local(tmp_path / "home", read_only=True).file_graphs()) == [str(path)]
+
+
 def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no graph store"):
         GraphStore.open_local(tmp_path / "nowhere", read_only=True)
