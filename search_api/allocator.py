@@ -14,6 +14,7 @@ soak server held 60 MB more than a fresh server over the same store, all of it f
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameters (malloc.h)
@@ -22,6 +23,7 @@ MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, now fixed
 ARENAS = 2
 
 
+@functools.cache  # one handle: each CDLL is a reference cycle the collector has to find
 def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -75,6 +76,9 @@ class ChunkStore:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
+        # A connection and its statement cache refer to each other: dropped unclosed, it (and its page cache) waits
+        # for a full collection. A server drops a reader's store at every upload, so it is closed with its store.
+        weakref.finalize(self, db.close)
 
     @classmethod
     def open(cls, db_file: Path, *, read_only: bool) -> ChunkStore:
