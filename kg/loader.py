@@ -29,14 +29,16 @@ class IngestSummary:
     files: int = 0
     changes: dict[str, int] = field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0})
     failures: list[Failure] = field(default_factory=list)
-    triples: int = 0
+    written: int = 0  # triples of the document graphs this load wrote
+    triples: int | None = None  # of the whole store, when counted (a full scan: `cchc ingest` does, uploads not)
     added: list[str] = field(default_factory=list)  # sources whose graph this load created
 
     def line(self) -> str:
         c = self.changes
+        stored = f", {self.triples:,} in the store" if self.triples is not None else ""
         return (
             f"{self.files} files: {c['new']} new, {c['updated']} updated, {c['unchanged']} unchanged, "
-            f"{len(self.failures)} errors; {self.triples:,} triples in the store"
+            f"{len(self.failures)} errors; {self.written:,} triples written{stored}"
         )
 
 
@@ -64,11 +66,11 @@ class GraphWriter:
             extraction = document.extraction
             sha = extraction.document.sha256
             graph = iris.file(extraction.source)
-            change = self.store.replace_file(
-                extraction.source, graph, sha, extraction_graph(extraction), known=self.known
-            )
+            triples = extraction_graph(extraction)
+            change = self.store.replace_file(extraction.source, graph, sha, triples, known=self.known)
             self.known[extraction.source] = FileGraph(graph, sha)
             summary.changes[change] += 1
+            summary.written += len(triples) if change != "unchanged" else 0
             if change == "new":
                 summary.added.append(extraction.source)
             if progress:
@@ -129,5 +131,4 @@ def load_graphs(
     """Write each extracted document as its file's named graph; the batch's failures are counted as files."""
     summary = IngestSummary(files=len(batch.documents) + len(batch.failures), failures=list(batch.failures))
     GraphWriter(store, ledger).write(batch.documents, summary, progress)
-    summary.triples = store.triple_count()
     return summary

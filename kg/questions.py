@@ -150,8 +150,9 @@ def unit_responsibilities(store: GraphStore, unit_iri: str) -> dict[str, Any]:
     }
 
 
-def documents(store: GraphStore) -> list[dict[str, Any]]:
-    rows = store.query("documents")
+def documents(store: GraphStore, doc: str | None = None) -> list[dict[str, Any]]:
+    """Every document (or the one `doc`) with its file, kind, title, date, place and issuer."""
+    rows = store.query("documents", **({"doc": URIRef(doc)} if doc else {}))
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
         seen.setdefault(str(row["doc"]), {
@@ -225,10 +226,11 @@ def _place(value: Any) -> str | None:
     return short_id(str(value)) if value is not None else None
 
 
-def document_facts(store: GraphStore) -> list[dict[str, Any]]:
-    """Every document's header facts: kind, title, date, place, issuer, plan year and who signed how."""
+def document_facts(store: GraphStore, doc: str | None = None) -> list[dict[str, Any]]:
+    """Every document's (or the one `doc`'s) header facts: kind, title, date, place, issuer, plan year and who
+    signed how."""
     out: dict[str, dict[str, Any]] = {}
-    for row in store.query("document_facts"):
+    for row in store.query("document_facts", **({"doc": URIRef(doc)} if doc else {})):
         year = row.get("year")
         out.setdefault(str(row["doc"]), {
             "id": _v(row["doc"]), "source": _v(row["path"]), "kind": _last(row.get("kind")),

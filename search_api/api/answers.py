@@ -12,9 +12,9 @@ from kg.store import GraphStore
 from search_api.api.models import Citation, CitingDocument
 
 
-def summaries(store: GraphStore) -> list[dict[str, Any]]:
-    """Every document as a `DocumentSummary` dict (short id added)."""
-    return [{**d, "iri": d["id"], "id": short_id(d["id"])} for d in questions.documents(store)]
+def summaries(store: GraphStore, doc: str | None = None) -> list[dict[str, Any]]:
+    """Every document (or the one `doc`) as a `DocumentSummary` dict (short id added)."""
+    return [{**d, "iri": d["id"], "id": short_id(d["id"])} for d in questions.documents(store, doc)]
 
 
 def is_work(store: GraphStore, iri: str) -> bool:

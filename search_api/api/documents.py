@@ -28,9 +28,8 @@ DOCUMENT_COLUMNS = ("id", "source", "kind", "title", "date", "scope", "issuer", 
 
 
 def _facts(store: GraphStore, iri: str) -> dict[str, Any]:
-    for d in questions.document_facts(store):
-        if d["id"] == iri:
-            return {**d, "iri": iri, "id": short_id(iri)}
+    for d in questions.document_facts(store, iri):
+        return {**d, "iri": iri, "id": short_id(iri)}
     raise ApiError(404, f"Không tìm thấy văn bản (no such document): {short_id(iri)}")
 
 

@@ -153,7 +153,7 @@ class UploadResult(BaseModel):
     source: str
     document: DocumentSummary | None = None
     triples: int | None = Field(
-        default=None, description="Triples in the store after the upload (None when unchanged)."
+        default=None, description="Triples the upload wrote: its document's graph (None when unchanged)."
     )
     indexed: bool = Field(description="Whether the search index was updated with the document.")
 

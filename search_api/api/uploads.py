@@ -62,10 +62,9 @@ async def _read_form(request: Request, limit: int) -> FormData:
 
 
 def _document_of(store: GraphStore, file: URIRef) -> DocumentSummary | None:
-    docs = {d["iri"]: d for d in summaries(store)}
+    """The document a file embodies, asked of that document alone (an upload must not read the whole store)."""
     for row in store.query("file_documents", file=file):
-        found = docs.get(str(row["doc"]))
-        if found:
+        for found in summaries(store, str(row["doc"])):
             return DocumentSummary(**found)
     return None
 
@@ -149,7 +148,7 @@ def _ingest_staged(state: ServiceState, staged: Path, text: str) -> tuple[Upload
         change=change,
         source=str(final),
         document=document,
-        triples=summary.triples,
+        triples=summary.written,
         indexed=done.index is not None,
     )
     return result, 201
