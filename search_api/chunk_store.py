@@ -52,7 +52,10 @@ CREATE TABLE IF NOT EXISTS chunk_units (id INTEGER NOT NULL, unit TEXT NOT NULL)
 CREATE INDEX IF NOT EXISTS chunk_units_id ON chunk_units (id);
 CREATE INDEX IF NOT EXISTS chunk_units_unit ON chunk_units (unit);
 CREATE TABLE IF NOT EXISTS embeddings (text_key TEXT PRIMARY KEY, vector BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_text_key ON chunks (text_key);
 """
+# Texts whose chunks went since the last save: the only vectors `vacuum_embeddings` may find unused.
+_ORPHANS = "CREATE TABLE IF NOT EXISTS orphan_keys (text_key TEXT PRIMARY KEY)"
 
 
 def text_key(text: str) -> str:
@@ -88,6 +91,9 @@ class ChunkStore:
         db = sqlite3.connect(db_file, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'orphan_keys'").fetchone() is None:
+            db.execute(_ORPHANS)  # a store of an earlier version: its next save checks every vector once
+            db.execute("INSERT INTO orphan_keys SELECT text_key FROM embeddings")
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         db.commit()
         return cls(db)
@@ -127,18 +133,29 @@ class ChunkStore:
         """A new model: every stored vector goes (they must all be embedded again)."""
         with self.db:
             self.db.execute("DELETE FROM embeddings")
+            self.db.execute("DELETE FROM meta WHERE key = 'all_embedded'")
             self.db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("model", name), ("dim", str(dim)), ("probe", probe)]
             )
             self._bump()
 
     def unembedded(self) -> list[tuple[str, str]]:
-        """(text key, chunk text) of every distinct text that has no vector yet."""
+        """(text key, chunk text) of every distinct text that has no vector yet: none since `mark_all_embedded`,
+        for every chunk gets its vector in the transaction that adds it; else a scan of every chunk."""
+        if self.meta("all_embedded") == "1":
+            return []
         rows = self.db.execute(
             "SELECT DISTINCT c.text_key, c.data FROM chunks c LEFT JOIN embeddings e ON e.text_key = c.text_key "
             "WHERE e.text_key IS NULL"
         ).fetchall()
         return [(key, _chunk_from_json(data).text) for key, data in rows]
+
+    def mark_all_embedded(self) -> None:
+        """Every chunk has its vector (until the next model change)."""
+        if self.meta("all_embedded") == "1":
+            return
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('all_embedded', '1')")
 
     def store_vectors(self, keys: Sequence[str], vectors: Matrix) -> None:
         with self.db:
@@ -182,9 +199,14 @@ class ChunkStore:
         return int(self.db.execute(query).fetchone()[0])
 
     def vacuum_embeddings(self) -> None:
-        """Forget embeddings no chunk uses any more (kept until now so a re-ingested text reuses its vector)."""
+        """Forget embeddings no chunk uses any more (kept until now so a re-ingested text reuses its vector): only
+        texts whose chunks went since the last vacuum are looked at, not every stored vector."""
         with self.db:
-            self.db.execute("DELETE FROM embeddings WHERE text_key NOT IN (SELECT text_key FROM chunks)")
+            self.db.execute(
+                "DELETE FROM embeddings WHERE text_key IN (SELECT text_key FROM orphan_keys) "
+                "AND NOT EXISTS (SELECT 1 FROM chunks c WHERE c.text_key = embeddings.text_key)"
+            )
+            self.db.execute("DELETE FROM orphan_keys")
 
     # --- documents -----------------------------------------------------------------------------------
 
@@ -249,6 +271,10 @@ class ChunkStore:
                 added.append((rowid, chunk))
             self.db.execute("DELETE FROM chunk_units WHERE id = ?", (rowid,))
             self.db.executemany("INSERT INTO chunk_units VALUES (?, ?)", ((rowid, u) for u in chunk.units))
+        self.db.executemany(
+            "INSERT OR IGNORE INTO orphan_keys VALUES (?)",
+            ((key,) for _, key in old.values()),  # superset: the vacuum keeps those still used
+        )
         for rowid in removed:
             self.db.execute("DELETE FROM chunks WHERE id = ?", (rowid,))
             self.db.execute("DELETE FROM chunk_units WHERE id = ?", (rowid,))
@@ -258,6 +284,7 @@ class ChunkStore:
         """Forget a source's chunks: (their ids, whether the source was recorded)."""
         with self.db:
             ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE source = ?", (source,))]
+            self.db.execute("INSERT OR IGNORE INTO orphan_keys SELECT text_key FROM chunks WHERE source = ?", (source,))
             known = self.db.execute("DELETE FROM sources WHERE source = ?", (source,)).rowcount > 0
             self.db.execute("DELETE FROM chunks WHERE source = ?", (source,))
             self.db.executemany("DELETE FROM chunk_units WHERE id = ?", ((i,) for i in ids))

@@ -267,6 +267,7 @@ class SearchIndex:
             done += len(batch)
             if progress:
                 progress(done, len(todo))
+        self.store.mark_all_embedded()
         if done:
             self._changed()
         return done
