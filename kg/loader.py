@@ -45,10 +45,11 @@ class IngestSummary:
 class GraphWriter:
     """The one writer of file graphs during an ingest, with what the store holds (read once)."""
 
-    def __init__(self, store: GraphStore, ledger: Ledger | None = None) -> None:
+    def __init__(self, store: GraphStore, ledger: Ledger | None = None, sources: Sequence[str] | None = None) -> None:
+        """`sources`: the only files this writer will be asked about (all when None: a whole run asks once)."""
         self.store = store
         self.ledger = ledger
-        self.known: dict[str, FileGraph] = store.file_graphs()
+        self.known: dict[str, FileGraph] = store.file_graphs(sources)
 
     def is_stored(self, source: str, sha256: str) -> bool:
         old = self.known.get(source)
@@ -115,7 +116,7 @@ class GraphWriter:
     def _add_late(self, source: str, anomalies: Sequence[Anomaly]) -> None:
         assert self.ledger is not None
         stored = self.ledger.document(source)
-        graph = self.known.get(source)
+        graph = self.known.get(source) or self.store.file_graphs([source]).get(source)
         if stored is None or graph is None:
             return
         _, version, doc = stored
@@ -130,5 +131,5 @@ def load_graphs(
 ) -> IngestSummary:
     """Write each extracted document as its file's named graph; the batch's failures are counted as files."""
     summary = IngestSummary(files=len(batch.documents) + len(batch.failures), failures=list(batch.failures))
-    GraphWriter(store, ledger).write(batch.documents, summary, progress)
+    GraphWriter(store, ledger, [d.source for d in batch.documents]).write(batch.documents, summary, progress)
     return summary

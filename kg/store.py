@@ -144,11 +144,17 @@ class GraphStore:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def file_graphs(self) -> dict[str, FileGraph]:
-        """Source path → the graph currently holding it."""
-        rows = self.query_text(
-            "SELECT ?g ?path ?sha WHERE { GRAPH ?g { ?g cchc:sourcePath ?path ; cchc:sha256 ?sha } }"
-        )
+    def file_graphs(self, sources: Sequence[str] | None = None, *, sha256: str | None = None) -> dict[str, FileGraph]:
+        """Source path → the graph currently holding it: of every file, or of the given sources, or of the files
+        with this content (a single upload asks by name: listing every file is a scan of the store)."""
+        sparql = "SELECT ?g ?path ?sha WHERE { GRAPH ?g { ?g cchc:sourcePath ?path ; cchc:sha256 ?sha } }"
+        if sources is not None:
+            if not sources:
+                return {}
+            sparql = _with_values(sparql, ["path"], [[Literal(s)] for s in sources])
+        if sha256 is not None:
+            sparql = _with_values(sparql, ["sha"], [[Literal(sha256)]])
+        rows = self.query_text(sparql)
         return {str(r["path"]): FileGraph(URIRef(str(r["g"])), str(r["sha"])) for r in rows}
 
     def replace_file(
@@ -210,7 +216,7 @@ class GraphStore:
         self._committed()
 
     def remove_file(self, source: str) -> bool:
-        old = self.file_graphs().get(source)
+        old = self.file_graphs([source]).get(source)
         if old is None:
             return False
         self._update(f"DROP SILENT GRAPH {old.graph.n3()}")

@@ -115,12 +115,11 @@ def _ingest_staged(state: ServiceState, staged: Path, text: str) -> tuple[Upload
     except ApiError:
         reader = None  # no store yet: the first upload creates it
     if reader is not None:
-        for path, fg in reader.file_graphs().items():
-            if fg.sha256 == sha:  # the same content, uploaded or ingested before: nothing to do
-                indexed = is_indexed(state.settings.home, path) or _index_quietly(state, path, text)
-                return UploadResult(
-                    change="unchanged", source=path, document=_document_of(reader, fg.graph), indexed=indexed
-                ), 200
+        for path, fg in reader.file_graphs(sha256=sha).items():  # the same content, uploaded or ingested before
+            indexed = is_indexed(state.settings.home, path) or _index_quietly(state, path, text)
+            return UploadResult(
+                change="unchanged", source=path, document=_document_of(reader, fg.graph), indexed=indexed
+            ), 200
     folder = state.settings.home / "uploads" / sha[:16]
     shutil.rmtree(folder, ignore_errors=True)  # a leftover of an interrupted upload of this content
     folder.mkdir(parents=True)
@@ -142,7 +141,7 @@ def _ingest_staged(state: ServiceState, staged: Path, text: str) -> tuple[Upload
     summary = done.graph
     change: Change = "new" if summary.changes["new"] else "updated" if summary.changes["updated"] else "unchanged"
     reader = state.stores.get()
-    written = reader.file_graphs().get(str(final))
+    written = reader.file_graphs([str(final)]).get(str(final))
     document = _document_of(reader, written.graph) if written else None
     result = UploadResult(
         change=change,

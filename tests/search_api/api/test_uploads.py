@@ -81,8 +81,9 @@ def test_upload_ingests_indexes_and_is_idempotent(client: TestClient, tmp_path: 
 def test_an_upload_reads_its_own_document_not_the_whole_store(
     client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An upload counted every triple of the store and summarised every document to answer: two scans of the whole
-    store, a third of an upload's time over the 418 real documents. It answers with its own document's triples."""
+    """An upload counted every triple of the store, summarised every document and listed every file's graph four
+    times: scans of the whole store, half of an upload's time over the 418 real documents. It answers with its own
+    document's triples and asks for the graphs of its own file and content."""
     assert _upload(client, "letter.txt", LETTER.read_bytes()).status_code == 201  # type: ignore[attr-defined]
     asked: list[tuple[str, tuple[str, ...]]] = []
     query = GraphStore.query
@@ -94,12 +95,21 @@ def test_an_upload_reads_its_own_document_not_the_whole_store(
     def no_count(store: GraphStore) -> int:
         raise AssertionError("the whole store counted")
 
+    listed = GraphStore.file_graphs
+    listings: list[bool] = []  # whether each listing of file graphs was of every file
+
+    def watched_listing(store: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        listings.append(not args and not kwargs)
+        return listed(store, *args, **kwargs)
+
     monkeypatch.setattr(GraphStore, "query", watched)
     monkeypatch.setattr(GraphStore, "triple_count", no_count)
+    monkeypatch.setattr(GraphStore, "file_graphs", watched_listing)
     body = _upload(client, "plan.txt", PLAN.read_bytes()).json()  # type: ignore[attr-defined]
     monkeypatch.undo()
     assert body["change"] == "new" and body["document"]["scope"] == "vn.vinh-long"
     assert ("documents", ()) not in asked and ("document_facts", ()) not in asked
+    assert listings.count(True) == 1  # the reconciliation of graph, index and uploads; the rest ask by name
     store = GraphStore.open_local(tmp_path / "home", read_only=True)
     assert body["triples"] == len(store.graph_of(body["source"])) > 1000
 
