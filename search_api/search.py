@@ -13,7 +13,7 @@ Filters restrict every mode before the top k is taken.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -214,12 +214,14 @@ class Searcher:
         graph: GraphStore | None = None,
         *,
         embedder_kind: str | None = None,
+        snapshot: Callable[[], GraphStore | None] | None = None,
     ) -> None:
         self.index = index
         self.data_dir = data_dir
         self._embedder = embedder
         self._embedder_kind = embedder_kind  # the runtime of the default model, when no embedder is given
-        self.graph = graph
+        self._own_graph = graph
+        self._snapshot = snapshot
         self.fusion: Fusion = DEFAULT_FUSION
         self.alpha = DEFAULT_ALPHA
         self.alpha_unaccented = UNACCENTED_ALPHA
@@ -235,21 +237,30 @@ class Searcher:
         *,
         embedder_kind: str | None = None,
         reuse: Searcher | None = None,
+        snapshot: Callable[[], GraphStore | None] | None = None,
     ) -> Searcher:
         """Open read-only; the default model (`embedder_kind`: onnx or torch) is loaded only when a dense query
-        needs it. The index segments an older searcher (`reuse`) had read are taken from it."""
+        needs it. The index segments an older searcher (`reuse`) had read are taken from it. `snapshot`: where a
+        server's routes get their graph snapshot, read by the searcher too instead of a handle of its own."""
         faiss.omp_set_num_threads(1)  # one query at a time: extra threads only add overhead (measured)
         index = SearchIndex.open(data_dir, read_only=True, reuse=reuse.index if reuse is not None else None)
-        try:
-            graph = GraphStore.open_local(data_dir, read_only=True) if (data_dir / "graph").exists() else None
-        except StoreError:
-            graph = None
-        return cls(index, data_dir, embedder, graph, embedder_kind=embedder_kind)
+        graph = None
+        if snapshot is None and (data_dir / "graph").exists():
+            try:
+                graph = GraphStore.open_local(data_dir, read_only=True)
+            except StoreError:
+                graph = None
+        return cls(index, data_dir, embedder, graph, embedder_kind=embedder_kind, snapshot=snapshot)
+
+    @property
+    def graph(self) -> GraphStore | None:
+        """The graph document-number queries are answered from (None: there is none yet)."""
+        return self._snapshot() if self._snapshot is not None else self._own_graph
 
     def close(self) -> None:
         self.index.close()
-        if self.graph is not None:
-            self.graph.close()
+        if self._own_graph is not None:
+            self._own_graph.close()
 
     @property
     def embedder(self) -> Embedder:
@@ -316,15 +327,14 @@ class Searcher:
 
     def graph_chunks(self, query: str, allowed: Ids | None) -> list[int]:
         """Chunks the graph names for a document-number query: the work's own header, then passages citing it."""
-        if self.graph is None:
+        graph = self.graph
+        if graph is None:
             return []
-        works = questions.resolve_works(self.graph, query)
+        works = questions.resolve_works(graph, query)
         if not works:
             return []
         own = [ids[0] for w in works if (ids := self.index.store.document_chunks(w))]
-        spans = [
-            (d["source"], c["start"], c["end"]) for d in questions.cites(self.graph, query) for c in d["citations"]
-        ]
+        spans = [(d["source"], c["start"], c["end"]) for d in questions.cites(graph, query) for c in d["citations"]]
         chosen = list(dict.fromkeys(own + self.index.store.overlapping(spans)))
         if allowed is not None:
             permitted = set(allowed.tolist())

@@ -96,6 +96,13 @@ class StoreCache:
                 self._store, self._stamp, self._memo = store, stamp, {}
             return self._store
 
+    def snapshot(self) -> GraphStore | None:
+        """The current snapshot, or None while there is none (the searcher then answers without the graph)."""
+        try:
+            return self.get()
+        except ApiError:
+            return None
+
     def memo(self, key: str, compute: Callable[[GraphStore], T]) -> T:
         """`compute(store)` once per store snapshot."""
         store = self.get()

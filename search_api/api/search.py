@@ -116,7 +116,9 @@ def get_searcher(state: ServiceState) -> Searcher:
             raise ApiError(503, "Chưa có chỉ mục tìm kiếm (no search index): run `cchc ingest` first", "no_index")
         embedder = state.get_embedder()
         try:
-            searcher = Searcher.open(state.settings.home, embedder, reuse=state.searcher)
+            searcher = Searcher.open(
+                state.settings.home, embedder, reuse=state.searcher, snapshot=state.stores.snapshot
+            )
         except SearchIndexError as err:
             raise ApiError(503, f"Chưa có chỉ mục tìm kiếm (no search index): {err}", "no_index") from err
         with state.search_lock:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
+from kg.store import GraphStore
+from search_api.app import create_app
+from search_api.embedding import HashingEmbedder
+from search_api.settings import Settings
 from tests.helpers import VINH_LONG_PLAN
 
 
@@ -34,3 +39,21 @@ def test_a_query_typed_without_diacritics_says_how_it_was_read(client: TestClien
     assert accented["read_as"] is None
     keywords_only = client.get("/search", params={"q": "cai cach", "mode": "bm25"}).json()
     assert keywords_only["read_as"] is None  # BM25 matches the folded text as typed: nothing was re-read
+
+
+def test_the_searcher_reads_the_graph_snapshot_every_request_reads(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A searcher opened its own read-only Oxigraph handle beside the one every other route reads: two sets of
+    caches and table indexes (about 11 MB over the 418 real documents), both opened again at every upload."""
+    opened: list[bool] = []
+    open_local = GraphStore.open_local.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[GraphStore], directory: Path, *, read_only: bool = False) -> GraphStore:
+        opened.append(read_only)
+        return open_local(cls, directory, read_only=read_only)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(GraphStore, "open_local", classmethod(counted))
+    with TestClient(create_app(Settings(home=home), embedder=HashingEmbedder())) as fresh:
+        hits = fresh.get("/search", params={"q": "NĐ 107/2020", "k": 10}).json()["hits"]
+        assert hits[0]["why"] == "graph"
+        assert fresh.get("/works/NĐ 107%2F2020/cited-by").status_code == 200
+    assert opened.count(True) == 1  # (the start-up reconciliation opens the writer)
