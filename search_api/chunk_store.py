@@ -92,7 +92,7 @@ class ChunkStore:
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)
         if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'orphan_keys'").fetchone() is None:
-            db.execute(_ORPHANS)  # a store of an earlier version: its next save checks every vector once
+            db.execute(_ORPHANS)  # new, or a store of an earlier version: its next save checks every vector once
             db.execute("INSERT INTO orphan_keys SELECT text_key FROM embeddings")
         db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         db.commit()

@@ -85,7 +85,12 @@ def _compact(matrix: Any) -> Any:
     kind = np.min_scalar_type(int(counts.max())) if len(counts) else np.dtype(np.uint8)
     index = np.int32 if max(matrix.nnz, *matrix.shape) < np.iinfo(np.int32).max else np.int64
     return sparse.csc_array(
-        (counts.astype(kind), matrix.indices.astype(index), matrix.indptr.astype(index)), shape=matrix.shape
+        (
+            counts.astype(kind, copy=False),
+            matrix.indices.astype(index, copy=False),
+            matrix.indptr.astype(index, copy=False),
+        ),
+        shape=matrix.shape,
     )
 
 
