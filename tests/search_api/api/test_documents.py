@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
+from kg.store import GraphStore
 from tests.helpers import SAMPLES, VINH_LONG_PLAN, doc_id_of
 
 
@@ -45,6 +48,23 @@ def test_document_detail_text_spans_and_citations(client: TestClient) -> None:
     assert all(c["relation"] and isinstance(c["flags"], list) for c in body["cites"])
     assert any(c["cue"] for c in body["cites"])
     assert body["cited_by"] == []  # an unnumbered plan: nothing can cite it
+
+
+def test_one_document_is_read_without_listing_every_file(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GET /documents/{id} listed every file's graph to find its own file and the copies of its content: a scan of
+    the store per request, as an upload's were."""
+    doc_id = doc_id_of(client, VINH_LONG_PLAN)
+    listed = GraphStore.file_graphs
+    listings: list[bool] = []
+
+    def watched(store: GraphStore, *args: Any, **kwargs: Any) -> Any:
+        listings.append(not args and not kwargs)
+        return listed(store, *args, **kwargs)
+
+    monkeypatch.setattr(GraphStore, "file_graphs", watched)
+    body = client.get(f"/documents/{doc_id}").json()
+    assert body["text_available"] and body["document"]["id"] == doc_id
+    assert listings and not any(listings)
 
 
 def test_document_id_may_be_percent_encoded(client: TestClient) -> None:
