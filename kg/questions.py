@@ -150,9 +150,14 @@ def unit_responsibilities(store: GraphStore, unit_iri: str) -> dict[str, Any]:
     }
 
 
+def _of_document(doc: str | None) -> dict[str, Identifier]:
+    """The binding that restricts a question to one document (none: every document)."""
+    return {"doc": URIRef(doc)} if doc else {}
+
+
 def documents(store: GraphStore, doc: str | None = None) -> list[dict[str, Any]]:
     """Every document (or the one `doc`) with its file, kind, title, date, place and issuer."""
-    rows = store.query("documents", **({"doc": URIRef(doc)} if doc else {}))
+    rows = store.query("documents", **_of_document(doc))
     seen: dict[str, dict[str, Any]] = {}
     for row in rows:
         seen.setdefault(str(row["doc"]), {
@@ -230,7 +235,7 @@ def document_facts(store: GraphStore, doc: str | None = None) -> list[dict[str, 
     """Every document's (or the one `doc`'s) header facts: kind, title, date, place, issuer, plan year and who
     signed how."""
     out: dict[str, dict[str, Any]] = {}
-    for row in store.query("document_facts", **({"doc": URIRef(doc)} if doc else {})):
+    for row in store.query("document_facts", **_of_document(doc)):
         year = row.get("year")
         out.setdefault(str(row["doc"]), {
             "id": _v(row["doc"]), "source": _v(row["path"]), "kind": _last(row.get("kind")),
@@ -244,7 +249,7 @@ def document_facts(store: GraphStore, doc: str | None = None) -> list[dict[str, 
 
 def plan_tasks(store: GraphStore, doc: str | None = None) -> list[dict[str, Any]]:
     """Tasks in text order (of one plan when `doc` is given) with lead and cooperating units, products, deadline."""
-    bindings = {"doc": URIRef(doc)} if doc else {}
+    bindings = _of_document(doc)
     tasks: dict[str, dict[str, Any]] = {}
     for row in store.query("task_rows", **bindings):
         task = tasks.setdefault(str(row["task"]), {

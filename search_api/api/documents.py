@@ -58,11 +58,11 @@ def list_documents(
 
 
 def _file_of(store: GraphStore, source: str) -> tuple[FileGraph, list[str]]:
-    """The file graph holding `source` and every path recorded for the same content (asked by name and hash: a
-    listing of every file is a scan of the store)."""
+    """The file graph holding `source`, and the paths to read its text from: its own, then every other file of
+    the same content (asked by name and hash: a listing of every file is a scan of the store)."""
     chosen = store.file_graphs([source])[source]
     same = store.file_graphs(sha256=chosen.sha256)
-    return chosen, [source, *sorted(p for p, fg in same.items() if fg.graph == chosen.graph and p != source)]
+    return chosen, [source, *sorted(p for p in same if p != source)]
 
 
 def _read_text(paths: list[str], sha256: str, max_bytes: int) -> str | None:
