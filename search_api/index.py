@@ -32,6 +32,7 @@ from search_api.segments import (
     compaction_plan,
     live_masks,
     replacing,
+    segment_files,
     segment_ids,
     slices,
 )
@@ -216,7 +217,7 @@ class SearchIndex:
         }  # fmt: skip
         with replacing(self.path / STATE_FILE) as tmp:
             tmp.write_text(json.dumps(state))
-        kept = {f"{name}{suffix}" for name in names for suffix in (".npz", ".faiss")}
+        kept = {file for name in names for file in segment_files(name)}
         for file in [*directory.iterdir(), *(self.path / name for name in FORMER_FILES)]:
             if file.name not in kept:
                 file.unlink(missing_ok=True)

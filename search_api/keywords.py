@@ -79,8 +79,8 @@ def folded_terms(text: str) -> list[str]:
 
 def _compact(matrix: Any) -> Any:
     """The counts in the smallest types that hold them: int32 row positions and unsigned counts, 5 bytes a posting
-    where scipy's defaults take 12 (int64 positions, float32 counts). They are most of what a search process holds
-    per chunk, and the scores are the same: every count is an integer."""
+    where scipy's defaults take 12 (int64 positions, float32 counts). They are most of an index segment, and the
+    scores are the same: every count is an integer."""
     counts = matrix.data
     kind = np.min_scalar_type(int(counts.max())) if len(counts) else np.dtype(np.uint8)
     index = np.int32 if max(matrix.nnz, *matrix.shape) < np.iinfo(np.int32).max else np.int64
@@ -181,12 +181,13 @@ class Bm25:
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, npt.NDArray[Any]], prefix: str) -> Bm25:
+        """The arrays of `arrays` are used as they are (memory-mapped ones stay so: nothing reads them whole); only
+        counts of the former types (float32) are converted."""
         shape = tuple(int(x) for x in arrays[f"{prefix}_shape"])
-        matrix = _compact(
-            sparse.csc_array(
-                (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]), shape=shape
-            )
-        )
+        data, indices, indptr = (arrays[f"{prefix}_{key}"] for key in ("data", "indices", "indptr"))
+        matrix = sparse.csc_array((data, indices, indptr), shape=shape, copy=False)
+        if data.dtype.kind != "u":
+            matrix = _compact(matrix)
         return cls(
             arrays[f"{prefix}_ids"].astype(np.int64),
             arrays[f"{prefix}_lengths"].astype(np.float32),

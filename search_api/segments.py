@@ -6,9 +6,14 @@ rewritten from the segments' own arrays (`compaction_plan`). So an ingest never 
 its memory is that of one segment (`SEGMENT_CHUNKS`) whatever the size of the store; a search process loads each
 segment once and keeps it while it lives (`load_segments` reuses what an older view had loaded).
 
-Files under `index/segments/`: `<name>.npz` (accented and folded BM25 arrays, the vector ids) and `<name>.faiss`
-(a flat index, memory-mapped when read). Which segments make the index is `state.json`'s list, replaced atomically
-after the files it names are in place; files no list names are leftovers of a crash and go at the next save.
+Files under `index/segments/`: `<name>.npz` (the rest of the accented and folded BM25 arrays, the vector ids),
+`<name>.<plain|folded>-<data|indices>.npy` (the term counts and their rows, most of a segment) and `<name>.faiss`
+(a flat index). The counts and the index are memory-mapped when read: a search reads the columns of its terms and
+every vector, and those pages are the OS's file cache, shared by every process reading the segment, not a copy in
+each. (A segment's files are only ever replaced, never changed in place, so a mapping stays valid.) A segment of
+the former layout keeps its counts in its npz and is read into memory. Which segments make the index is
+`state.json`'s list, replaced atomically after the files it names are in place; files no list names are leftovers
+of a crash and go at the next save.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ MAX_DEAD_FRACTION = 0.2
 MAX_SMALL_SEGMENTS = 8
 
 Mask = npt.NDArray[np.bool_]
+# The BM25 arrays with an entry per count, each in a .npy file of its own so that it can be memory-mapped.
+MAPPED = tuple(f"{part}_{array}" for part in ("plain", "folded") for array in ("data", "indices"))
 # What reading a damaged segment raises: numpy and zipfile on a cut npz, FAISS (RuntimeError) on a bad index file.
 _UNREADABLE = (OSError, ValueError, RuntimeError, KeyError, EOFError, zipfile.BadZipFile)
 
@@ -85,8 +92,11 @@ class Segment:
         return cls(name, plain, folded, vectors)
 
     def write(self, directory: Path) -> None:
-        """The two files, each atomically; the segment counts only once a state names it."""
+        """Its files, each atomically; the segment counts only once a state names it."""
         arrays = {**self.plain.arrays("plain"), **self.folded.arrays("folded")}
+        for key in MAPPED:
+            with replacing(directory / _mapped_file(self.name, key)) as tmp, tmp.open("wb") as f:
+                np.save(f, arrays.pop(key))
         if self.vectors is not None:
             with replacing(directory / f"{self.name}.faiss") as tmp:
                 self.vectors.write(tmp)
@@ -99,15 +109,27 @@ class Segment:
     @classmethod
     def read(cls, directory: Path, name: str) -> Segment:
         try:
-            with np.load(directory / f"{name}.npz") as arrays:
-                plain, folded = Bm25.from_arrays(arrays, "plain"), Bm25.from_arrays(arrays, "folded")
-                vector_ids = arrays["vector_ids"].astype(np.int64) if "vector_ids" in arrays else None
+            with np.load(directory / f"{name}.npz") as stored:
+                arrays = dict(stored)
+            if MAPPED[0] not in arrays:  # not of the former layout, which held them in the npz
+                arrays |= {key: np.load(directory / _mapped_file(name, key), mmap_mode="r") for key in MAPPED}
+            plain, folded = Bm25.from_arrays(arrays, "plain"), Bm25.from_arrays(arrays, "folded")
+            vector_ids = arrays["vector_ids"].astype(np.int64) if "vector_ids" in arrays else None
             vectors = None if vector_ids is None else Vectors.read(directory / f"{name}.faiss", vector_ids)
         except _UNREADABLE as err:
             raise SegmentError(f"segment {name}: {err}") from err
         if vectors is not None and len(vectors) != int(vectors.index.ntotal):
             raise SegmentError(f"segment {name}: {len(vectors)} vector ids, {vectors.index.ntotal} vectors")
         return cls(name, plain, folded, vectors)
+
+
+def segment_files(name: str) -> list[str]:
+    """The names of a segment's files (one of the former layout has no .npy files)."""
+    return [f"{name}.npz", f"{name}.faiss", *(_mapped_file(name, key) for key in MAPPED)]
+
+
+def _mapped_file(name: str, key: str) -> str:
+    return f"{name}.{key.replace('_', '-')}.npy"
 
 
 def _vector_rows(segment: Segment, rows: Ids) -> Ids:
@@ -123,8 +145,11 @@ def segment_ids(directory: Path, name: str) -> Ids:
         with np.load(directory / f"{name}.npz") as arrays:
             ids: Ids = arrays["plain_ids"].astype(np.int64)
             size = int(arrays["vector_bytes"]) if "vector_ids" in arrays else None
+            counts_apart = MAPPED[0] not in arrays
         if size is not None and (directory / f"{name}.faiss").stat().st_size != size:
             raise SegmentError(f"segment {name}: the vector file is not the {size:,} bytes written")
+        for key in MAPPED if counts_apart else ():
+            np.load(directory / _mapped_file(name, key), mmap_mode="r")  # its header read, its size checked
     except _UNREADABLE as err:
         raise SegmentError(f"segment {name}: {err}") from err
     return ids

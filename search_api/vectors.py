@@ -43,8 +43,9 @@ class Vectors:
 
     @classmethod
     def read(cls, path: Path, ids: Ids) -> Vectors:
-        """Memory-mapped: the file's pages are read when searched, and shared by every process reading it."""
-        return cls(ids, faiss.read_index(str(path), faiss.IO_FLAG_MMAP))
+        """Memory-mapped: the file's pages are read when searched, and shared by every process reading it. (Not
+        IO_FLAG_MMAP: it maps inverted lists only, and a flat index was read into memory.)"""
+        return cls(ids, faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC))
 
     def write(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))

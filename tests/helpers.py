@@ -129,3 +129,9 @@ def cyclic_garbage(action: Callable[[], object], *modules: str) -> list[str]:
         gc.garbage.clear()
         gc.enable()
     return sorted({name for name in found if name.startswith(modules)})
+
+
+def mapped_files() -> set[str]:
+    """Paths of the files this process has memory-mapped (Linux)."""
+    lines = Path("/proc/self/maps").read_text().splitlines()
+    return {line.split(maxsplit=5)[5] for line in lines if len(line.split(maxsplit=5)) == 6}

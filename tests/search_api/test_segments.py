@@ -18,8 +18,15 @@ from search_api import segments as segments_module
 from search_api.embedding import HashingEmbedder
 from search_api.index import FORMER_FILES, STATE_FILE, SearchIndex
 from search_api.index_build import build_index
-from search_api.segments import MAX_SMALL_SEGMENTS, SEGMENTS_DIR, Segment, SegmentError, compaction_plan
-from tests.helpers import SAMPLES
+from search_api.segments import (
+    MAX_SMALL_SEGMENTS,
+    SEGMENTS_DIR,
+    Segment,
+    SegmentError,
+    compaction_plan,
+    segment_files,
+)
+from tests.helpers import SAMPLES, mapped_files
 
 QUERIES = ["cải cách hành chính", "thu nhap tang them", "Sở Nội vụ chủ trì", "kiểm soát thủ tục hành chính"]
 
@@ -96,7 +103,7 @@ def test_removed_chunks_are_masked_at_once_and_dropped_when_their_segment_is_mos
     assert {c.source for c in hits} == {samples[4].source}  # masked before any save
     index.save()
     assert index.segment_names() == ["000001"]  # the old segment was mostly dead: rewritten with its live rows
-    assert sorted(p.name for p in (tmp_path / "index" / SEGMENTS_DIR).iterdir()) == ["000001.faiss", "000001.npz"]
+    assert sorted(p.name for p in (tmp_path / "index" / SEGMENTS_DIR).iterdir()) == sorted(segment_files("000001"))
     index.close()
     build_index(tmp_path / "fresh", samples[4:], HashingEmbedder())
     assert _answers(tmp_path) == _answers(tmp_path / "fresh")
@@ -109,7 +116,20 @@ def test_leftovers_of_a_crashed_save_are_ignored_then_deleted(tmp_path: Path, sa
     (directory / ".000001.npz.abc.tmp").write_bytes(b"")
     assert _answers(tmp_path)  # readers go by the state
     build_index(tmp_path, samples[2:3], HashingEmbedder())
-    assert sorted(os.listdir(directory)) == ["000000.faiss", "000000.npz", "000001.faiss", "000001.npz"]
+    assert sorted(os.listdir(directory)) == sorted([*segment_files("000000"), *segment_files("000001")])
+
+
+def test_a_read_segments_postings_are_memory_mapped(tmp_path: Path, samples: list[Extracted]) -> None:
+    """The term counts are most of a segment: a search reads the columns of its terms only, so they stay in the
+    file (the OS's cache, shared) instead of a copy in every process."""
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    directory = tmp_path / "index" / SEGMENTS_DIR
+    segment = Segment.read(directory, "000000")
+    assert {str(directory / name) for name in segment_files("000000") if name.endswith(".npy")} <= mapped_files()
+    for part in (segment.plain, segment.folded):
+        for array in (part.matrix.data, part.matrix.indices):
+            assert not array.flags.owndata and not array.flags.writeable
+    assert _answers(tmp_path) == _answers_of_fresh(tmp_path / "fresh", samples[:2])
 
 
 def test_a_reader_builds_in_memory_what_the_segments_miss(tmp_path: Path, samples: list[Extracted]) -> None:
@@ -173,7 +193,24 @@ def test_a_store_of_the_former_layout_is_read_then_converted_by_its_next_save(
     assert _answers(tmp_path) == expected
 
 
-@pytest.mark.parametrize("damage", ["truncated", "emptied", "vectors gone", "vectors cut"])
+def test_a_segment_holding_its_counts_in_its_npz_is_read_as_before(tmp_path: Path, samples: list[Extracted]) -> None:
+    """Segments written before the counts had files of their own are read into memory, and kept."""
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    expected = _answers(tmp_path)
+    directory = tmp_path / "index" / SEGMENTS_DIR
+    with np.load(directory / "000000.npz") as stored:
+        arrays = dict(stored)
+    for name in [n for n in segment_files("000000") if n.endswith(".npy")]:
+        arrays[name.split(".")[1].replace("-", "_")] = np.load(directory / name)
+        (directory / name).unlink()
+    np.savez(directory / "000000.npz", **arrays)
+    assert _answers(tmp_path) == expected
+    build_index(tmp_path, samples[:2], HashingEmbedder())
+    assert sorted(os.listdir(directory)) == ["000000.faiss", "000000.npz"]
+    assert _answers(tmp_path) == expected
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "vectors gone", "vectors cut", "counts gone", "counts cut"])
 def test_a_damaged_segment_is_rebuilt_from_the_database(tmp_path: Path, samples: list[Extracted], damage: str) -> None:
     """The chunk database is the truth: an unreadable segment is read from it instead, and the next save rewrites
     it (a disk error, a copy cut short)."""
@@ -188,6 +225,11 @@ def test_a_damaged_segment_is_rebuilt_from_the_database(tmp_path: Path, samples:
     elif damage == "vectors cut":
         data = (directory / "000000.faiss").read_bytes()
         (directory / "000000.faiss").write_bytes(data[: len(data) - 1000])
+    elif damage == "counts cut":
+        data = (directory / "000000.plain-indices.npy").read_bytes()
+        (directory / "000000.plain-indices.npy").write_bytes(data[: len(data) - 100])
+    elif damage == "counts gone":
+        (directory / "000000.folded-data.npy").unlink()
     else:
         (directory / "000000.faiss").unlink()
     assert _answers(tmp_path) == expected
@@ -208,8 +250,8 @@ def test_a_reader_that_finds_a_segment_compacted_away_reads_the_state_again(
     def compacted_meanwhile(cls: type[Segment], directory: Path, name: str) -> Segment:
         calls.append(name)
         if name == "000000":  # a writer renamed it (as a compaction would) after the reader read the state
-            for suffix in (".npz", ".faiss"):
-                (directory / f"000000{suffix}").rename(directory / f"000001{suffix}")
+            for old, new in zip(segment_files("000000"), segment_files("000001"), strict=True):
+                (directory / old).rename(directory / new)
             state = json.loads((index_dir / STATE_FILE).read_text())
             (index_dir / STATE_FILE).write_text(json.dumps({**state, "segments": ["000001"], "next": 2}))
             raise SegmentError("gone")

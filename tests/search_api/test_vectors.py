@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from search_api.vectors import Vectors, dense_search
+from tests.helpers import mapped_files
 
 
 def _unit(rng: np.random.Generator, n: int, dim: int = 16) -> np.ndarray:
@@ -34,6 +35,16 @@ def test_segments_give_the_exact_top_k_of_their_live_allowed_rows(tmp_path: Path
     mapped = [(Vectors.read(tmp_path / f"{n}.faiss", part.ids), mask) for n, (part, mask) in enumerate(parts)]
     assert dense_search(mapped, query, 10)[0].tolist() == dense_search(parts, query, 10)[0].tolist()
     np.testing.assert_array_equal(mapped[2][0].rows(np.array([0, 5])), vectors[[121, 126]])
+
+
+def test_a_read_index_is_memory_mapped_from_its_file(tmp_path: Path) -> None:
+    """Its pages are the OS's cache, shared by every process reading the segment, not a copy in each (faiss's
+    IO_FLAG_MMAP maps only inverted lists: a flat index was read into memory)."""
+    rng = np.random.default_rng(2)
+    Vectors.build(np.arange(50, dtype=np.int64), _unit(rng, 50), 16).write(tmp_path / "v.faiss")
+    read = Vectors.read(tmp_path / "v.faiss", np.arange(50, dtype=np.int64))
+    assert str(tmp_path / "v.faiss") in mapped_files()
+    assert dense_search([(read, np.ones(50, bool))], _unit(rng, 1)[0], 3)[0].shape == (3,)
 
 
 def test_nothing_live_or_allowed_gives_no_hit() -> None:
