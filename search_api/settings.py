@@ -65,6 +65,11 @@ class Settings(StoreSettings):
     sparql_per_client: int = Field(
         default=2, gt=0, description="`/sparql` queries one client address may run at once; past this, a 429."
     )
+    sparql_memory_mb: int = Field(
+        default=1024,
+        ge=16,
+        description="Memory one `/sparql` query may take beyond its worker's own, in MB; past this, a 422.",
+    )
 
     @property
     def max_file_bytes(self) -> int:

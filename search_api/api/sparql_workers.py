@@ -5,8 +5,11 @@ seconds: both happen in a worker process, never on the server's event loop or it
 `Settings.sparql_workers` processes (forked from a clean server with the query modules loaded, so a new
 one starts in milliseconds) each runs one query at a time: the read-only check (`kg.sparql_guard`), the
 query over the store's current snapshot, and the answer's rows or RDF text. A worker still busy at the
-deadline is killed and replaced; the client gets its 504. A request waits `Settings.sparql_queue_s` for a
-free worker, then gets a 503; one client may run `Settings.sparql_per_client` queries at once (past that, 429).
+deadline is killed and replaced; the client gets its 504. A worker's memory is capped (`Settings.sparql_memory_mb`
+above what it holds when it starts: sorting a cross join of a small store took gigabytes within the time limit);
+a query past it fails, the engine aborting the worker if need be, and the client gets a 422. A request waits
+`Settings.sparql_queue_s` for a free worker, then gets a 503; one client may run `Settings.sparql_per_client`
+queries at once (past that, 429).
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import resource
+import signal
 import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any, cast
 
 from anyio import CapacityLimiter
@@ -98,7 +104,7 @@ def _collect(store: GraphStore, checked: CheckedQuery, request: QueryRequest) ->
     return Outcome("select", variables, rows, truncated=truncated)
 
 
-def _answer(store: GraphStore, request: QueryRequest) -> Outcome:
+def _answer(store: GraphStore, request: QueryRequest, memory_mb: int) -> Outcome:
     """One request, every failure a plain value (the worker lives on)."""
     try:
         checked = check_query(request.text)
@@ -106,10 +112,26 @@ def _answer(store: GraphStore, request: QueryRequest) -> Outcome:
         return Outcome("select", failure=(400, err.code, err.message))
     try:
         return _collect(store, checked, request)
+    except MemoryError:
+        return Outcome(checked.form, failure=_too_large(memory_mb))
     except (SyntaxError, ValueError) as err:  # the engine's own parse and type errors
         return Outcome(checked.form, failure=(400, "sparql_syntax", f"SPARQL query failed: {_first_line(err)}"))
     except Exception as err:  # anything else: one line back to the server, which logs it
         return Outcome(checked.form, failure=(500, "internal_error", f"SPARQL query failed: {_first_line(err)}"))
+
+
+def _too_large(memory_mb: int) -> tuple[int, str, str]:
+    message = f"Truy vấn cần quá nhiều bộ nhớ (the query needed more than {memory_mb} MB; narrow its patterns)"
+    return (422, "query_too_large", message)
+
+
+def _cap_memory(memory_mb: int) -> None:
+    """The worker's data (heap and private mappings, where the engine allocates) capped at what it holds now plus
+    `memory_mb`."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    held_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmData:"))
+    limit = (held_kb << 10) + (memory_mb << 20)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def _first_line(err: BaseException) -> str:
@@ -135,13 +157,15 @@ def _serve(conn: Connection, settings: Settings) -> None:
     """A worker's life: one request at a time until the server closes its end."""
     os.nice(NICENESS)
     snapshot = _Snapshot(settings)
+    snapshot.get()  # the store's handle is the worker's own, not a query's
+    _cap_memory(settings.sparql_memory_mb)
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            outcome = _answer(snapshot.get(), request)
+            outcome = _answer(snapshot.get(), request, settings.sparql_memory_mb)
         except StoreError as err:
             outcome = Outcome("select", failure=(503, "unavailable", _first_line(err)))
         conn.send(outcome)
@@ -163,15 +187,18 @@ class _Worker:
             self.conn = ours
         return self.conn
 
-    def stop(self) -> None:
+    def stop(self) -> int | None:
+        """Kill the worker (if alive); its exit code (negative: the signal that ended it)."""
         if self.conn is not None:
             self.conn.close()
             self.conn = None
+        code = None
         if self.process is not None:
             if self.process.is_alive():
                 self.process.kill()
             self.process.join(_STOP_GRACE_S)
-            self.process = None
+            code, self.process = self.process.exitcode, None
+        return code
 
     def ask(self, request: QueryRequest, timeout: float) -> Outcome | None:
         """The outcome, or None when the deadline passed (the worker is then killed: the query stops)."""
@@ -180,8 +207,9 @@ class _Worker:
             conn.send(request)
             if conn.poll(timeout):
                 return cast(Outcome, conn.recv())
-        except (EOFError, OSError):  # the worker died under the query (out of memory …)
-            self.stop()
+        except (EOFError, OSError):  # the worker died under the query
+            if self.stop() == -signal.SIGABRT:  # the engine aborts when an allocation fails: past its memory
+                return Outcome("select", failure=_too_large(self.settings.sparql_memory_mb))
             return Outcome("select", failure=(500, "internal_error", "the SPARQL worker stopped"))
         self.stop()
         return None

@@ -59,7 +59,8 @@ def test_environment_and_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
 
 _LIMIT_ROW = re.compile(r"^\| .+? \| `(CCHC_[A-Z0-9_]+)` \| (`[^`]+`) \| .+ \|$")
 _LIMITS = (
-    "max_", "sparql_max", "sparql_timeout", "sparql_workers", "sparql_queue", "sparql_per_client", "writer_wait",
+    "max_", "sparql_max", "sparql_timeout", "sparql_workers", "sparql_queue", "sparql_per_client", "sparql_memory",
+    "writer_wait",
     "request_threads", "upload_request_threads",
 )  # fmt: skip
 
