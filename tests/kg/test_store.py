@@ -11,13 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib import XSD, Graph, Literal
 
 from ingest.pipeline import extract_file
 from kg import iris
 from kg.build import extraction_graph
-from kg.iris import CCHC, OA, PROV
 from kg.store import GraphStore, StoreError, load_query, query_names
 from tests.helpers import SAMPLES, cyclic_garbage, load_files
 
@@ -142,30 +140,6 @@ def test_bindings_become_values_and_queries_load_by_name(samples_store: GraphSto
     assert [r["work"] for r in rows] == [work]
     with pytest.raises(KeyError):
         load_query("../store")
-
-
-def test_a_files_spans_are_read_from_its_own_graph_only(tmp_path: Path) -> None:
-    """The offsets of a file's spans index its own text: a node another graph says was derived from the file is not
-    one of them (the query matched every task, target and citation of the store, then kept the file's)."""
-    files = _copy_samples(tmp_path / "docs")
-    store = GraphStore.open_local(tmp_path / "home")
-    load_files(files, store)
-    graphs = store.file_graphs()
-    own, other = graphs[str(files[4])].graph, graphs[str(files[0])].graph
-    before = store.query("file_spans", file=own)
-    foreign, span = URIRef("urn:test:foreign-task"), URIRef("urn:test:foreign-span")
-    store.add_to_graph(
-        other,
-        Graph()
-        .add((foreign, RDF.type, CCHC.Task))
-        .add((foreign, DCTERMS.description, Literal("không thuộc tệp này")))
-        .add((foreign, PROV.wasDerivedFrom, own))
-        .add((foreign, CCHC.span, span))
-        .add((span, OA.start, Literal(0)))
-        .add((span, OA.end, Literal(5))),
-    )
-    after = store.query("file_spans", file=own)
-    assert len(before) > 50 and after == before
 
 
 def test_killed_ingest_leaves_a_store_that_opens_and_answers(tmp_path: Path) -> None:
