@@ -18,8 +18,10 @@ import multiprocessing
 import os
 import queue
 import resource
+import select
 import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -153,8 +155,32 @@ class _Snapshot:
         return self.store
 
 
-def _serve(conn: Connection, settings: Settings) -> None:
-    """A worker's life: one request at a time until the server closes its end."""
+def _end_with(server: int) -> None:
+    """Exit as soon as the server process does (killed, it closes nothing: the query running here would go on for
+    good, a runaway one at a core). The engine lets go of the interpreter while it computes, so a thread can."""
+
+    def wait() -> None:
+        try:
+            select.select([os.pidfd_open(server)], [], [])
+        except (AttributeError, OSError):  # no pidfd (not Linux 5.3+): ask every second
+            while _alive(server):
+                time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=wait, name="end-with-server", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _serve(conn: Connection, settings: Settings, server: int) -> None:
+    """A worker's life: one request at a time until the server closes its end, or is gone."""
+    _end_with(server)
     os.nice(NICENESS)
     snapshot = _Snapshot(settings)
     snapshot.get()  # the store's handle is the worker's own, not a query's
@@ -181,7 +207,7 @@ class _Worker:
         if self.process is None or not self.process.is_alive() or self.conn is None:
             self.stop()
             ours, theirs = _CONTEXT.Pipe()
-            self.process = _CONTEXT.Process(target=_serve, args=(theirs, self.settings), daemon=True)
+            self.process = _CONTEXT.Process(target=_serve, args=(theirs, self.settings, os.getpid()), daemon=True)
             self.process.start()
             theirs.close()
             self.conn = ours

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +21,7 @@ from search_api.api.sparql_workers import NICENESS
 from search_api.app import create_app
 from search_api.embedding import HashingEmbedder
 from search_api.settings import Settings
-from tests.helpers import assert_error, ingested_home
+from tests.helpers import REPO, assert_error, ingested_home
 
 PLANS = "SELECT ?plan ?title WHERE { ?plan a cchc:Plan ; eli:title ?title } ORDER BY ?title"
 # Two type patterns joined on nothing: ~2.5 M rows to count, about half a second; long enough for a 0.05 s limit.
@@ -251,3 +253,44 @@ def test_from_is_refused_not_silently_ignored(client: TestClient) -> None:
     """Issue 12, item 12: `FROM <iri>` had been ignored (every graph queried)."""
     query = "SELECT * FROM <https://w3id.org/vn-cchc/file/x> WHERE { ?s ?p ?o } LIMIT 1"
     assert_error(client.get("/sparql", params={"query": query}), 400, "sparql_from_refused")
+
+
+_SERVER_WITH_A_RUNAWAY = """
+import sys, threading, time
+from pathlib import Path
+from search_api.api.sparql_workers import QueryRequest, SparqlWorkers
+from search_api.settings import Settings
+workers = SparqlWorkers(Settings(home=Path(sys.argv[1]), sparql_timeout_s=600, sparql_workers=1))
+threading.Thread(target=workers.answer, args=("c", QueryRequest(sys.argv[2], 10, "turtle")), daemon=True).start()
+while workers._all[0].process is None or workers._all[0].process.pid is None:
+    time.sleep(0.05)
+print(workers._all[0].process.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_servers_workers_end_with_it(home: Path) -> None:
+    """kill -9 of the server left its SPARQL workers running their queries (a runaway one for good, at a core each),
+    found by the soak: nothing else stops them once the server is gone."""
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER_WITH_A_RUNAWAY, str(home), RUNAWAY], stdout=subprocess.PIPE, text=True, cwd=REPO
+    )
+    try:
+        assert server.stdout is not None
+        worker = int(server.stdout.readline())
+        time.sleep(0.5)
+        assert _running(worker)
+    finally:
+        server.kill()
+        server.wait()
+    deadline = time.monotonic() + 10
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _running(worker)
