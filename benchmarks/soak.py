@@ -193,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             doc_ids = warm_up(base, "Warm-up.")
             asyncio.run(soak(base, args.clients, min(STEADY_S, args.duration), doc_ids, uploads=False))
             before_mb, before_docs, before_load = rss_mb(server.pid), documents(base), load()
+            before_anon, before_file = rss_mb(server.pid, "RssAnon"), rss_mb(server.pid, "RssFile")
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
                 probing = pool.submit(probe, base, args.duration)
                 tally = asyncio.run(soak(base, args.clients, args.duration, doc_ids))
@@ -200,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                     tally.health_ms.append(ms)
                     tally.count("healthz", status, (200,))
             after_mb, workers_mb, after_load = rss_mb(server.pid), children_rss_mb(server.pid), load()
+            after_anon, after_file = rss_mb(server.pid, "RssAnon"), rss_mb(server.pid, "RssFile")
             after_docs = documents(base)
         with serving(home, args.model) as (base, server):  # the reference: the final store, no uploads
             doc_ids = warm_up(base, "Warm-up of the reference.")
@@ -224,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"server RSS: {before_mb:.0f} MB after warm-up and {min(STEADY_S, args.duration):g} s of reads "
           f"({before_docs} documents), {after_mb:.0f} MB at the end "
           f"({after_docs} documents): {growth:+.1f} %; SPARQL workers {workers_mb:.0f} MB")  # fmt: skip
+    print(f"  of which its own (RssAnon) {before_anon:.0f} -> {after_anon:.0f} MB "
+          f"({(after_anon - before_anon) / before_mb * 100:+.1f} % of the RSS before), pages of mapped files (RssFile, "
+          f"the index segments and libraries) {before_file:.0f} -> {after_file:.0f} MB")  # fmt: skip
     data, retained = fresh_mb - before_mb, after_mb - fresh_mb
     print(f"a fresh server over the final store ({fresh_docs} documents), warmed up and read the same way "
           f"without uploads for {min(STEADY_S, args.duration):g} s: {fresh_mb:.0f} MB")  # fmt: skip
