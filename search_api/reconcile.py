@@ -96,7 +96,7 @@ def _follow_graph(
     if stale and embedder is not None:
         documents = []
         for source in stale:
-            document = _reread(Path(source), graphs[source], max_bytes)
+            document = _reread(source, graphs[source], max_bytes, uploads)
             if document is not None:
                 documents.append(document)
             elif _is_under(Path(source), uploads):  # an upload whose file is gone cannot be shown or indexed
@@ -128,8 +128,9 @@ def _indexed(home: Path) -> dict[str, str]:
         chunks.close()
 
 
-def _reread(path: Path, graph: FileGraph, max_bytes: int) -> Extracted | None:
+def _reread(source: str, graph: FileGraph, max_bytes: int, uploads: Path) -> Extracted | None:
     """The file extracted again when it still holds the content the graph was made from (else None)."""
+    path = moved_upload(uploads, source) or Path(source)
     if not path.is_absolute():
         return None  # a corpus record's id, not a file: reindexed when its corpus is ingested again
     try:
@@ -138,7 +139,17 @@ def _reread(path: Path, graph: FileGraph, max_bytes: int) -> Extracted | None:
         return None
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != graph.sha256:
         return None
-    return extract_text(text, source=str(path))
+    return extract_text(text, source=source)
+
+
+def moved_upload(uploads: Path, source: str) -> Path | None:
+    """Where an upload recorded under another data directory (this one before it was moved, or restored from a
+    backup elsewhere) lies in this one, if it is there: `<uploads>/<folder>/<name>` keeps its last two parts."""
+    path = Path(source)
+    if not path.is_absolute() or path.parent.parent.name != UPLOADS or _is_under(path, uploads):
+        return None
+    here = uploads / path.parent.name / path.name
+    return here if here.is_file() else None
 
 
 def _is_under(path: Path, folder: Path) -> bool:
@@ -148,7 +159,8 @@ def _is_under(path: Path, folder: Path) -> bool:
 def _drop_orphan_uploads(
     uploads: Path, graphs: dict[str, FileGraph], incoming: set[Path], store: GraphStore, done: Reconciled
 ) -> None:
-    """Delete staged leftovers and upload folders no graph names; drop graphs of uploads whose file is gone."""
+    """Delete staged leftovers and upload folders no graph names (here or, moved, elsewhere); drop graphs of
+    uploads whose file is gone."""
     if not uploads.is_dir():
         return
     named = {Path(s) for s in graphs if _is_under(Path(s), uploads)}
@@ -156,7 +168,8 @@ def _drop_orphan_uploads(
         if not source.is_file():
             store.remove_file(str(source))
             done.dropped.append(str(source))
-    folders = {p.parent for p in (named | incoming) if p.is_file()} | {uploads / STAGING}
+    moved = {m for s in graphs if (m := moved_upload(uploads, s)) is not None}
+    folders = {p.parent for p in (named | incoming | moved) if p.is_file()} | {uploads / STAGING}
     staged = uploads / STAGING
     leftovers = [e for e in staged.iterdir() if not _alive(e.name)] if staged.is_dir() else []
     for entry in sorted(uploads.iterdir()):

@@ -21,6 +21,7 @@ from search_api.api.filters import in_province, kind_filter, province_filter
 from search_api.api.formats import GraphFormat, TableFormat, alt_content, csv_response, negotiate, rdf_response
 from search_api.api.ids import document_iri
 from search_api.api.models import Citation, DocumentDetail, DocumentFacts, DocumentPage, DocumentSummary, Span, SpanKind
+from search_api.reconcile import UPLOADS, moved_upload
 
 router = APIRouter(tags=["documents"])
 
@@ -145,6 +146,8 @@ def get_document(
     if fmt != "json":
         return rdf_response(store.graph_of(facts["source"]), fmt)
     file, paths = _file_of(store, facts["source"])
+    uploads = (state.settings.home / UPLOADS).resolve()
+    paths += [str(moved) for path in paths if (moved := moved_upload(uploads, path)) is not None]
     text = _read_text(paths, file.sha256, int(state.settings.max_text_mb * 1_000_000))
     spans = [
         Span(

@@ -384,3 +384,19 @@ def test_killed_during_an_upload_the_store_converges_on_restart(tmp_path: Path, 
     kept = {str(p) for p in uploads.rglob("*") if p.is_file()}
     assert kept == {s for s in graph if s.startswith(str(uploads.resolve()))}
     assert len(graph) == (6 if stage == "build_index" else 5)
+
+
+def test_a_data_directory_moved_elsewhere_keeps_its_uploads(tmp_path: Path) -> None:
+    """Uploads are recorded by their absolute path: started from a data directory moved (or restored from a backup)
+    to another path, the server found no graph naming its upload folders and deleted every one of them."""
+    home = tmp_path / "home"
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    ingest_into(Settings(home=home), extract_paths([tmp_path / "samples"]), HashingEmbedder())
+    body = PLAN.read_bytes() + "\nGhi chú tải lên.\n".encode()
+    with TestClient(create_app(Settings(home=home), embedder=HashingEmbedder())) as client:
+        uploaded = client.post("/documents", files={"file": ("moi.txt", body, "text/plain")}).json()["document"]
+    moved = Path(shutil.move(home, tmp_path / "elsewhere"))
+    with TestClient(create_app(Settings(home=moved), embedder=HashingEmbedder())) as client:
+        detail = client.get(f"/documents/{uploaded['id']}").json()
+        assert detail["text_available"] and detail["text"].encode() == body
+    assert [p.read_bytes() for p in (moved / "uploads").rglob("moi.txt")] == [body]
