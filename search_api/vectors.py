@@ -1,9 +1,10 @@
 """Dense search: exact inner product over each index segment's vectors, a FAISS float16 index memory-mapped from its
 file.
 
-Exact rather than approximate. `python -m benchmarks.bench_dense` (load 0.55): 468,000 384-d float16 vectors (the
-full Pháp điển corpus) in 24 segments, one thread, p50 13.4 ms a query, 27.0 ms with a tenth of the rows masked as
-removed; bound by memory bandwidth, while embedding the query takes 8-30 ms. HNSW, used before, answered in under
+Exact rather than approximate. `python -m benchmarks.bench_dense` (2026-12-04, load 0.71, the files really
+memory-mapped): 468,000 384-d float16 vectors (the full Pháp điển corpus) in 24 segments, one thread, p50 12.0 ms a
+query, 23.1 ms with a tenth of the rows masked as removed (29.9 and 15.5 GB/s read); bound by memory bandwidth,
+while embedding the query takes 8-30 ms. HNSW, used before, answered in under
 1 ms but took 150 s and 1.8 GB at the end of an ingest of the whole corpus, could not remove a vector, and found
 98 % of the exact top 10. A segment's index is written once and never rebuilt; memory-mapped, it costs a search
 process page cache, not heap.
