@@ -21,7 +21,6 @@ import resource
 import select
 import signal
 import threading
-import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -162,20 +161,11 @@ def _end_with(server: int) -> None:
     def wait() -> None:
         try:
             select.select([os.pidfd_open(server)], [], [])
-        except (AttributeError, OSError):  # no pidfd (not Linux 5.3+): ask every second
-            while _alive(server):
-                time.sleep(1.0)
+        except OSError:  # a kernel without pidfds (before Linux 5.3): the worker ends with its connection only
+            return
         os._exit(0)
 
     threading.Thread(target=wait, name="end-with-server", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _serve(conn: Connection, settings: Settings, server: int) -> None:
