@@ -1,7 +1,7 @@
 """Soak test of the API on 127.0.0.1: many clients mixing every kind of read, runaway SPARQL, and an upload each
 second, while a probe times /healthz throughout and the server's memory is watched.
 
-    python -m benchmarks.soak [--clients 16] [--duration 60] [--model hashing|e5] [--realdocs N]
+    python -m benchmarks.soak [--clients 16] [--duration 60] [--model e5|hashing] [--realdocs N]
 
 Each client loops over search, cited-by, the document list, one document, a SPARQL query and (one client in
 eight) a runaway SPARQL query that can only end at its time limit. Meanwhile one upload per second (or, when one
@@ -10,14 +10,14 @@ process of its own (so that the readers' busy event loop adds nothing to its fig
 second. Printed: requests and errors per kind (an error is any answer but 200/201, and for a runaway a 504),
 /healthz p50/p99/max, how long uploads took, and the load average (the clients share the CPU).
 
-Memory is taken once the server is in its steady state (warmed up, then the same reads without uploads for
-STEADY_S seconds: a thread arena filled or a part loaded on first use is not growth) and at the end. Every upload
-is a new document (an upload's identity is its content), so the store grows through the run and the server rightly
-holds more (its search index is in memory). To tell that from memory the run leaves
-behind, a second, fresh server is started over the final store, warmed up and read the same way without uploads:
-its resident memory is what the stored data needs, and the soak server's excess over it is what the run retained.
-The store holds the five samples, and with `--realdocs N` the first N real documents too: over five documents a
-minute of uploads is ten times the data, over a working store a small part of it.
+Memory is taken once the server is in its steady state (warmed up, then the same reads without uploads for STEADY_S
+seconds: a thread arena filled or a part loaded on first use is not growth) and at the end. Every upload is a new
+document (an upload's identity is its content), so the store grows through the run and the server rightly holds more
+(the pages of its mapped index segments that searches read, the graph store's caches). To tell that from memory the
+run leaves behind, a second, fresh server is started over the final store, warmed up and read the same way without
+uploads: its resident memory is what the stored data needs, and the soak server's excess over it is what the run
+retained. The store holds the five samples, and with `--realdocs N` the first N real documents too: over five
+documents a minute of uploads is ten times the data, over a working store a small part of it.
 """
 
 from __future__ import annotations
@@ -182,7 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0)
-    parser.add_argument("--model", choices=("e5", "hashing"), default="hashing", help="Search and upload embedder.")
+    parser.add_argument(
+        "--model",
+        choices=("e5", "hashing"),
+        default="e5",
+        help="Search and upload embedder (e5: the server as `cchc serve` runs it; hashing: the tests' stand-in, "
+        "without the model's memory, so the same growth in megabytes is a larger share).",
+    )
     parser.add_argument(
         "--realdocs", type=int, default=0, help="also store the first N of ../shared/realdocs/docs before the run"
     )
