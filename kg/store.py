@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 import urllib.error
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -30,6 +32,7 @@ from rdflib.term import Identifier, Node
 
 from kg.graphs import new_graph, unlinked
 from kg.iris import BASE, PREFIXES
+from kg.snapshots import linked_snapshot
 
 Change = TypingLiteral["new", "updated", "unchanged"]
 
@@ -91,10 +94,12 @@ class GraphStore:
         read_only: bool = False,
         location: Path | None = None,
         commits: Path | None = None,
+        release: Callable[[], object] | None = None,
     ) -> None:
         self._ds = unlinked(dataset)  # freed with this handle, not at the next full collection
         self._location = location  # a local read-only store reopens when a writer's compaction drops its files
         self._commits = commits  # a local writer's commit marker (COMMIT_FILE)
+        self._release = release  # deletes a local reader's snapshot folder (kg.snapshots)
         self.read_only = read_only
         self._native = native  # updates go straight to Oxigraph: rdflib's own update engine is slow
         self._remote = native is None
@@ -109,12 +114,19 @@ class GraphStore:
             raise StoreError(f"no graph store at {location} (run `cchc ingest` first)")
         if not read_only:
             location.mkdir(parents=True, exist_ok=True)
-        native = None
+        native, snapshot = None, None
         for attempt in range(_OPEN_ATTEMPTS):
             try:
-                native = pyoxigraph.Store.read_only(str(location)) if read_only else pyoxigraph.Store(str(location))
+                if read_only:
+                    snapshot = None
+                    snapshot = linked_snapshot(location)
+                    native = pyoxigraph.Store.read_only(str(snapshot or location))
+                else:
+                    native = pyoxigraph.Store(str(location))
                 break
             except (OSError, RuntimeError) as err:  # pyoxigraph reports lock and file problems as RuntimeError
+                if snapshot is not None:
+                    shutil.rmtree(snapshot, ignore_errors=True)
                 # A writer compacting at the moment a reader opens can delete a file the reader just listed.
                 if not read_only or attempt == _OPEN_ATTEMPTS - 1:
                     raise StoreError(f"cannot open graph store at {location}: {err}") from err
@@ -123,10 +135,14 @@ class GraphStore:
         if not read_only:  # RocksDB keeps the info log of every earlier open: a writer per upload piled them up
             for log in location.glob("LOG.old.*"):
                 log.unlink(missing_ok=True)
-        dataset = Dataset(store=OxigraphStore(store=native), default_union=True)
-        if read_only:
-            return cls(dataset, native=native, read_only=True, location=directory)
-        return cls(dataset, native=native, commits=directory / COMMIT_FILE)
+        wrapper = OxigraphStore(store=native)
+        dataset = Dataset(store=wrapper, default_union=True)
+        if not read_only:
+            return cls(dataset, native=native, commits=directory / COMMIT_FILE)
+        # The snapshot's folder goes with the last reference to its handle (an old snapshot a request still reads
+        # outlives its replacement), or at close().
+        release = weakref.finalize(wrapper, shutil.rmtree, snapshot, True) if snapshot is not None else None
+        return cls(dataset, native=native, read_only=True, location=directory, release=release)
 
     @classmethod
     def open_remote(cls, query_endpoint: str, update_endpoint: str | None = None) -> GraphStore:
@@ -141,6 +157,8 @@ class GraphStore:
             self._native.flush()
             self._committed()
         self._native = None
+        if self._release is not None:
+            self._release()
 
     # --- writing ----------------------------------------------------------------------------------
 
@@ -271,7 +289,7 @@ class GraphStore:
     def _reopen(self) -> None:
         assert self._location is not None
         fresh = GraphStore.open_local(self._location, read_only=True)
-        self._ds, self._native = fresh._ds, fresh._native
+        self._ds, self._native, self._release = fresh._ds, fresh._native, fresh._release
 
     def query_values(self, name: str, variable: str, values: Sequence[Identifier]) -> list[dict[str, Node]]:
         """Run the named query once for all `values` of one variable (a VALUES block with a row for each)."""

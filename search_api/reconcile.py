@@ -21,6 +21,7 @@ from ingest.pipeline import extract_text
 from ingest.read import ReadError, read_file
 from ingest.records import Extracted
 from kg.ledger import LEDGER_FILE, Ledger
+from kg.snapshots import owner_alive
 from kg.store import FileGraph, GraphStore, StoreError
 from search_api.chunk_store import ChunkStore
 from search_api.embedding import Embedder
@@ -171,7 +172,7 @@ def _drop_orphan_uploads(
     moved = {m for s in graphs if (m := moved_upload(uploads, s)) is not None}
     folders = {p.parent for p in (named | incoming | moved) if p.is_file()} | {uploads / STAGING}
     staged = uploads / STAGING
-    leftovers = [e for e in staged.iterdir() if not _alive(e.name)] if staged.is_dir() else []
+    leftovers = [e for e in staged.iterdir() if not owner_alive(e.name)] if staged.is_dir() else []
     for entry in sorted(uploads.iterdir()):
         if entry.is_dir() and entry not in folders:
             leftovers.append(entry)
@@ -189,19 +190,6 @@ def staging_dir(home: Path) -> Path:
 
 def staging_prefix() -> str:
     return f"{os.getpid()}-"
-
-
-def _alive(name: str) -> bool:
-    pid = name.split("-", 1)[0]
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def reconcile_home(settings: Settings, embedder: Callable[[], Embedder]) -> Reconciled | None:

@@ -16,6 +16,7 @@ from rdflib import XSD, Graph, Literal
 from ingest.pipeline import extract_file
 from kg import iris
 from kg.build import extraction_graph
+from kg.snapshots import READERS
 from kg.store import GraphStore, StoreError, load_query, query_names
 from tests.helpers import SAMPLES, cyclic_garbage, load_files
 
@@ -206,3 +207,68 @@ def test_a_read_only_handle_reopens_when_a_writer_compacted_its_files(
     monkeypatch.setattr(stale, "query", vanished)
     assert len(reader.file_graphs()) == 5
     assert reader._ds is not stale
+
+
+@pytest.fixture(scope="module")
+def cited_by_many(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory where 21 files cite the same works (the samples and 20 copies of a plan), written as a
+    server leaves it: the bulk in table files of several megabytes, then small writes in table files of their own."""
+    folder = tmp_path_factory.mktemp("cited-by-many")
+    plan = sorted(SAMPLES.glob("*.txt"))[-1]
+    copies = folder / "copies"
+    copies.mkdir()
+    for n in range(20):
+        (copies / f"{n}.txt").write_bytes(plan.read_bytes() + f"\nDòng thêm số {n}.\n".encode())
+    home = folder / "home"
+    writer = GraphStore.open_local(home)
+    load_files([SAMPLES, copies], writer)
+    writer.close()
+    writer = GraphStore.open_local(home)
+    for n in range(3):
+        later = Graph()
+        later.add((iris.file(f"later-{n}"), iris.CCHC.note, Literal(f"ghi chú số {n} " * 4)))
+        writer.add_to_graph(iris.file(f"later-{n}"), later)
+        writer.flush()
+    writer.close()
+    return home
+
+
+# Readers in a process of their own: on the defects below the engine loops or runs for hours instead of
+# answering, so they run under a memory cap and a time limit, never in the test process.
+_READ = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (3_000_000_000, 3_000_000_000))
+resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+from kg.store import GraphStore
+home, compacted, names = Path(sys.argv[1]), sys.argv[2] == "compacted", sys.argv[3:]
+reader = GraphStore.open_local(home, read_only=True)
+if compacted:
+    for table in (home / "graph").glob("*.sst"):  # what a writer's compaction does to the files it merged
+        table.unlink()
+print([len(reader.query(name)) for name in names])
+"""
+
+
+def _read_apart(home: Path, names: list[str], *, compacted: bool = False) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", _READ, str(home), "compacted" if compacted else "as-is", *names],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-500:]
+    return done.stdout.strip()
+
+
+def test_a_reader_keeps_the_table_files_a_writer_compacts_away(cited_by_many: Path, tmp_path: Path) -> None:
+    """Issue 12: a read-only Oxigraph handle opens 16 of its table files when it opens, the others when a query
+    first needs them. Once a writer's compaction had deleted one of those, a GRAPH ?g query (document_units) took
+    the error again and again, allocating until the process died (3 GB in 8 s; in the server, under uploads, until
+    the kernel killed it); others raised. Now a reader opens hard links of its own to the files."""
+    home = tmp_path / "home"
+    shutil.copytree(cited_by_many, home)
+    names = ["document_units", "file_unit_labels", "node_triples", "task_agents"]
+    reference = GraphStore.open_local(home, read_only=True)
+    expected = [len(reference.query(name)) for name in names]
+    reference.close()
+    assert _read_apart(home, names, compacted=True) == str(expected)
+    assert list((home / READERS).iterdir()) == []  # each reader's folder went with it
