@@ -118,7 +118,6 @@ class GraphStore:
         for attempt in range(_OPEN_ATTEMPTS):
             try:
                 if read_only:
-                    snapshot = None
                     snapshot = linked_snapshot(location)
                     native = pyoxigraph.Store.read_only(str(snapshot or location))
                 else:
