@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -111,7 +112,7 @@ class Segment:
         try:
             with np.load(directory / f"{name}.npz") as stored:
                 arrays = dict(stored)
-            if MAPPED[0] not in arrays:  # not of the former layout, which held them in the npz
+            if _counts_apart(arrays):
                 arrays |= {key: np.load(directory / _mapped_file(name, key), mmap_mode="r") for key in MAPPED}
             plain, folded = Bm25.from_arrays(arrays, "plain"), Bm25.from_arrays(arrays, "folded")
             vector_ids = arrays["vector_ids"].astype(np.int64) if "vector_ids" in arrays else None
@@ -126,6 +127,11 @@ class Segment:
 def segment_files(name: str) -> list[str]:
     """The names of a segment's files (one of the former layout has no .npy files)."""
     return [f"{name}.npz", f"{name}.faiss", *(_mapped_file(name, key) for key in MAPPED)]
+
+
+def _counts_apart(npz: Mapping[str, Any]) -> bool:
+    """Whether a segment keeps its counts in .npy files of their own (the former layout held them in its npz)."""
+    return MAPPED[0] not in npz
 
 
 def _mapped_file(name: str, key: str) -> str:
@@ -145,7 +151,7 @@ def segment_ids(directory: Path, name: str) -> Ids:
         with np.load(directory / f"{name}.npz") as arrays:
             ids: Ids = arrays["plain_ids"].astype(np.int64)
             size = int(arrays["vector_bytes"]) if "vector_ids" in arrays else None
-            counts_apart = MAPPED[0] not in arrays
+            counts_apart = _counts_apart(arrays)
         if size is not None and (directory / f"{name}.faiss").stat().st_size != size:
             raise SegmentError(f"segment {name}: the vector file is not the {size:,} bytes written")
         for key in MAPPED if counts_apart else ():
